@@ -1,0 +1,56 @@
+-- Parsing helpers for the ERP's French conventions (shared/export-format.md).
+-- Each parser returns null when the text is not valid; the *_ok checks say whether
+-- a value is acceptable (empty included where the format allows it).
+
+create or replace macro fr_text(s) as nullif(trim(s), '');
+
+-- dd/mm/yyyy, a real calendar date between 1900 and 2100
+create or replace macro fr_date(s) as
+    case
+        when regexp_full_match(trim(s), '[0-9]{2}/[0-9]{2}/[0-9]{4}')
+            then try_strptime(trim(s), '%d/%m/%Y')::date
+    end;
+create or replace macro fr_date_ok(s) as
+    fr_text(s) is null or (fr_date(s) is not null and year(fr_date(s)) between 1900 and 2100);
+
+-- mm/yyyy -> first day of the month
+create or replace macro fr_period(s) as
+    case
+        when regexp_full_match(trim(s), '(0[1-9]|1[0-2])/[0-9]{4}')
+            then make_date(cast(right(trim(s), 4) as integer), cast(left(trim(s), 2) as integer), 1)
+    end;
+create or replace macro fr_period_ok(s) as fr_text(s) is null or fr_period(s) is not null;
+
+-- 1 234,56 / 1234,56 / 1 234,56 (no-break space) / empty = 0. A point is not a decimal mark here.
+create or replace macro fr_amount_digits(s) as regexp_replace(coalesce(s, ''), '[ \x{00A0}\x{202F}\t]', '', 'g');
+create or replace macro fr_amount(s) as
+    case
+        when fr_amount_digits(s) = '' then 0::decimal(18, 2)
+        when regexp_full_match(fr_amount_digits(s), '-?[0-9]+(,[0-9]{1,2})?')
+            then replace(fr_amount_digits(s), ',', '.')::decimal(18, 2)
+    end;
+create or replace macro fr_amount_ok(s) as fr_amount(s) is not null;
+
+create or replace macro fr_int(s) as
+    case when regexp_full_match(trim(s), '[0-9]{1,9}') then cast(trim(s) as integer) end;
+create or replace macro fr_int_ok(s) as fr_text(s) is null or fr_int(s) is not null;
+
+-- O / N, empty = N (after the profile's mapping of the ERP's own values)
+create or replace macro fr_bool(s) as
+    case upper(coalesce(fr_text(s), 'N')) when 'O' then true when 'N' then false end;
+create or replace macro fr_bool_ok(s) as fr_bool(s) is not null;
+
+-- The ERP's code -> the reference code, through the mapping profile (identity when unmapped).
+create or replace macro profile_code(field, value) as
+    coalesce(
+        (select p.code_reference from etl_profile_codes as p where p.champ = field and p.code_erp = trim(value)),
+        fr_text(value)
+    );
+
+-- Reference code -> its category (null when the code is unknown), from the seed ref_codes.
+create or replace macro code_category(field, value) as
+    (select r.categorie from ref_codes as r where r.champ = field and r.code = value);
+
+-- One quarantine reason for a column; null when there is nothing to say.
+create or replace macro row_error(failed, column_name, reason, raw_value) as
+    case when failed then {'colonne': column_name, 'motif': reason, 'valeur': raw_value} end;

@@ -1,0 +1,30 @@
+-- one row per tenant-ledger entry (latest valid version)
+with
+
+entries as (
+    select * from int_ecritures_deduplicated
+),
+
+lease_sectors as (
+    select num_contrat, code_secteur from leases
+),
+
+final as (
+    select
+        entries.id_ecriture,
+        entries.num_contrat,
+        lease_sectors.code_secteur,
+        entries.date_ecriture,
+        entries.periode,
+        entries.code_mouvement,
+        entries.categorie,
+        entries.libelle,
+        entries.debit,
+        entries.credit,
+        entries.debit - entries.credit as solde_mouvement,
+        entries.mode_reglement,
+    from entries
+    inner join lease_sectors on lease_sectors.num_contrat = entries.num_contrat
+)
+
+select * from final

@@ -1,0 +1,221 @@
+-- one row per as-of date D and sector, plus one row per D for the whole landlord
+-- (code_secteur null): every figure of shared/figures.md, computed here and nowhere else
+with
+
+dates as (
+    select date_arrete, annee from int_as_of_dates
+),
+
+sector_codes as (
+    select code_secteur from sectors
+),
+
+positions as (
+    select * from int_lease_positions
+),
+
+running_totals as (
+    select * from int_sector_days_cumulated
+),
+
+milestones as (
+    select * from int_litigation_milestones
+),
+
+grid as (
+    select dates.date_arrete, dates.annee, scope.code_secteur
+    from dates
+    cross join (select code_secteur from sector_codes union all select null) as scope
+),
+
+households as (
+    select
+        date_arrete,
+        code_secteur,
+        count(*) filter (where est_present) as menages_presents,
+        count(*) filter (where est_present and solde > 0) as menages_en_dette,
+        count(*) filter (where est_dette_3_mois) as menages_dette_3_mois,
+        coalesce(sum(dette) filter (where est_present), 0) as dette_presents,
+        coalesce(sum(dette) filter (where est_parti), 0) as dette_partis,
+        coalesce(sum(dette_moins_3_mois) filter (where est_present), 0) as dette_moins_3_mois,
+        coalesce(sum(dette_3_12_mois) filter (where est_present), 0) as dette_3_12_mois,
+        coalesce(sum(dette_plus_12_mois) filter (where est_present), 0) as dette_plus_12_mois,
+    from positions
+    group by grouping sets ((date_arrete, code_secteur), (date_arrete))
+),
+
+sector_grid as (
+    select
+        dates.date_arrete,
+        sector_codes.code_secteur,
+        -- W(D) = (D - 1 year, D]; the calendar year of D = (31/12 of the year before, D]
+        cast(dates.date_arrete - interval 1 year as date) as fin_fenetre_precedente,
+        make_date(dates.annee - 1, 12, 31) as fin_annee_precedente,
+    from dates
+    cross join sector_codes
+),
+
+totals_at_date as (
+    select sector_grid.*, t.* exclude (code_secteur, jour)
+    from sector_grid
+    asof left join running_totals as t
+        on t.code_secteur = sector_grid.code_secteur and t.jour <= sector_grid.date_arrete
+),
+
+totals_before_window as (
+    select
+        sector_grid.date_arrete,
+        sector_grid.code_secteur,
+        t.quittancement,
+        t.encaissements,
+    from sector_grid
+    asof left join running_totals as t
+        on t.code_secteur = sector_grid.code_secteur and t.jour <= sector_grid.fin_fenetre_precedente
+),
+
+totals_before_year as (
+    select sector_grid.date_arrete, sector_grid.code_secteur, t.* exclude (code_secteur, jour)
+    from sector_grid
+    asof left join running_totals as t
+        on t.code_secteur = sector_grid.code_secteur and t.jour <= sector_grid.fin_annee_precedente
+),
+
+sector_flows as (
+    select
+        d.date_arrete,
+        d.code_secteur,
+        coalesce(d.quittancement, 0) - coalesce(w.quittancement, 0) as quittancement,
+        coalesce(d.encaissements, 0) - coalesce(w.encaissements, 0) as encaissements,
+        coalesce(d.relances, 0) - coalesce(y.relances, 0) as relances,
+        coalesce(d.visites_domicile, 0) - coalesce(y.visites_domicile, 0) as visites_domicile,
+        coalesce(d.signalements_caf, 0) - coalesce(y.signalements_caf, 0) as signalements_caf,
+        coalesce(d.plans_signes, 0) - coalesce(y.plans_signes, 0) as plans_signes,
+        coalesce(d.plans_rompus, 0) - coalesce(y.plans_rompus, 0) as plans_rompus,
+        coalesce(d.commandements_payer, 0) - coalesce(y.commandements_payer, 0) as commandements_payer,
+        coalesce(d.assignations, 0) - coalesce(y.assignations, 0) as assignations,
+        coalesce(d.resiliations_bail, 0) - coalesce(y.resiliations_bail, 0) as resiliations_bail,
+        coalesce(d.demandes_concours, 0) - coalesce(y.demandes_concours, 0) as demandes_concours,
+        coalesce(d.concours_force_publique, 0) - coalesce(y.concours_force_publique, 0) as concours_force_publique,
+        coalesce(d.expulsions, 0) - coalesce(y.expulsions, 0) as expulsions,
+        coalesce(d.nouveaux_entrants, 0) - coalesce(y.nouveaux_entrants, 0) as nouveaux_entrants,
+        coalesce(d.nouveaux_entrants_situation_connue, 0)
+            - coalesce(y.nouveaux_entrants_situation_connue, 0) as nouveaux_entrants_situation_connue,
+        coalesce(d.nouveaux_entrants_emploi_stable, 0)
+            - coalesce(y.nouveaux_entrants_emploi_stable, 0) as nouveaux_entrants_emploi_stable,
+    from totals_at_date as d
+    inner join totals_before_window as w on w.date_arrete = d.date_arrete and w.code_secteur = d.code_secteur
+    inner join totals_before_year as y on y.date_arrete = d.date_arrete and y.code_secteur = d.code_secteur
+),
+
+flows as (
+    select * from sector_flows
+    union all
+    -- whole landlord: every lease has exactly one sector, so flows add up
+    select
+        date_arrete,
+        null as code_secteur,
+        sum(quittancement),
+        sum(encaissements),
+        sum(relances),
+        sum(visites_domicile),
+        sum(signalements_caf),
+        sum(plans_signes),
+        sum(plans_rompus),
+        sum(commandements_payer),
+        sum(assignations),
+        sum(resiliations_bail),
+        sum(demandes_concours),
+        sum(concours_force_publique),
+        sum(expulsions),
+        sum(nouveaux_entrants),
+        sum(nouveaux_entrants_situation_connue),
+        sum(nouveaux_entrants_emploi_stable),
+    from sector_flows
+    group by date_arrete
+),
+
+cohorts as (
+    -- the cohort of year Y: leases whose first payment order ever falls in Y, followed up to D
+    select
+        dates.date_arrete,
+        milestones.code_secteur,
+        count(*) as cohorte_effectif,
+        count(*) filter (where milestones.premiere_assignation <= dates.date_arrete) as cohorte_assignes,
+        count(*) filter (where milestones.premiere_resiliation <= dates.date_arrete) as cohorte_resilies,
+        count(*) filter (where milestones.premier_concours <= dates.date_arrete) as cohorte_concours,
+        count(*) filter (where milestones.premiere_expulsion <= dates.date_arrete) as cohorte_expulses,
+        median(milestones.premiere_assignation - milestones.premier_commandement)
+            filter (where milestones.premiere_assignation <= dates.date_arrete) as cohorte_jours_median_assignation,
+    from dates
+    inner join milestones
+        on year(milestones.premier_commandement) = dates.annee
+        and milestones.premier_commandement <= dates.date_arrete
+    group by grouping sets ((dates.date_arrete, milestones.code_secteur), (dates.date_arrete))
+),
+
+quarantine_size as (
+    select count(*) as lignes_quarantaine from quarantine
+),
+
+combined as (
+    select
+        grid.annee,
+        grid.date_arrete,
+        grid.code_secteur,
+        quarantine_size.lignes_quarantaine,
+        coalesce(flows.quittancement, 0) as quittancement,
+        coalesce(flows.encaissements, 0) as encaissements,
+        coalesce(households.dette_presents, 0) as dette_presents,
+        coalesce(households.dette_partis, 0) as dette_partis,
+        coalesce(households.dette_moins_3_mois, 0) as dette_moins_3_mois,
+        coalesce(households.dette_3_12_mois, 0) as dette_3_12_mois,
+        coalesce(households.dette_plus_12_mois, 0) as dette_plus_12_mois,
+        coalesce(households.menages_presents, 0) as menages_presents,
+        coalesce(households.menages_en_dette, 0) as menages_en_dette,
+        coalesce(households.menages_dette_3_mois, 0) as menages_dette_3_mois,
+        coalesce(flows.nouveaux_entrants, 0) as nouveaux_entrants,
+        coalesce(flows.nouveaux_entrants_situation_connue, 0) as nouveaux_entrants_situation_connue,
+        coalesce(flows.nouveaux_entrants_emploi_stable, 0) as nouveaux_entrants_emploi_stable,
+        coalesce(flows.relances, 0) as relances,
+        coalesce(flows.visites_domicile, 0) as visites_domicile,
+        coalesce(flows.signalements_caf, 0) as signalements_caf,
+        coalesce(flows.plans_signes, 0) as plans_signes,
+        coalesce(flows.plans_rompus, 0) as plans_rompus,
+        coalesce(flows.commandements_payer, 0) as commandements_payer,
+        coalesce(flows.assignations, 0) as assignations,
+        coalesce(flows.resiliations_bail, 0) as resiliations_bail,
+        coalesce(flows.demandes_concours, 0) as demandes_concours,
+        coalesce(flows.concours_force_publique, 0) as concours_force_publique,
+        coalesce(flows.expulsions, 0) as expulsions,
+        coalesce(cohorts.cohorte_effectif, 0) as cohorte_effectif,
+        coalesce(cohorts.cohorte_assignes, 0) as cohorte_assignes,
+        coalesce(cohorts.cohorte_resilies, 0) as cohorte_resilies,
+        coalesce(cohorts.cohorte_concours, 0) as cohorte_concours,
+        coalesce(cohorts.cohorte_expulses, 0) as cohorte_expulses,
+        cohorts.cohorte_jours_median_assignation,
+    from grid
+    cross join quarantine_size
+    left join households
+        on households.date_arrete = grid.date_arrete
+        and households.code_secteur is not distinct from grid.code_secteur
+    left join flows
+        on flows.date_arrete = grid.date_arrete
+        and flows.code_secteur is not distinct from grid.code_secteur
+    left join cohorts
+        on cohorts.date_arrete = grid.date_arrete
+        and cohorts.code_secteur is not distinct from grid.code_secteur
+),
+
+final as (
+    select
+        *,
+        -- a rate whose denominator is zero is null, never 0
+        cast(dette_presents / nullif(quittancement, 0) as double) as taux_impayes,
+        cast((dette_presents + dette_partis) / nullif(quittancement, 0) as double) as taux_impayes_global,
+        cast(encaissements / nullif(quittancement, 0) as double) as taux_recouvrement,
+        cast(nouveaux_entrants_emploi_stable / nullif(nouveaux_entrants_situation_connue, 0) as double)
+            as part_emploi_stable,
+    from combined
+)
+
+select * from final

@@ -1,0 +1,53 @@
+/**
+ * Typed errors. Each says where the problem is (file, line, column when they apply)
+ * and what to do about it, in French for the people who read them.
+ */
+
+export interface Location {
+  file?: string;
+  line?: number;
+  column?: string;
+}
+
+function where({ file, line, column }: Location): string {
+  const parts: string[] = [];
+  if (file) parts.push(file);
+  if (line !== undefined) parts.push(`ligne ${line}`);
+  if (column) parts.push(`colonne ${column}`);
+  return parts.length ? `${parts.join(", ")} : ` : "";
+}
+
+export class AppError extends Error {
+  override name = "AppError";
+}
+
+/** An export file that cannot be read as the format says: the file is refused. */
+export class ExportFormatError extends AppError {
+  override name = "ExportFormatError";
+  constructor(
+    readonly reason: string,
+    readonly location: Location = {},
+  ) {
+    super(`${where(location)}${reason}`);
+  }
+}
+
+/** A configuration (mapping profile, options) that cannot be used. */
+export class ConfigError extends AppError {
+  override name = "ConfigError";
+}
+
+/** A question the warehouse cannot answer (unknown sector, year without data, bad date). */
+export class QueryError extends AppError {
+  override name = "QueryError";
+}
+
+/** An SQL invariant (etl/tests/assert_*.sql) returned rows. */
+export class InvariantError extends AppError {
+  override name = "InvariantError";
+}
+
+/** Another run holds the lock. */
+export class RunLockedError extends AppError {
+  override name = "RunLockedError";
+}

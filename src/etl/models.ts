@@ -1,0 +1,96 @@
+/**
+ * The SQL models of etl/models: discovery, dependency order and materialisation.
+ * A model is one .sql file whose name is its table's name; it depends on every
+ * other model whose name it mentions. Layers run in order (staging, intermediate,
+ * marts, metrics); within them, dependencies decide.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { projectPath } from "../paths.ts";
+
+export const LAYERS = ["staging", "intermediate", "marts", "metrics"] as const;
+
+/** The model that holds the as-of dates: what depends on it is recomputed for an ad-hoc date. */
+export const AS_OF_DATES_MODEL = "int_as_of_dates";
+
+export interface Model {
+  name: string;
+  layer: (typeof LAYERS)[number];
+  file: string;
+  sql: string;
+  dependsOn: string[];
+}
+
+function stripComments(sql: string): string {
+  return sql.replace(/--[^\n]*/g, "").replace(/'(?:[^']|'')*'/g, "''");
+}
+
+export function readSql(file: string): string {
+  return fs.readFileSync(file, "utf8").trim().replace(/;\s*$/, "");
+}
+
+let cache: Model[] | null = null;
+
+/** All models in an order where each comes after the models it depends on. */
+export function loadModels(root = projectPath("etl", "models")): Model[] {
+  if (cache && root === projectPath("etl", "models")) return cache;
+  const found: Model[] = [];
+  for (const layer of LAYERS) {
+    const dir = path.join(root, layer);
+    if (!fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+      const file = path.join(dir, f);
+      found.push({ name: f.slice(0, -4), layer, file, sql: readSql(file), dependsOn: [] });
+    }
+  }
+  const names = found.map((m) => m.name);
+  for (const m of found) {
+    const body = stripComments(m.sql);
+    m.dependsOn = names.filter((n) => n !== m.name && new RegExp(`\\b${n}\\b`).test(body));
+  }
+  const byName = new Map(found.map((m) => [m.name, m]));
+  const ordered: Model[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (m: Model, trail: string[]) => {
+    if (state.get(m.name) === "done") return;
+    if (state.get(m.name) === "visiting") throw new Error(`Cycle in SQL models: ${[...trail, m.name].join(" -> ")}`);
+    state.set(m.name, "visiting");
+    for (const d of m.dependsOn) visit(byName.get(d)!, [...trail, m.name]);
+    state.set(m.name, "done");
+    ordered.push(m);
+  };
+  for (const m of found) visit(m, []);
+  if (root === projectPath("etl", "models")) cache = ordered;
+  return ordered;
+}
+
+/** The models that must be recomputed, in order, to get `target` for other as-of dates. */
+export function asOfChain(target: string, models = loadModels()): Model[] {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const dependsOnDates = new Map<string, boolean>();
+  const needsDates = (name: string): boolean => {
+    if (name === AS_OF_DATES_MODEL) return true;
+    if (dependsOnDates.has(name)) return dependsOnDates.get(name)!;
+    const r = byName.get(name)!.dependsOn.some(needsDates);
+    dependsOnDates.set(name, r);
+    return r;
+  };
+  const wanted = new Set<string>();
+  const collect = (name: string) => {
+    if (name === AS_OF_DATES_MODEL || wanted.has(name) || !needsDates(name)) return;
+    wanted.add(name);
+    byName.get(name)!.dependsOn.forEach(collect);
+  };
+  collect(target);
+  return models.filter((m) => wanted.has(m.name));
+}
+
+export async function materialize(conn: DuckDBConnection, model: Model, schema?: string): Promise<void> {
+  const target = schema ? `${schema}.${model.name}` : model.name;
+  try {
+    await conn.run(`create or replace table ${target} as\n${model.sql}`);
+  } catch (e) {
+    throw new Error(`SQL model ${path.relative(projectPath(), model.file)} failed: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Figures as a person reads them (a French table) and as French Excel opens them (CSV).
+ * One column per scope (the whole landlord or a sector), one row per figure.
+ */
+import { excelCsv, numberCell, textCell, type Cell } from "../csv/excelCsv.ts";
+import type { FiguresRecord } from "../warehouse/figures.ts";
+import { COHORT_FIGURES, FIGURES, type FigureDefinition } from "./definitions.ts";
+import { excelNumber, formatDate, formatValue } from "./format.ts";
+
+interface Line {
+  def: FigureDefinition;
+  value: (r: FiguresRecord) => number | null;
+}
+
+const LINES: Line[] = [
+  ...FIGURES.map((def) => ({ def, value: (r: FiguresRecord) => r[def.cle] as number | null })),
+  ...COHORT_FIGURES.map((def) => ({ def, value: (r: FiguresRecord) => r.cohorte_commandements[def.cle] ?? null })),
+];
+
+const scopeName = (r: FiguresRecord) => (r.secteur === null ? "Ensemble" : `Secteur ${r.secteur}`);
+
+export function renderTable(records: FiguresRecord[]): string {
+  const first = records[0];
+  if (!first) return "";
+  const header = ["Indicateur", ...records.map(scopeName)];
+  const body = LINES.map((l) => [l.def.libelle, ...records.map((r) => formatValue(l.value(r), l.def.unite))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  return [
+    `Chiffres de l'année ${first.annee}, arrêtés au ${formatDate(first.date_arrete)} (${formatValue(first.lignes_quarantaine, "nombre")} ligne(s) d'export en quarantaine)`,
+    "",
+    fmt(header),
+    widths.map((w) => "─".repeat(w)).join("  "),
+    ...body.map(fmt),
+    "",
+  ].join("\n");
+}
+
+export function renderCsv(records: FiguresRecord[]): string {
+  const first = records[0];
+  if (!first) return excelCsv([]);
+  const rows: Cell[][] = [
+    [textCell("Clé"), textCell("Indicateur"), ...records.map((r) => textCell(scopeName(r))), textCell("Unité"), textCell("Définition")],
+    [textCell("date_arrete"), textCell("Date d'arrêté"), ...records.map((r) => textCell(formatDate(r.date_arrete))), textCell(""), textCell("")],
+    ...LINES.map((l) => [
+      textCell(l.def.cle),
+      textCell(l.def.libelle),
+      ...records.map((r) => numberCell(excelNumber(l.value(r), l.def.unite))),
+      textCell(l.def.unite === "euros" ? "€" : l.def.unite === "taux" ? "%" : l.def.unite),
+      textCell(l.def.definition),
+    ]),
+  ];
+  return excelCsv(rows);
+}

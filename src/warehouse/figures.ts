@@ -1,0 +1,150 @@
+/**
+ * Read figures from the published warehouse. Every number comes from the metrics
+ * model figures_per_date_and_sector; for an as-of date the ETL did not materialise,
+ * the same SQL models are run for that one date (see asOfChain), never re-implemented.
+ */
+import crypto from "node:crypto";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { QueryError } from "../errors.ts";
+import { asOfChain, materialize } from "../etl/models.ts";
+import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../figures/definitions.ts";
+import { queryRows, type Params, type Row } from "./db.ts";
+import type { Warehouse } from "./warehouse.ts";
+
+export interface FiguresQuery {
+  annee: number;
+  /** ISO yyyy-mm-dd; default: 31/12 of annee, or the latest posting date for the year in progress. */
+  au?: string | null;
+  /** Sector code; null or absent for the whole landlord. */
+  secteur?: string | null;
+}
+
+export type FiguresRecord = {
+  annee: number;
+  date_arrete: string;
+  secteur: string | null;
+  lignes_quarantaine: number;
+  cohorte_commandements: Record<string, number | null>;
+} & Record<string, number | string | null | Record<string, number | null>>;
+
+const cast = (unit: FigureUnit) => (unit === "nombre" ? "integer" : "double");
+
+const SELECT_FIGURES = [
+  "cast(annee as integer) as annee",
+  "strftime(date_arrete, '%Y-%m-%d') as date_arrete",
+  "code_secteur as secteur",
+  "cast(lignes_quarantaine as integer) as lignes_quarantaine",
+  ...FIGURES.map((f) => `cast(${f.cle} as ${cast(f.unite)}) as ${f.cle}`),
+  ...COHORT_FIGURES.map((f) => `cast(cohorte_${f.cle} as ${cast(f.unite)}) as cohorte_${f.cle}`),
+].join(",\n  ");
+
+function toRecord(row: Row): FiguresRecord {
+  const out: Record<string, unknown> = {};
+  const cohort: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (k.startsWith("cohorte_")) cohort[k.slice("cohorte_".length)] = v as number | null;
+    else out[k] = v;
+  }
+  out.cohorte_commandements = cohort;
+  return out as FiguresRecord;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isRealIsoDate(s: string): boolean {
+  if (!ISO_DATE.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+const frDate = (iso: string) => iso.split("-").reverse().join("/");
+
+interface DataBounds {
+  premier_jour: string | null;
+  dernier_jour: string | null;
+}
+
+async function dataBounds(conn: DuckDBConnection): Promise<DataBounds> {
+  const [b] = await queryRows<{ premier_jour: string | null; dernier_jour: string | null }>(
+    conn,
+    `select strftime(min(date_ecriture), '%Y-%m-%d') as premier_jour, strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour
+     from ledger_entries`,
+  );
+  return b ?? { premier_jour: null, dernier_jour: null };
+}
+
+async function checkSector(conn: DuckDBConnection, secteur: string): Promise<void> {
+  const sectors = await queryRows<{ code_secteur: string }>(conn, `select code_secteur from sectors order by 1`);
+  if (!sectors.some((s) => s.code_secteur === secteur)) {
+    throw new QueryError(
+      `secteur « ${secteur} » inconnu. Secteurs connus : ${sectors.map((s) => s.code_secteur).join(", ") || "aucun"}.`,
+    );
+  }
+}
+
+/** The as-of date D asked for, checked against the data. */
+export async function resolveAsOfDate(conn: DuckDBConnection, q: FiguresQuery): Promise<string> {
+  if (!Number.isInteger(q.annee) || q.annee < 1900 || q.annee > 2100) {
+    throw new QueryError(`année « ${q.annee} » invalide : donnez une année sur quatre chiffres, par exemple 2024.`);
+  }
+  const { premier_jour, dernier_jour } = await dataBounds(conn);
+  if (!premier_jour || !dernier_jour) throw new QueryError("l'entrepôt ne contient aucune écriture : lancez d'abord un chargement.");
+  const firstYear = Number(premier_jour.slice(0, 4));
+  const lastYear = Number(dernier_jour.slice(0, 4));
+  if (q.annee < firstYear || q.annee > lastYear) {
+    throw new QueryError(
+      `aucune donnée pour l'année ${q.annee} : les écritures chargées vont du ${frDate(premier_jour)} au ${frDate(dernier_jour)}.`,
+    );
+  }
+  if (q.au == null) return q.annee === lastYear ? dernier_jour : `${q.annee}-12-31`;
+  if (!isRealIsoDate(q.au)) throw new QueryError(`date d'arrêté « ${q.au} » invalide : format attendu aaaa-mm-jj, par exemple 2024-06-30.`);
+  if (Number(q.au.slice(0, 4)) !== q.annee) {
+    throw new QueryError(`la date d'arrêté ${frDate(q.au)} n'est pas dans l'année ${q.annee}.`);
+  }
+  if (q.au > dernier_jour) {
+    throw new QueryError(`la date d'arrêté ${frDate(q.au)} est postérieure aux dernières données (${frDate(dernier_jour)}).`);
+  }
+  return q.au;
+}
+
+async function figuresAt(wh: Warehouse, date: string, secteur: string | null | undefined, bySector: boolean): Promise<Row[]> {
+  const filter = bySector ? "code_secteur is not null" : "code_secteur is not distinct from cast($s as varchar)";
+  const params: Params = bySector ? { d: date } : { d: date, s: secteur ?? null };
+  const sql = (table: string) =>
+    `select ${SELECT_FIGURES} from ${table} where date_arrete = cast($d as date) and ${filter} order by code_secteur`;
+  const materialised = await queryRows(wh.conn, `select 1 from int_as_of_dates where date_arrete = cast($d as date)`, { d: date });
+  if (materialised.length > 0) return queryRows(wh.conn, sql("figures_per_date_and_sector"), params);
+
+  // An as-of date the ETL did not materialise: run the date-dependent models for it alone,
+  // in a private in-memory schema that shadows the warehouse's tables of the same name.
+  const conn = await wh.instance.connect();
+  const schema = `adhoc_${crypto.randomBytes(6).toString("hex")}`;
+  try {
+    await conn.run(`create schema memory.${schema}`);
+    await conn.run(`set search_path = 'memory.${schema},wh.main'`);
+    await conn.run(
+      `create table memory.${schema}.int_as_of_dates as
+       select cast($d as date) as date_arrete, year(cast($d as date)) as annee,
+              false as est_fin_de_mois, false as est_derniere_donnee, false as est_date_annuelle`,
+      { d: date },
+    );
+    for (const model of asOfChain("figures_per_date_and_sector")) await materialize(conn, model, `memory.${schema}`);
+    return await queryRows(conn, sql(`memory.${schema}.figures_per_date_and_sector`), params);
+  } finally {
+    await conn.run(`drop schema if exists memory.${schema} cascade`).catch(() => undefined);
+    conn.closeSync();
+  }
+}
+
+export async function getFigures(wh: Warehouse, q: FiguresQuery): Promise<FiguresRecord> {
+  if (q.secteur != null) await checkSector(wh.conn, q.secteur);
+  const date = await resolveAsOfDate(wh.conn, q);
+  const rows = await figuresAt(wh, date, q.secteur, false);
+  if (rows.length !== 1) throw new QueryError(`aucun chiffre calculé pour le ${frDate(date)}.`);
+  return toRecord(rows[0]!);
+}
+
+export async function getFiguresBySector(wh: Warehouse, q: Omit<FiguresQuery, "secteur">): Promise<FiguresRecord[]> {
+  const date = await resolveAsOfDate(wh.conn, q);
+  return (await figuresAt(wh, date, null, true)).map(toRecord);
+}
