@@ -1,0 +1,135 @@
+/**
+ * Test helpers: write export files in the reference format (Windows-1252 by default,
+ * as the ERP does), run the ETL quietly into a fresh temporary folder.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import iconv from "iconv-lite";
+import type { Kind } from "../../src/etl/exportSchema.ts";
+import type { CodeField, Profile } from "../../src/etl/profile.ts";
+import { runEtl, type EtlOptions } from "../../src/etl/runEtl.ts";
+
+export function tempDir(prefix = "oph-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface WriteOptions {
+  encoding?: "windows-1252" | "utf-8-bom" | "utf-8";
+  eol?: "\r\n" | "\n";
+}
+
+/** Write rows (arrays of already-formatted French text) as an export file. */
+export function writeExport(dir: string, name: string, header: string[], rows: string[][], opts: WriteOptions = {}): string {
+  const eol = opts.eol ?? "\r\n";
+  const quote = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const text = [header, ...rows].map((r) => r.map(quote).join(";")).join(eol) + eol;
+  return writeRaw(dir, name, text, opts.encoding);
+}
+
+export function writeRaw(dir: string, name: string, text: string, encoding: WriteOptions["encoding"] = "windows-1252"): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  const bytes =
+    encoding === "windows-1252"
+      ? iconv.encode(text, "win1252")
+      : encoding === "utf-8-bom"
+        ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")])
+        : Buffer.from(text, "utf8");
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+export const HEADERS = {
+  secteurs: ["code_secteur", "libelle_secteur", "agence"],
+  agents: ["code_agent", "role", "code_secteur"],
+  baux: [
+    "num_contrat", "num_logement", "code_secteur", "commune", "date_entree", "date_sortie", "motif_sortie",
+    "situation_emploi_entree", "nb_occupants", "beneficiaire_apl", "loyer_mensuel", "charges_mensuelles",
+  ],
+  ecritures: ["id_ecriture", "num_contrat", "date_ecriture", "periode", "code_mouvement", "libelle", "debit", "credit", "mode_reglement"],
+  actions: ["id_action", "num_contrat", "date_action", "code_action", "code_agent", "montant", "nb_echeances", "annulee", "commentaire"],
+} as const;
+
+/** Run the ETL with progress silenced. */
+export function etl(opts: EtlOptions) {
+  return runEtl({ log: () => undefined, ...opts });
+}
+
+/**
+ * A small valid office: 2 sectors, `leases` leases, a year of monthly billing and
+ * payments in 2024. Enough rows per file that one bad row stays under 1 %.
+ */
+export function writeSmallOffice(dir: string, leases = 10, opts: WriteOptions = {}): void {
+  writeExport(dir, "secteurs_20240101.csv", [...HEADERS.secteurs], [
+    ["N", "Mulhouse – Nord", "Agence de Mulhouse"],
+    ["S", "Colmar Sud", "Agence de Colmar"],
+  ], opts);
+  writeExport(dir, "agents_20240101.csv", [...HEADERS.agents], [["AG01", "CESF", "N"], ["AG02", "AMIABLE", ""]], opts);
+  const baux: string[][] = [];
+  const ecritures: string[][] = [];
+  for (let i = 1; i <= leases; i++) {
+    const b = `B${String(i).padStart(4, "0")}`;
+    baux.push([b, `L${i}`, i % 2 ? "N" : "S", "Mulhouse", "01/01/2020", "", "", i % 3 ? "CDI" : "CDD", "2", "N", "400,00", "100,00"]);
+    for (let m = 1; m <= 12; m++) {
+      const mm = String(m).padStart(2, "0");
+      ecritures.push([`E${i}-${mm}-QL`, b, `01/${mm}/2024`, `${mm}/2024`, "QL", `Loyer d’${mm}/2024`, "400,00", "", ""]);
+      ecritures.push([`E${i}-${mm}-QC`, b, `01/${mm}/2024`, `${mm}/2024`, "QC", "Provision de charges", "100,00", "", ""]);
+      // Lease 1 stops paying in October.
+      if (!(i === 1 && m >= 10)) {
+        ecritures.push([`E${i}-${mm}-REG`, b, `05/${mm}/2024`, `${mm}/2024`, "REG", "Règlement", "", "500,00", "VIREMENT"]);
+      }
+    }
+  }
+  // A posting in 2025 closes 2024: its as-of date is then 31/12/2024, not the last posting day.
+  ecritures.push(["E-2025", `B${String(leases).padStart(4, "0")}`, "02/01/2025", "01/2025", "DG", "Dépôt de garantie", "", "450,00", "CHEQUE"]);
+  writeExport(dir, "baux_20240101.csv", [...HEADERS.baux], baux, opts);
+  writeExport(dir, "ecritures_20241231.csv", [...HEADERS.ecritures], ecritures, opts);
+  writeExport(dir, "actions_20241231.csv", [...HEADERS.actions], [
+    ["A1", "B0001", "15/11/2024", "RL1", "AG02", "", "", "N", "Appel ; le locataire promet un virement"],
+    ["A2", "B0001", "20/11/2024", "SMS", "AG02", "", "", "N", "SECRET-COMMENTAIRE"],
+  ], opts);
+}
+
+/**
+ * Rewrite reference-format exports in another ERP's dialect, the inverse of a mapping
+ * profile: file prefixes, column names and code values as that ERP writes them.
+ */
+export function translateExports(srcDir: string, dstDir: string, profile: Profile): void {
+  const codeColumns: Record<string, CodeField> = {
+    role: "role", motif_sortie: "motif_sortie", situation_emploi_entree: "situation_emploi_entree",
+    code_mouvement: "code_mouvement", mode_reglement: "mode_reglement", code_action: "code_action",
+    beneficiaire_apl: "booleen", annulee: "booleen",
+  };
+  const inverse = (field: CodeField, v: string) =>
+    Object.entries(profile.codes[field] ?? {}).find(([, ref]) => ref === v)?.[0] ?? v;
+  fs.mkdirSync(dstDir, { recursive: true });
+  for (const name of fs.readdirSync(srcDir)) {
+    const kind = name.split("_")[0] as Kind;
+    const text = iconv.decode(fs.readFileSync(path.join(srcDir, name)), "win1252");
+    const [header, ...rows] = parseSimpleCsv(text);
+    const outHeader = header!.map((c) => profile.colonnes[kind]?.[c] ?? c);
+    const outRows = rows.map((r) => r.map((v, i) => (codeColumns[header![i]!] && v ? inverse(codeColumns[header![i]!]!, v) : v)));
+    writeExport(dstDir, name.replace(kind, profile.fichiers[kind] ?? kind), outHeader, outRows);
+  }
+}
+
+/** Minimal CSV reader for test files we wrote ourselves (quotes, ; and CRLF). */
+function parseSimpleCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ";") row.push(field), (field = "");
+    else if (c === "\n") row.push(field.replace(/\r$/, "")), rows.push(row), (row = []), (field = "");
+    else field += c;
+  }
+  return rows;
+}
