@@ -4,14 +4,13 @@
 
 create or replace macro fr_text(s) as nullif(trim(s), '');
 
--- dd/mm/yyyy, a real calendar date between 1900 and 2100
+-- dd/mm/yyyy, a real calendar date from 1900 to 2099
 create or replace macro fr_date(s) as
     case
-        when regexp_full_match(trim(s), '[0-9]{2}/[0-9]{2}/[0-9]{4}')
+        when regexp_full_match(trim(s), '[0-9]{2}/[0-9]{2}/(19|20)[0-9]{2}')
             then try_strptime(trim(s), '%d/%m/%Y')::date
     end;
-create or replace macro fr_date_ok(s) as
-    fr_text(s) is null or (fr_date(s) is not null and year(fr_date(s)) between 1900 and 2100);
+create or replace macro fr_date_ok(s) as fr_text(s) is null or fr_date(s) is not null;
 
 -- mm/yyyy -> first day of the month
 create or replace macro fr_period(s) as
@@ -22,13 +21,15 @@ create or replace macro fr_period(s) as
 create or replace macro fr_period_ok(s) as fr_text(s) is null or fr_period(s) is not null;
 
 -- 1 234,56 / 1234,56 / 1 234,56 (no-break space) / empty = 0. A point is not a decimal mark here.
-create or replace macro fr_amount_digits(s) as regexp_replace(coalesce(s, ''), '[ \x{00A0}\x{202F}\t]', '', 'g');
-create or replace macro fr_amount(s) as
+-- fr_amount_text strips the grouping spaces once; fr_amount_parse reads what is left.
+create or replace macro fr_amount_text(s) as
+    replace(replace(replace(replace(coalesce(trim(s), ''), ' ', ''), chr(160), ''), chr(8239), ''), chr(9), '');
+create or replace macro fr_amount_parse(t) as
     case
-        when fr_amount_digits(s) = '' then 0::decimal(18, 2)
-        when regexp_full_match(fr_amount_digits(s), '-?[0-9]+(,[0-9]{1,2})?')
-            then replace(fr_amount_digits(s), ',', '.')::decimal(18, 2)
+        when t = '' then 0::decimal(18, 2)
+        when regexp_full_match(t, '-?[0-9]+(,[0-9]{1,2})?') then cast(replace(t, ',', '.') as decimal(18, 2))
     end;
+create or replace macro fr_amount(s) as fr_amount_parse(fr_amount_text(s));
 create or replace macro fr_amount_ok(s) as fr_amount(s) is not null;
 
 create or replace macro fr_int(s) as

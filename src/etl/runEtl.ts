@@ -28,6 +28,13 @@ export interface EtlOptions {
   profile?: Profile;
   /** Progress lines; defaults to stderr. */
   log?: (line: string) => void;
+  /** Called once the run holds the lock (before that, a RunLockedError rejects the run). */
+  onLocked?: () => void;
+  /**
+   * Called with the complete new warehouse just before it is published (e.g. to build
+   * the site from it); if it throws, the run fails and nothing is published.
+   */
+  beforePublish?: (warehouse: string) => Promise<void>;
 }
 
 export interface EtlResult {
@@ -264,6 +271,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
   });
 
   const lock = acquireRunLock(`${dbPath}.lock`);
+  options.onLocked?.();
   const building = `${dbPath}.building-${runId}`;
   const tmpDir = `${building}.tmp`;
   let db: Awaited<ReturnType<typeof openDatabase>> | null = null;
@@ -276,6 +284,9 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     faultPoint("after-copy");
     db = await openDatabase(building);
     const conn = db.conn;
+    // Bounded memory (DuckDB spills to disk beyond it); row order is never relied upon.
+    await conn.run(`set memory_limit = '${process.env.ETL_MEMORY_LIMIT ?? "3GB"}'`);
+    await conn.run(`set preserve_insertion_order = false`);
     await createRawLayer(conn);
 
     const loaded = new Map(
@@ -311,7 +322,10 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     await loadReferenceData(conn, profile);
     faultPoint("before-models");
     for (const model of loadModels()) {
+      const m0 = performance.now();
       await materialize(conn, model);
+      const seconds = (performance.now() - m0) / 1000;
+      if (seconds >= 1) step(`modèle ${model.name} : ${seconds.toFixed(1)} s`);
       faultPoint(`after-model:${model.name}`);
     }
     step(`modèles SQL reconstruits`);
@@ -344,6 +358,10 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     await conn.run("checkpoint");
     db.close();
     db = null;
+    if (options.beforePublish) {
+      await options.beforePublish(building);
+      step(`site construit`);
+    }
     faultPoint("before-publish");
     fsyncPath(building);
     fs.renameSync(building, dbPath);

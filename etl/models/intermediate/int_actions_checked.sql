@@ -22,24 +22,31 @@ reference_checked as (
     left join leases on leases.num_contrat = staged.num_contrat
 ),
 
+repeated_keys as (
+    -- why: when a key repeats inside one file, its lowest line wins; the lines above it are quarantined
+    select fichier, id_action, max(ligne) as derniere_ligne
+    from reference_checked
+    where len(erreurs) = 0
+    group by fichier, id_action
+    having count(*) > 1
+),
+
 duplicate_checked as (
     select
-        *,
-        -- why: when a key repeats inside one file, the lowest line wins; the lines above it are quarantined
-        sum(case when len(erreurs) = 0 then 1 else 0 end) over (
-            partition by fichier, id_action
-            order by ligne
-            rows between 1 following and unbounded following
-        ) as versions_plus_bas,
+        reference_checked.*,
+        repeated_keys.derniere_ligne,
     from reference_checked
+    left join repeated_keys
+        on repeated_keys.fichier = reference_checked.fichier
+        and repeated_keys.id_action = reference_checked.id_action
 ),
 
 final as (
     select
-        * exclude (versions_plus_bas, erreurs),
+        * exclude (derniere_ligne, erreurs),
         list_concat(erreurs, list_filter([
             row_error(
-                len(erreurs) = 0 and coalesce(versions_plus_bas, 0) > 0,
+                len(erreurs) = 0 and derniere_ligne > ligne,
                 'id_action', 'clé répétée plus bas dans le même fichier', id_action
             ),
         ], e -> e is not null)) as erreurs,

@@ -22,24 +22,31 @@ reference_checked as (
     left join sectors on sectors.code_secteur = staged.code_secteur
 ),
 
+repeated_keys as (
+    -- why: when a key repeats inside one file, its lowest line wins; the lines above it are quarantined
+    select fichier, num_contrat, max(ligne) as derniere_ligne
+    from reference_checked
+    where len(erreurs) = 0
+    group by fichier, num_contrat
+    having count(*) > 1
+),
+
 duplicate_checked as (
     select
-        *,
-        -- why: when a key repeats inside one file, the lowest line wins; the lines above it are quarantined
-        sum(case when len(erreurs) = 0 then 1 else 0 end) over (
-            partition by fichier, num_contrat
-            order by ligne
-            rows between 1 following and unbounded following
-        ) as versions_plus_bas,
+        reference_checked.*,
+        repeated_keys.derniere_ligne,
     from reference_checked
+    left join repeated_keys
+        on repeated_keys.fichier = reference_checked.fichier
+        and repeated_keys.num_contrat = reference_checked.num_contrat
 ),
 
 final as (
     select
-        * exclude (versions_plus_bas, erreurs),
+        * exclude (derniere_ligne, erreurs),
         list_concat(erreurs, list_filter([
             row_error(
-                len(erreurs) = 0 and coalesce(versions_plus_bas, 0) > 0,
+                len(erreurs) = 0 and derniere_ligne > ligne,
                 'num_contrat', 'clé répétée plus bas dans le même fichier', num_contrat
             ),
         ], e -> e is not null)) as erreurs,

@@ -1,49 +1,89 @@
 -- one row per action row read from an actions export (every version; commentaire is never loaded)
+-- why joins here: the ERP's codes are renamed through the profile and categorised from the
+-- seed ref_codes; hash joins on those small tables cost far less than a lookup per row
 with
 
 source as (
     select * from raw_actions
 ),
 
-mapped as (
-    select
-        *,
-        profile_code('code_action', code_action) as action_code,
-        profile_code('booleen', annulee) as annulee_code,
-    from source
+action_codes as (
+    select code, categorie from ref_codes where champ = 'code_action'
 ),
 
-parsed as (
+profile_codes as (
+    select champ, code_erp, code_reference from etl_profile_codes
+),
+
+trimmed as (
     select
         fichier,
         date_export,
         ligne,
         fr_text(id_action) as id_action,
         fr_text(num_contrat) as num_contrat,
-        fr_date(date_action) as date_action,
-        action_code as code_action,
-        code_category('code_action', action_code) as categorie,
+        fr_text(date_action) as date_action_texte,
+        fr_text(code_action) as code_action_texte,
         fr_text(code_agent) as code_agent,
+        fr_amount_text(montant) as montant_texte,
+        fr_text(nb_echeances) as nb_echeances_texte,
+        fr_text(annulee) as annulee_texte,
+    from source
+),
+
+mapped as (
+    select
+        trimmed.*,
+        coalesce(pa.code_reference, trimmed.code_action_texte) as code_action,
+        coalesce(pb.code_reference, trimmed.annulee_texte) as annulee_code,
+    from trimmed
+    left join profile_codes as pa on pa.champ = 'code_action' and pa.code_erp = trimmed.code_action_texte
+    left join profile_codes as pb on pb.champ = 'booleen' and pb.code_erp = trimmed.annulee_texte
+),
+
+parsed as (
+    select
+        mapped.*,
+        fr_date(date_action_texte) as date_action,
+        action_codes.categorie,
         -- why: montant is empty for everything but plans; empty stays null, not 0
-        case when fr_text(montant) is not null then fr_amount(montant) end as montant,
-        fr_int(nb_echeances) as nb_echeances,
+        case when montant_texte <> '' then fr_amount_parse(montant_texte) end as montant,
+        fr_int(nb_echeances_texte) as nb_echeances,
         fr_bool(annulee_code) as annulee,
-        list_filter([
-            row_error(fr_text(id_action) is null, 'id_action', 'clé manquante', id_action),
-            row_error(fr_text(num_contrat) is null, 'num_contrat', 'bail manquant', num_contrat),
-            row_error(fr_text(date_action) is null, 'date_action', 'date manquante', date_action),
-            row_error(not fr_date_ok(date_action), 'date_action', 'date invalide', date_action),
-            row_error(code_category('code_action', action_code) is null, 'code_action', 'code action inconnu', code_action),
-            row_error(not fr_amount_ok(montant), 'montant', 'montant invalide', montant),
-            row_error(fr_amount(montant) < 0, 'montant', 'montant négatif', montant),
-            row_error(not fr_int_ok(nb_echeances), 'nb_echeances', 'entier invalide', nb_echeances),
-            row_error(not fr_bool_ok(annulee_code), 'annulee', 'booléen invalide (O ou N attendu)', annulee),
-        ], e -> e is not null) as erreurs,
     from mapped
+    left join action_codes on action_codes.code = mapped.code_action
+),
+
+validated as (
+    select
+        fichier,
+        date_export,
+        ligne,
+        id_action,
+        num_contrat,
+        date_action,
+        code_action,
+        categorie,
+        code_agent,
+        montant,
+        nb_echeances,
+        annulee,
+        list_filter([
+            row_error(id_action is null, 'id_action', 'clé manquante', id_action),
+            row_error(num_contrat is null, 'num_contrat', 'bail manquant', num_contrat),
+            row_error(date_action_texte is null, 'date_action', 'date manquante', date_action_texte),
+            row_error(date_action_texte is not null and date_action is null, 'date_action', 'date invalide', date_action_texte),
+            row_error(categorie is null, 'code_action', 'code action inconnu', code_action_texte),
+            row_error(montant_texte <> '' and montant is null, 'montant', 'montant invalide', montant_texte),
+            row_error(montant < 0, 'montant', 'montant négatif', montant_texte),
+            row_error(nb_echeances_texte is not null and nb_echeances is null, 'nb_echeances', 'entier invalide', nb_echeances_texte),
+            row_error(annulee is null, 'annulee', 'booléen invalide (O ou N attendu)', annulee_texte),
+        ], e -> e is not null) as erreurs,
+    from parsed
 ),
 
 final as (
-    select * from parsed
+    select * from validated
 )
 
 select * from final
