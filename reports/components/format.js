@@ -1,0 +1,89 @@
+// French (fr-FR) presentation of figures: 12 449, 3,47 %, 1 234,56 €, 31/12/2024.
+// A port of src/figures/format.ts (test/site.loaders.test.ts checks they agree): the pages
+// cannot import from src/. Presentation only: every value arrives computed by the warehouse.
+
+const integer = new Intl.NumberFormat("fr-FR", {maximumFractionDigits: 0});
+const euros = new Intl.NumberFormat("fr-FR", {style: "currency", currency: "EUR", minimumFractionDigits: 2});
+const eurosRounded = new Intl.NumberFormat("fr-FR", {style: "currency", currency: "EUR", maximumFractionDigits: 0});
+const percent = new Intl.NumberFormat("fr-FR", {style: "percent", minimumFractionDigits: 2, maximumFractionDigits: 2});
+const days = new Intl.NumberFormat("fr-FR", {maximumFractionDigits: 1});
+const decimal = new Intl.NumberFormat("fr-FR", {maximumFractionDigits: 1});
+const points = new Intl.NumberFormat("fr-FR", {minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: "exceptZero"});
+const signedInteger = new Intl.NumberFormat("fr-FR", {maximumFractionDigits: 0, signDisplay: "exceptZero"});
+const monthLong = new Intl.DateTimeFormat("fr-FR", {month: "long", year: "numeric", timeZone: "UTC"});
+const parisDate = new Intl.DateTimeFormat("fr-FR", {timeZone: "Europe/Paris"});
+const parisTime = new Intl.DateTimeFormat("fr-FR", {timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit"});
+
+/** A figure's value in its unit ("euros" | "taux" | "nombre" | "jours"); null shows as —. */
+export function formatValue(value, unit) {
+  if (value === null || value === undefined) return "—";
+  switch (unit) {
+    case "euros":
+      return euros.format(value);
+    case "taux":
+      return percent.format(value);
+    case "jours":
+      return `${days.format(value)} j`;
+    case "nombre":
+      return integer.format(value);
+    default:
+      throw new Error(`unité inconnue : ${unit}`);
+  }
+}
+
+/** Euros without cents, for chart axes and tooltips of large amounts. */
+export const formatEurosRounded = (v) => (v == null ? "—" : eurosRounded.format(v));
+export const formatInteger = (v) => (v == null ? "—" : integer.format(v));
+export const formatDecimal = (v) => (v == null ? "—" : decimal.format(v));
+export const formatPercent = (v) => (v == null ? "—" : percent.format(v));
+
+/** The change between two rates, in percentage points: « +0,35 pt ». */
+export function formatPointChange(now, before) {
+  if (now == null || before == null) return "—";
+  return `${points.format((now - before) * 100)} pt`;
+}
+
+/** The change between two counts or amounts: « +12 » or « −1 500,00 € ». */
+export function formatChange(now, before, unit) {
+  if (now == null || before == null) return "—";
+  if (unit === "taux") return formatPointChange(now, before);
+  const d = now - before;
+  if (unit === "euros") return `${d > 0 ? "+" : ""}${euros.format(d)}`;
+  return signedInteger.format(d);
+}
+
+/** ISO yyyy-mm-dd -> dd/mm/yyyy. */
+export function formatDate(iso) {
+  if (!iso) return "—";
+  const [y, m, d] = String(iso).slice(0, 10).split("-");
+  return `${d}/${m}/${y}`;
+}
+
+/** An instant (ISO, UTC) as Paris time: « 27/11/2026 à 16:32 ». */
+export function formatDateTime(isoInstant) {
+  if (!isoInstant) return "—";
+  const d = new Date(isoInstant);
+  return `${parisDate.format(d)} à ${parisTime.format(d)}`;
+}
+
+/** A month (ISO yyyy-mm-01) as « janvier 2024 ». */
+export function formatMonth(iso) {
+  if (!iso) return "—";
+  return monthLong.format(new Date(`${String(iso).slice(0, 10)}T00:00:00Z`));
+}
+
+/** A figure as a copy-ready French phrase: « 12 449 relances », « 3,47 % de taux d'impayés ». */
+export function figurePhrase(value, definition) {
+  if (value === null || value === undefined) return `${definition.libelle} : non calculable`;
+  // "jours" is in the short label already: « 19 jours médians jusqu'à l'assignation ».
+  const number = definition.unite === "jours" ? days.format(value) : formatValue(value, definition.unite);
+  return `${number} ${definition.libelle_court}`;
+}
+
+/** A number as French Excel reads it: no grouping, decimal comma. */
+export function excelNumber(value, unit) {
+  if (value === null || value === undefined) return "";
+  if (unit === "taux") return `${(value * 100).toFixed(2).replace(".", ",")} %`;
+  if (unit === "euros") return value.toFixed(2).replace(".", ",");
+  return String(value).replace(".", ",");
+}

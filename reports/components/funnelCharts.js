@@ -1,0 +1,98 @@
+// The litigation funnel: the year's flows in procedural order, the cohort of the year's
+// first payment orders, and the households at each stage at the as-of date.
+import * as Plot from "@observablehq/plot";
+import {formatInteger} from "./format.js";
+import {integerTick} from "./locale.js";
+import {COLORS} from "./palette.js";
+
+function horizontalBars(steps, {width = 640, color, label, text = (d) => formatInteger(d.valeur), title}) {
+  // Labels take at most 40 % of the width (longer ones wrap); the bars always keep room.
+  const marginRight = 90;
+  const marginLeft = Math.max(80, Math.min(width * 0.4, Math.max(...steps.map((d) => d.libelle.length)) * 6.2 + 14));
+  return Plot.plot({
+    width: Math.max(width, marginLeft + marginRight + 120),
+    height: 40 * steps.length + 40,
+    marginLeft,
+    marginRight,
+    x: {label, tickFormat: integerTick, grid: true},
+    y: {label: null, domain: steps.map((d) => d.libelle), axis: null},
+    marks: [
+      Plot.axisY({label: null, tickSize: 0, lineWidth: (marginLeft - 14) / 11, fontSize: 11}),
+      Plot.barX(steps, {x: "valeur", y: "libelle", fill: color, title}),
+      Plot.text(steps, {x: "valeur", y: "libelle", text, textAnchor: "start", dx: 5, fill: "#222"}),
+      Plot.ruleX([0])
+    ]
+  });
+}
+
+/** FlowsChart(steps, {width}): steps [{cle, libelle, valeur, definition}] in procedural order. */
+export function FlowsChart(steps, {width} = {}) {
+  return horizontalBars(steps, {
+    width,
+    color: COLORS.bleu,
+    label: "Nombre d'actions dans l'année",
+    title: (d) => `${d.libelle} : ${formatInteger(d.valeur)}\n${d.definition}`
+  });
+}
+
+/** CohortChart(steps, {width}): the cohort's size first, then how many reached each step. */
+export function CohortChart(steps, {width} = {}) {
+  const size = steps[0]?.valeur ?? 0;
+  return horizontalBars(steps, {
+    width,
+    color: COLORS.orange,
+    label: "Baux de la cohorte",
+    text: (d, i) => (i === 0 ? formatInteger(d.valeur) : `${formatInteger(d.valeur)} sur ${formatInteger(size)}`),
+    title: (d) => `${d.libelle} : ${formatInteger(d.valeur)}\n${d.definition}`
+  });
+}
+
+/** StagesChart(stages, {width}): households at each stage [{libelle, valeur}] at the as-of date. */
+export function StagesChart(stages, {width} = {}) {
+  return horizontalBars(stages, {
+    width,
+    color: COLORS.vert,
+    label: "Ménages à cette étape",
+    title: (d) => `${d.libelle} : ${formatInteger(d.valeur)} ménage(s)`
+  });
+}
+
+/** The yearly flows of figures.md in procedural order (keys of figures_per_year_and_sector). */
+export const FLOW_KEYS = [
+  "relances",
+  "plans_signes",
+  "commandements_payer",
+  "assignations",
+  "resiliations_bail",
+  "demandes_concours",
+  "concours_force_publique",
+  "expulsions"
+];
+
+/** The cohort keys (cohorte_commandements), the cohort's size first. */
+export const COHORT_KEYS = ["effectif", "assignes", "resilies", "concours", "expulses"];
+
+/** The amicable steps, then the litigation steps: drawn on two scales (relances outnumber evictions a thousandfold). */
+export const AMICABLE_FLOW_KEYS = FLOW_KEYS.slice(0, 2);
+export const LITIGATION_FLOW_KEYS = FLOW_KEYS.slice(2);
+
+/** Steps for FlowsChart from a figures record; `defs` maps keys to definitions. */
+export function flowSteps(record, defs, keys = FLOW_KEYS) {
+  return keys.map((cle) => ({cle, libelle: defs.get(cle).libelle, valeur: record?.[cle] ?? 0, definition: defs.get(cle).definition}));
+}
+
+/** Steps for CohortChart; cohort definitions are looked up in `cohortDefs` (groupe cohorte_commandements). */
+export function cohortSteps(record, cohortDefs) {
+  return COHORT_KEYS.map((cle) => {
+    const d = cohortDefs.find((x) => x.cle === cle);
+    return {cle, libelle: d.libelle.replace(/^Cohorte : /, ""), valeur: record?.cohorte_commandements?.[cle] ?? 0, definition: d.definition};
+  });
+}
+
+/** Stages for StagesChart: rows of etapes-contentieux.json for one year and scope, labelled. */
+export function stageRows(stages, labels, annee, secteur) {
+  const label = new Map(labels.map((s) => [s.etape, s.libelle]));
+  return stages
+    .filter((r) => r.annee === annee && r.secteur === (secteur ?? null))
+    .map((r) => ({etape: r.etape, libelle: label.get(r.etape) ?? r.etape, valeur: r.menages}));
+}

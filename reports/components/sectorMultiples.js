@@ -1,0 +1,32 @@
+// Small multiples: the monthly taux d'impayés of each sector, on one shared scale.
+import * as Plot from "@observablehq/plot";
+import {formatDate, formatPercent} from "./format.js";
+import {percentTick, utcDate} from "./locale.js";
+import {COLORS} from "./palette.js";
+
+/** SectorMultiples(rows, sectors, {width, columns}): rows are monthly rows of every sector. */
+export function SectorMultiples(rows, sectors, {width, columns = 3} = {}) {
+  const index = new Map(sectors.map((s, i) => [s.code_secteur, i]));
+  const label = new Map(sectors.map((s) => [s.code_secteur, s.libelle_secteur]));
+  const data = rows.filter((r) => index.has(r.secteur));
+  const col = (d) => index.get(d.secteur) % columns;
+  const row = (d) => Math.floor(index.get(d.secteur) / columns);
+  const x = (d) => utcDate(d.date_arrete);
+  const heads = sectors.map((s, i) => ({secteur: s.code_secteur, i}));
+  return Plot.plot({
+    width,
+    height: 190 * Math.ceil(sectors.length / columns) + 40,
+    marginLeft: 55,
+    marginTop: 10,
+    fx: {axis: null, padding: 0.08},
+    fy: {axis: null, padding: 0.18},
+    x: {type: "utc", label: null, ticks: 4},
+    y: {label: "Taux d'impayés", tickFormat: percentTick, grid: true, zero: true},
+    marks: [
+      Plot.frame({stroke: "#ddd"}),
+      Plot.lineY(data, {x, y: "taux_impayes", fx: col, fy: row, stroke: COLORS.bleu, strokeWidth: 1.5}),
+      Plot.text(heads, {fx: col, fy: row, text: (d) => label.get(d.secteur), frameAnchor: "top-left", dx: 4, dy: 4, fontWeight: "bold", fontSize: 11, lineWidth: 22}),
+      Plot.tip(data, Plot.pointerX({x, y: "taux_impayes", fx: col, fy: row, title: (d) => `${label.get(d.secteur)}\nau ${formatDate(d.date_arrete)} : ${formatPercent(d.taux_impayes)}`}))
+    ]
+  });
+}

@@ -1,0 +1,6 @@
+// Data loader for actions-mensuelles.json: reads actions_per_month_and_sector from the published warehouse
+// ($WAREHOUSE_DB, else data/warehouse.duckdb); the query is in src/site/loaders.ts.
+import { monthlyActions } from "../../src/site/loaders.ts";
+import { runLoader } from "../../src/site/runLoader.ts";
+
+await runLoader(monthlyActions);

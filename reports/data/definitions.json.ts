@@ -1,0 +1,6 @@
+// Data loader for definitions.json: reads figure_definitions from the published warehouse
+// ($WAREHOUSE_DB, else data/warehouse.duckdb); the query is in src/site/loaders.ts.
+import { definitions } from "../../src/site/loaders.ts";
+import { runLoader } from "../../src/site/runLoader.ts";
+
+await runLoader(definitions);

@@ -1,0 +1,6 @@
+// Data loader for etapes-contentieux.json: reads litigation_stages_per_year_and_sector from the published warehouse
+// ($WAREHOUSE_DB, else data/warehouse.duckdb); the query is in src/site/loaders.ts.
+import { litigationStages } from "../../src/site/loaders.ts";
+import { runLoader } from "../../src/site/runLoader.ts";
+
+await runLoader(litigationStages);

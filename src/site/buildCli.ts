@@ -1,0 +1,10 @@
+/**
+ * npm run build: the static site in dist/ (or $SITE_OUTPUT) from the published warehouse
+ * (data/warehouse.duckdb, or $WAREHOUSE_DB). Progress on stderr; exit 1 on failure.
+ */
+import { runMain } from "../cli/args.ts";
+import { buildSite } from "./build.ts";
+
+runMain(async () => {
+  await buildSite();
+});

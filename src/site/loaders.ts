@@ -1,0 +1,417 @@
+/**
+ * What the site's data loaders (reports/data/*.json.ts) publish: one function per loader,
+ * each reading marts and metrics of the published warehouse and returning JSON-safe
+ * aggregates. Nothing is computed here: the queries select, rename and cast (DuckDB's
+ * JSON rows give BIGINT and DECIMAL as strings). The static site holds aggregates only:
+ * no lease, dwelling or staff code, no per-household row, no raw value of a quarantined
+ * row. A failing query throws a SiteDataError that names its mart.
+ */
+import path from "node:path";
+import { AppError } from "../errors.ts";
+import { COMPLEMENTARY_FIGURES, LITIGATION_STAGES, ROLE_LABELS } from "../figures/complementaryDefinitions.ts";
+import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../figures/definitions.ts";
+import { DEFAULT_DB_PATH } from "../paths.ts";
+import { queryRows, type Params, type Row } from "../warehouse/db.ts";
+import type { FiguresRecord } from "../warehouse/figures.ts";
+import type { Warehouse } from "../warehouse/warehouse.ts";
+
+/** The warehouse the site is built from: $WAREHOUSE_DB, else data/warehouse.duckdb. */
+export function warehousePath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.WAREHOUSE_DB || DEFAULT_DB_PATH);
+}
+
+/** A mart the site needs could not be read. */
+export class SiteDataError extends AppError {
+  override name = "SiteDataError";
+  constructor(
+    readonly mart: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function fromMart<T extends Row>(wh: Warehouse, mart: string, sql: string, params?: Params): Promise<T[]> {
+  try {
+    return await queryRows<T>(wh.conn, sql, params);
+  } catch (e) {
+    throw new SiteDataError(mart, `la lecture du mart « ${mart} » a échoué : ${(e as Error).message}`);
+  }
+}
+
+/** A table as columns and rows of values: the monthly series repeat no key per row. */
+export interface ColumnTable {
+  colonnes: string[];
+  lignes: (string | number | null)[][];
+}
+
+function toColumnTable(rows: Row[], colonnes: string[]): ColumnTable {
+  return { colonnes, lignes: rows.map((r) => colonnes.map((c) => (r[c] ?? null) as string | number | null)) };
+}
+
+const castFor = (unit: FigureUnit) => (unit === "nombre" ? "integer" : "double");
+const isoDate = (column: string, alias = column) => `strftime(${column}, '%Y-%m-%d') as ${alias}`;
+/** etl_runs and etl_run_files hold UTC instants without a zone (cast from ISO strings ending in Z). */
+const isoInstant = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ') as ${column}`;
+
+export interface SiteLoader<T> {
+  /** The file the loader writes, under reports/data/. */
+  fichier: string;
+  /** The warehouse tables it reads. */
+  marts: readonly string[];
+  load(wh: Warehouse): Promise<T>;
+}
+
+// ─── figures-annuelles.json: every figure of figures.md, per year and scope ───────────────
+
+export const annualFigures: SiteLoader<{ lignes: FiguresRecord[] }> = {
+  fichier: "figures-annuelles.json",
+  marts: ["figures_per_year_and_sector"],
+  async load(wh) {
+    const rows = await fromMart(
+      wh,
+      "figures_per_year_and_sector",
+      `select
+         cast(annee as integer) as annee,
+         ${isoDate("date_arrete")},
+         code_secteur as secteur,
+         cast(lignes_quarantaine as integer) as lignes_quarantaine,
+         ${FIGURES.map((f) => `cast(${f.cle} as ${castFor(f.unite)}) as ${f.cle}`).join(",\n         ")},
+         ${COHORT_FIGURES.map((f) => `cast(cohorte_${f.cle} as ${castFor(f.unite)}) as cohorte_${f.cle}`).join(",\n         ")}
+       from figures_per_year_and_sector
+       order by annee, code_secteur nulls first`,
+    );
+    return {
+      lignes: rows.map((row) => {
+        const out: Record<string, unknown> = {};
+        const cohort: Record<string, number | null> = {};
+        for (const [k, v] of Object.entries(row)) {
+          if (k.startsWith("cohorte_")) cohort[k.slice("cohorte_".length)] = v as number | null;
+          else out[k] = v;
+        }
+        out.cohorte_commandements = cohort;
+        return out as FiguresRecord;
+      }),
+    };
+  },
+};
+
+// ─── figures-mensuelles.json: the monthly trend (the figures the pages chart) ────────────
+
+/** The figures of figures_per_month_and_sector the pages chart; the others stay out to keep pages light. */
+export const MONTHLY_FIGURE_KEYS = [
+  "taux_impayes",
+  "taux_impayes_global",
+  "taux_recouvrement",
+  "quittancement",
+  "encaissements",
+  "dette_presents",
+  "dette_partis",
+  "dette_moins_3_mois",
+  "dette_3_12_mois",
+  "dette_plus_12_mois",
+  "menages_presents",
+  "menages_en_dette",
+  "menages_dette_3_mois",
+] as const;
+
+export const monthlyFigures: SiteLoader<ColumnTable> = {
+  fichier: "figures-mensuelles.json",
+  marts: ["figures_per_month_and_sector"],
+  async load(wh) {
+    const units = new Map(FIGURES.map((f) => [f.cle, f.unite]));
+    const rows = await fromMart(
+      wh,
+      "figures_per_month_and_sector",
+      `select
+         ${isoDate("mois")},
+         ${isoDate("date_arrete")},
+         code_secteur as secteur,
+         ${MONTHLY_FIGURE_KEYS.map((k) => `cast(${k} as ${castFor(units.get(k)!)}) as ${k}`).join(",\n         ")}
+       from figures_per_month_and_sector
+       order by mois, code_secteur nulls first`,
+    );
+    return toColumnTable(rows, ["mois", "date_arrete", "secteur", ...MONTHLY_FIGURE_KEYS]);
+  },
+};
+
+// ─── actions-mensuelles.json, actions-par-fonction.json, locataires-partis.json ───────────
+
+const ACTION_KEYS = [
+  "relances_mois",
+  "visites_domicile_mois",
+  "rendez_vous_mois",
+  "signalements_caf_mois",
+  "demandes_fsl_mois",
+  "plans_signes_mois",
+  "plans_rompus_mois",
+  "plans_soldes_mois",
+];
+
+export const monthlyActions: SiteLoader<ColumnTable> = {
+  fichier: "actions-mensuelles.json",
+  marts: ["actions_per_month_and_sector"],
+  async load(wh) {
+    const rows = await fromMart(
+      wh,
+      "actions_per_month_and_sector",
+      `select ${isoDate("mois")}, code_secteur as secteur,
+         ${ACTION_KEYS.map((k) => `cast(${k} as integer) as ${k}`).join(", ")}
+       from actions_per_month_and_sector
+       order by mois, code_secteur nulls first`,
+    );
+    return toColumnTable(rows, ["mois", "secteur", ...ACTION_KEYS]);
+  },
+};
+
+export const actionsPerRole: SiteLoader<ColumnTable> = {
+  fichier: "actions-par-fonction.json",
+  marts: ["actions_per_month_and_role"],
+  async load(wh) {
+    // Role counts only: the staff codes never leave the warehouse.
+    const rows = await fromMart(
+      wh,
+      "actions_per_month_and_role",
+      `select ${isoDate("mois")}, role,
+         cast(actions_mois as integer) as actions_mois,
+         cast(agents as integer) as agents,
+         cast(actions_par_agent_mois as double) as actions_par_agent_mois
+       from actions_per_month_and_role
+       order by mois, role`,
+    );
+    return toColumnTable(rows, ["mois", "role", "actions_mois", "agents", "actions_par_agent_mois"]);
+  },
+};
+
+export const departedTenants: SiteLoader<ColumnTable> = {
+  fichier: "locataires-partis.json",
+  marts: ["departed_tenants_per_month_and_sector"],
+  async load(wh) {
+    const rows = await fromMart(
+      wh,
+      "departed_tenants_per_month_and_sector",
+      `select ${isoDate("mois")}, code_secteur as secteur,
+         cast(transmissions_recouvrement_mois as integer) as transmissions_recouvrement_mois,
+         cast(admissions_non_valeur_mois as double) as admissions_non_valeur_mois,
+         cast(encaissements_apres_depart_mois as double) as encaissements_apres_depart_mois
+       from departed_tenants_per_month_and_sector
+       order by mois, code_secteur nulls first`,
+    );
+    return toColumnTable(rows, [
+      "mois",
+      "secteur",
+      "transmissions_recouvrement_mois",
+      "admissions_non_valeur_mois",
+      "encaissements_apres_depart_mois",
+    ]);
+  },
+};
+
+// ─── etapes-contentieux.json: households at each litigation stage at each year's D ────────
+
+export interface StageRow {
+  annee: number;
+  date_arrete: string;
+  secteur: string | null;
+  etape: string;
+  menages: number;
+}
+
+export const litigationStages: SiteLoader<StageRow[]> = {
+  fichier: "etapes-contentieux.json",
+  marts: ["litigation_stages_per_year_and_sector"],
+  load: (wh) =>
+    fromMart<StageRow & Row>(
+      wh,
+      "litigation_stages_per_year_and_sector",
+      `select cast(annee as integer) as annee, ${isoDate("date_arrete")}, code_secteur as secteur, etape,
+         cast(menages as integer) as menages
+       from litigation_stages_per_year_and_sector
+       order by annee, code_secteur nulls first, rang`,
+    ),
+};
+
+// ─── secteurs.json, definitions.json ─────────────────────────────────────────────────────
+
+export interface SectorRow {
+  code_secteur: string;
+  libelle_secteur: string;
+  agence: string | null;
+}
+
+export const sectors: SiteLoader<SectorRow[]> = {
+  fichier: "secteurs.json",
+  marts: ["sectors"],
+  load: (wh) =>
+    fromMart<SectorRow & Row>(wh, "sectors", `select code_secteur, libelle_secteur, agence from sectors order by code_secteur`),
+};
+
+export const definitions: SiteLoader<{
+  figures: Row[];
+  complementaires: typeof COMPLEMENTARY_FIGURES;
+  etapes: typeof LITIGATION_STAGES;
+  fonctions: typeof ROLE_LABELS;
+}> = {
+  fichier: "definitions.json",
+  marts: ["figure_definitions"],
+  async load(wh) {
+    const figures = await fromMart(
+      wh,
+      "figure_definitions",
+      `select cle, groupe, libelle, libelle_court, unite, definition from figure_definitions order by groupe desc, rowid`,
+    );
+    return { figures, complementaires: COMPLEMENTARY_FIGURES, etapes: LITIGATION_STAGES, fonctions: ROLE_LABELS };
+  },
+};
+
+// ─── chargements.json, quarantaine.json: freshness and completeness ──────────────────────
+
+/**
+ * A failed run's message can quote invariant rows (JSON with lease numbers): the site keeps
+ * the sentence and drops anything from the first JSON value on.
+ */
+export function publicRunMessage(message: string | null): string | null {
+  if (message == null) return null;
+  const cut = message.search(/[[{]\s*["{[]/);
+  return (cut >= 0 ? `${message.slice(0, cut).trimEnd()} […]` : message).slice(0, 500);
+}
+
+export interface RunRow {
+  run_id: string;
+  debut: string;
+  fin: string;
+  statut: string;
+  message: string | null;
+  fichiers_charges: number;
+  lignes_lues: number;
+  lignes_quarantaine: number;
+}
+
+export interface RunFileRow {
+  run_id: string;
+  fichier: string;
+  type_fichier: string | null;
+  date_export: string | null;
+  statut: string;
+  lignes_lues: number | null;
+  lignes_chargees: number | null;
+  lignes_quarantaine: number | null;
+  motif: string | null;
+}
+
+export interface LoadsData {
+  /** The latest as-of date the warehouse computes figures for (latest posting date). */
+  date_arrete_derniere: string | null;
+  derniere_reussite: RunRow | null;
+  /** Latest export date of each file kind loaded by a successful run. */
+  exports_par_type: { type_fichier: string; date_export: string; fichier: string }[];
+  executions: RunRow[];
+  /** Files each run actually read or refused (files skipped as already loaded are left out). */
+  fichiers: RunFileRow[];
+}
+
+export const loads: SiteLoader<LoadsData> = {
+  fichier: "chargements.json",
+  marts: ["etl_runs", "etl_run_files", "figures_per_year_and_sector"],
+  async load(wh) {
+    const executions = (
+      await fromMart<RunRow & Row>(
+        wh,
+        "etl_runs",
+        `select run_id, ${isoInstant("debut")}, ${isoInstant("fin")}, statut, message,
+           cast(fichiers_charges as integer) as fichiers_charges,
+           cast(lignes_lues as integer) as lignes_lues,
+           cast(lignes_quarantaine as integer) as lignes_quarantaine
+         from etl_runs
+         order by debut desc`,
+      )
+    ).map((r) => ({ ...r, message: publicRunMessage(r.message) }));
+    const fichiers = (
+      await fromMart<RunFileRow & Row>(
+        wh,
+        "etl_run_files",
+        `select f.run_id, f.fichier, f.type_fichier, ${isoDate("f.date_export", "date_export")}, f.statut,
+           f.lignes_lues, f.lignes_chargees, f.lignes_quarantaine, f.motif
+         from etl_run_files as f
+         inner join etl_runs as r on r.run_id = f.run_id
+         -- why: every run lists the whole inbox; a file skipped as already loaded says nothing new
+         where f.statut <> 'déjà chargé'
+         order by r.debut desc, f.date_export, f.fichier`,
+      )
+    ).map((f) => ({ ...f, motif: publicRunMessage(f.motif) }));
+    const exports = await fromMart<{ type_fichier: string; date_export: string; fichier: string }>(
+      wh,
+      "etl_run_files",
+      `select f.type_fichier, ${isoDate("max(f.date_export)", "date_export")}, arg_max(f.fichier, f.date_export) as fichier
+       from etl_run_files as f
+       inner join etl_runs as r on r.run_id = f.run_id and r.statut = 'succès'
+       where f.statut in ('chargé', 'rechargé', 'déjà chargé')
+       group by f.type_fichier
+       order by f.type_fichier`,
+    );
+    const [latest] = await fromMart<{ d: string | null }>(
+      wh,
+      "figures_per_year_and_sector",
+      `select ${isoDate("max(date_arrete)", "d")} from figures_per_year_and_sector`,
+    );
+    return {
+      date_arrete_derniere: latest?.d ?? null,
+      derniere_reussite: executions.find((r) => r.statut === "succès") ?? null,
+      exports_par_type: exports,
+      executions,
+      fichiers,
+    };
+  },
+};
+
+/** At most this many line numbers per file and reason: enough to find them, bounded in size. */
+export const MAX_LINE_NUMBERS = 200;
+
+export interface QuarantineData {
+  total: number;
+  par_motif: { motif: string; colonne: string | null; type_fichier: string; lignes: number }[];
+  par_fichier: {
+    fichier: string;
+    type_fichier: string;
+    colonne: string | null;
+    motif: string;
+    lignes: number;
+    numeros_lignes: number[];
+  }[];
+}
+
+export const quarantine: SiteLoader<QuarantineData> = {
+  fichier: "quarantaine.json",
+  marts: ["quarantine"],
+  async load(wh) {
+    // File, line, column and reason only: the raw value and the row's key stay in the warehouse.
+    const par_motif = await fromMart<QuarantineData["par_motif"][number] & Row>(
+      wh,
+      "quarantine",
+      `select motif, colonne, type_fichier, cast(count(*) as integer) as lignes
+       from quarantine group by all order by lignes desc, motif, colonne`,
+    );
+    const par_fichier = await fromMart<QuarantineData["par_fichier"][number] & Row>(
+      wh,
+      "quarantine",
+      `select fichier, type_fichier, colonne, motif, cast(count(*) as integer) as lignes,
+         list(ligne order by ligne)[1:${MAX_LINE_NUMBERS}] as numeros_lignes
+       from quarantine group by all order by fichier, lignes desc, motif`,
+    );
+    const [size] = await fromMart<{ total: number }>(wh, "quarantine", `select cast(count(*) as integer) as total from quarantine`);
+    return { total: size?.total ?? 0, par_motif, par_fichier };
+  },
+};
+
+export const ALL_LOADERS = {
+  annualFigures,
+  monthlyFigures,
+  monthlyActions,
+  actionsPerRole,
+  departedTenants,
+  litigationStages,
+  sectors,
+  definitions,
+  loads,
+  quarantine,
+} as const;
