@@ -28,6 +28,7 @@ export default {
     { name: "Vue d'ensemble", path: "/" },
     { name: "Chiffres clés", path: "/chiffres-cles" },
     { name: "Entonnoir contentieux", path: "/entonnoir-contentieux" },
+    { name: "Revue mensuelle", path: "/revue-mensuelle" },
     {
       name: "Secteurs",
       path: "/secteurs",

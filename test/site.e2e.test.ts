@@ -1,6 +1,6 @@
 /**
  * The dashboard end to end: build the site from a fixture warehouse into a temporary
- * folder, serve it on 127.0.0.1, open every page in headless Chromium (Debian's, driven by
+ * folder, serve it with the API on 127.0.0.1 (the product's one server), open every page in headless Chromium (Debian's, driven by
  * playwright-core): no console error, no failed request, nothing requested outside the
  * local server, and the headline figures equal `npm run figures` for the same year. A
  * screenshot per page goes to test/.artifacts/site/ (git-ignored).
@@ -18,7 +18,7 @@ import { renderCsv } from "../src/figures/render.ts";
 import { projectPath } from "../src/paths.ts";
 import { openDatabase } from "../src/warehouse/db.ts";
 import { MAX_PAGE_DATA_BYTES, buildSite, type BuildResult } from "../src/site/build.ts";
-import { serveStatic, type StaticServer } from "../src/site/staticServer.ts";
+import { startProductServer, type ProductServer } from "./util/productServer.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
 import { tempDir } from "./util/exports.ts";
 import { buildSiteWarehouse } from "./util/siteOffice.ts";
@@ -28,7 +28,7 @@ const ARTIFACTS = projectPath("test", ".artifacts", "site");
 
 let db: string;
 let site: BuildResult;
-let server: StaticServer;
+let server: ProductServer;
 let browser: Browser;
 
 /** `npm run figures -- --format json` on the fixture warehouse. */
@@ -107,7 +107,8 @@ beforeAll(async () => {
     }
     ({ db } = await buildSiteWarehouse());
     site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-site-dist-"), "dist"), log: () => undefined });
-    server = await serveStatic(site.output);
+    // The product serves the site and the API on one port: the pages are tested there.
+    server = await startProductServer(db, site.output);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -133,6 +134,7 @@ describe("the built site", () => {
       "locataires-partis.html",
       "plans-et-accompagnement.html",
       "qualite-des-donnees.html",
+      "revue-mensuelle.html",
       "secteurs.html",
       path.join("secteurs", "N.html"),
       path.join("secteurs", "S.html"),
@@ -234,6 +236,42 @@ describe("Chiffres clés", () => {
     await page.emulateMedia({ media: "print" });
     const pdf = (await page.pdf({ format: "A4", printBackground: true })).toString("latin1");
     expect(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
+    await page.context().close();
+  });
+});
+
+describe("Revue mensuelle", () => {
+  it("shows a sign-in link, never an error or a case, without a session", async () => {
+    ready();
+    const { page, problems } = await visit("revue-mensuelle.html");
+    await expect.poll(() => page.getByRole("link", { name: "Se connecter" }).count()).toBe(1);
+    expect(await page.locator("table").count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it("signs in as recouvrement, lists the cases and opens one as the warehouse has it", async () => {
+    ready();
+    const { page, problems } = await visit("revue-mensuelle.html");
+    await page.getByRole("link", { name: "Se connecter" }).click();
+    await page.getByLabel("Identifiant").fill("recouvrement");
+    await page.getByLabel("Mot de passe").fill(server.password);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.waitForURL(/revue-mensuelle/);
+    const firstRow = page.locator("table tbody tr").first();
+    await firstRow.waitFor();
+    const contrat = (await firstRow.locator("td").nth(1).textContent())!.trim();
+    await firstRow.locator("input").check();
+    const card = page.locator(`[data-dossier="${contrat}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    const wh = await openDatabase(db, { readOnly: true });
+    const reader = await wh.conn.runAndReadAll(`select cast(solde as double) as solde from review_cases where num_contrat = $n`, { n: contrat });
+    const [expected] = reader.getRowObjectsJson() as Array<{ solde: number }>;
+    wh.close();
+    expect(spaces(await card.locator('[data-champ="solde"]').textContent())).toBe(spaces(formatValue(expected!.solde, "euros")));
+    expect(await card.locator("svg").count()).toBeGreaterThan(0);
+    await screenshot(page, "revue-mensuelle-dossier");
+    expect(problems).toEqual([]);
     await page.context().close();
   });
 });

@@ -1,32 +1,30 @@
 /**
- * npm start: the main job on the embedded demo office.
- * Generates the demo exports when data/exports is empty, runs the ETL and prints
- * the figures of 2024 (the year the demo office published).
+ * npm start: the main job on the embedded demo office. Generates the demo exports when
+ * data/exports is empty and the demo accounts when there is no users file, then runs the
+ * server: first load and site build, site and API on PORT (3000), nightly schedule.
  */
 import fs from "node:fs";
 import { generateDemo } from "../demo/generate.ts";
-import { runEtl } from "../etl/runEtl.ts";
+import { loadServerConfig } from "../server/config.ts";
+import { ensureDemoAccounts } from "../server/demoAccounts.ts";
+import { startServer } from "../server/main.ts";
 import { renderTable } from "../figures/render.ts";
-import { DEFAULT_DB_PATH, DEFAULT_EXPORTS_DIR } from "../paths.ts";
 import { getFigures } from "../warehouse/figures.ts";
-import { openWarehouse } from "../warehouse/warehouse.ts";
 import { runMain } from "./args.ts";
 
 const PUBLISHED_YEAR = 2024;
 
 runMain(async () => {
-  const exportsDir = process.env.EXPORTS_DIR ?? DEFAULT_EXPORTS_DIR;
-  const dbPath = process.env.WAREHOUSE_DB ?? DEFAULT_DB_PATH;
-  const empty = !fs.existsSync(exportsDir) || !fs.readdirSync(exportsDir).some((f) => f.endsWith(".csv"));
+  const config = loadServerConfig();
+  const empty = !fs.existsSync(config.EXPORTS_DIR) || !fs.readdirSync(config.EXPORTS_DIR).some((f) => f.endsWith(".csv"));
   if (empty) {
-    process.stderr.write(`[start] ${exportsDir} est vide : génération de l'office de démonstration…\n`);
-    await generateDemo({ out: exportsDir });
+    process.stderr.write(`[start] ${config.EXPORTS_DIR} est vide : génération de l'office de démonstration…\n`);
+    await generateDemo({ out: config.EXPORTS_DIR });
   }
-  await runEtl({ exportsDir, dbPath });
-  const wh = await openWarehouse(dbPath);
-  try {
-    process.stdout.write(renderTable([await getFigures(wh, { annee: PUBLISHED_YEAR })]));
-  } finally {
-    wh.close();
-  }
+  const accounts = ensureDemoAccounts(config.USERS_FILE);
+  const { warehouse } = await startServer({ demoAccounts: accounts });
+  // The demo office published its 2024 figures: show them as the CLI does.
+  await warehouse
+    .use(async (wh) => process.stdout.write("\n" + renderTable([await getFigures(wh, { annee: PUBLISHED_YEAR })])))
+    .catch((e: Error) => process.stderr.write(`[start] chiffres ${PUBLISHED_YEAR} indisponibles : ${e.message}\n`));
 });

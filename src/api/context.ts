@@ -1,0 +1,45 @@
+/**
+ * What the API needs from the outside world, passed in so tests can build the app
+ * on a fixture warehouse and call it through app.request() without opening a port.
+ */
+import type { Warehouse } from "../warehouse/warehouse.ts";
+import type { SessionStore, SignInThrottle } from "./sessions.ts";
+import type { UserStore } from "./users.ts";
+import type { RunRecord } from "../etl/runJournal.ts";
+
+export interface WarehouseSource {
+  /** Run fn on the current published warehouse; a swap during fn never closes it under fn. */
+  use<T>(fn: (wh: Warehouse) => Promise<T>): Promise<T>;
+}
+
+export interface RunStatus {
+  en_cours: { run_id: string | null; declenchement: string; depuis: string } | null;
+  derniers: RunRecord[];
+}
+
+export interface RunStarter {
+  /** Start a run now; rejects with RunLockedError when one is already running. */
+  start(declenchement: "api" | "planification" | "cli"): Promise<{ depuis: string }>;
+  status(): RunStatus;
+}
+
+export interface AppContext {
+  warehouse: WarehouseSource;
+  runs: RunStarter;
+  users: UserStore;
+  sessions: SessionStore;
+  throttle: SignInThrottle;
+  /** Serve the static site from this folder (its current build), when set. */
+  siteDir?: () => string | null;
+  /** Cookies get the Secure flag (behind HTTPS). */
+  secureCookies?: boolean;
+  log?: (line: string) => void;
+}
+
+export type AppEnv = {
+  Variables: {
+    ctx: AppContext;
+    session: import("./sessions.ts").Session | null;
+    requestId: string;
+  };
+};

@@ -1,0 +1,82 @@
+/**
+ * The API's OpenAPI 3.1 document (served at /api/openapi.json) and a readable French
+ * reference page (/api/docs) generated from it. Written by hand, next to the routes,
+ * so that it says what each parameter means to the people who call it.
+ */
+import { CASE_SORTS } from "./data/cases.ts";
+import { FIGURE_KEYS } from "../figures/definitions.ts";
+import { STAGE_CODES } from "../figures/reviewStages.ts";
+
+const q = (name: string, description: string, schema: object, required = false) => ({ name, in: "query", required, description, schema });
+const annee = q("annee", "Année (aaaa). La date d'arrêté est le 31/12, ou la dernière date d'écriture pour l'année en cours.", { type: "string", pattern: "^\\d{4}$" }, true);
+const secteur = q("secteur", "Code secteur ; absent : tout l'organisme.", { type: "string" });
+const errors = {
+  "400": { description: "Paramètre invalide : le message nomme le paramètre et dit pourquoi." },
+  "401": { description: "Non connecté : se connecter sur /connexion." },
+  "403": { description: "Rôle insuffisant pour cette route." },
+  "500": { description: "Erreur inattendue ; le message donne une référence présente dans le journal du serveur." },
+};
+
+export const OPENAPI = {
+  openapi: "3.1.0",
+  info: { title: "Observatoire des impayés – API", version: "1.0.0", description: "Chiffres, séries, entonnoir contentieux, dossiers de la revue mensuelle, chargements." },
+  components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "oph_session" } } },
+  security: [{ session: [] }],
+  paths: {
+    "/api/session": {
+      post: { summary: "Se connecter (identifiant, mot_de_passe en JSON) ; ouvre un cookie de session HttpOnly.", security: [], responses: { "200": { description: "Connecté." }, "401": { description: "Identifiant ou mot de passe incorrect." }, "429": { description: "Trop d'essais manqués : attendre Retry-After secondes." } } },
+      get: { summary: "Qui est connecté : { connecte, identifiant, role, dossiers } (connecte = false sans session).", security: [], responses: { "200": { description: "L'état de la session." } } },
+      delete: { summary: "Se déconnecter.", responses: { "200": { description: "Session fermée." } } },
+    },
+    "/api/figures": {
+      get: { summary: "Tous les chiffres de figures.md pour une année (même JSON que `npm run figures -- --format json`). Rôles : tous.", parameters: [annee, q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année.", { type: "string", format: "date" }), secteur], responses: { "200": { description: "Les chiffres." }, ...errors } },
+    },
+    "/api/series": {
+      get: { summary: "Série mensuelle d'un chiffre (chaque mois arrêté à son dernier jour). Rôles : tous.", parameters: [q("indicateur", "Clé du chiffre.", { type: "string", enum: FIGURE_KEYS }, true), secteur], responses: { "200": { description: "Les points mensuels." }, ...errors } },
+    },
+    "/api/funnel": {
+      get: { summary: "Entonnoir contentieux : flux de l'année dans l'ordre de la procédure, cohorte des commandements, ménages à chaque étape. Rôles : tous.", parameters: [annee, secteur], responses: { "200": { description: "L'entonnoir." }, ...errors } },
+    },
+    "/api/cases": {
+      get: {
+        summary: "Liste de travail de la revue mensuelle : baux présents en dette ou en procédure à la dernière date. Rôles : recouvrement, admin.",
+        parameters: [
+          secteur,
+          q("etape", "Étape actuelle.", { type: "string", enum: STAGE_CODES }),
+          q("dette_min", "Solde minimal en euros.", { type: "string" }),
+          q("tri", "Ordre.", { type: "string", enum: Object.keys(CASE_SORTS), default: "dette_desc" }),
+          q("page", "Page (à partir de 1).", { type: "string", default: "1" }),
+          q("taille", "Lignes par page (1 à 500).", { type: "string", default: "50" }),
+          q("format", "json, ou csv pour Excel (toutes les lignes filtrées).", { type: "string", enum: ["json", "csv"] }),
+        ],
+        responses: { "200": { description: "Une page de dossiers, ou le CSV." }, ...errors },
+      },
+    },
+    "/api/cases/{num_contrat}": {
+      get: { summary: "Un dossier : bail, situation de revue, soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.", parameters: [{ name: "num_contrat", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors } },
+    },
+    "/api/runs": {
+      get: { summary: "Chargements récents et celui en cours. Rôles : tous.", responses: { "200": { description: "Les chargements." }, ...errors } },
+      post: { summary: "Lancer un chargement maintenant. Rôle : admin.", responses: { "202": { description: "Lancé." }, "409": { description: "Un chargement est déjà en cours." }, ...errors } },
+    },
+    "/health": {
+      get: { summary: "Santé : entrepôt publié, fraîcheur des données, dernier chargement réussi, dernier échec.", security: [], responses: { "200": { description: "En service." }, "503": { description: "Aucun entrepôt publié." } } },
+    },
+  },
+} as const;
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+export function referencePage(): string {
+  const rows: string[] = [];
+  for (const [path, ops] of Object.entries(OPENAPI.paths)) {
+    for (const [method, op] of Object.entries(ops as Record<string, { summary: string; parameters?: Array<{ name: string; description?: string; required?: boolean }> }>)) {
+      const params = (op.parameters ?? []).map((p) => `<li><code>${escape(p.name)}</code>${p.required ? " (obligatoire)" : ""} : ${escape(p.description ?? "")}</li>`).join("");
+      rows.push(`<tr><td><code>${method.toUpperCase()} ${escape(path)}</code></td><td>${escape(op.summary)}${params ? `<ul>${params}</ul>` : ""}</td></tr>`);
+    }
+  }
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Référence de l'API</title>
+<style>body{font:15px system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}td{vertical-align:top;padding:.5rem;border-top:1px solid #ddd}code{white-space:nowrap}</style></head>
+<body><h1>Référence de l'API</h1><p>Document OpenAPI : <a href="/api/openapi.json">/api/openapi.json</a>. Connexion : <a href="/connexion">/connexion</a>.</p>
+<table>${rows.join("")}</table></body></html>`;
+}

@@ -1,0 +1,17 @@
+import { Hono } from "hono";
+import { getFigures } from "../../warehouse/figures.ts";
+import type { AppEnv } from "../context.ts";
+import { requirePermission } from "../auth.ts";
+import { params, validate, z } from "../validation.ts";
+
+/** GET /api/figures?annee&au&secteur: the same JSON as `npm run figures -- --format json`. */
+export const figuresRoutes = new Hono<AppEnv>().get(
+  "/",
+  requirePermission("aggregates"),
+  validate("query", z.object({ annee: params.year, au: params.isoDate.optional(), secteur: params.sector.optional() })),
+  async (c) => {
+    const q = c.req.valid("query");
+    const figures = await c.var.ctx.warehouse.use((wh) => getFigures(wh, { annee: q.annee, au: q.au ?? null, secteur: q.secteur ?? null }));
+    return c.json(figures);
+  },
+);

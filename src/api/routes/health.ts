@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import { queryRows } from "../../warehouse/db.ts";
+import type { AppEnv } from "../context.ts";
+
+/** GET /health: liveness, the last successful run, data freshness, the last failure if later. */
+export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
+  const { runs, warehouse } = c.var.ctx;
+  const status = runs.status();
+  let donnees: { dernier_jour: string | null; dernier_chargement_reussi: string | null } | null = null;
+  try {
+    donnees = await warehouse.use(async (wh) => {
+      const [d] = await queryRows<{ dernier_jour: string | null }>(
+        wh.conn,
+        `select strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour from ledger_entries`,
+      );
+      const [r] = await queryRows<{ fin: string | null }>(
+        wh.conn,
+        `select strftime(max(fin), '%Y-%m-%dT%H:%M:%S') as fin from etl_runs where statut = 'succès'`,
+      );
+      return { dernier_jour: d?.dernier_jour ?? null, dernier_chargement_reussi: r?.fin ?? null };
+    });
+  } catch {
+    donnees = null;
+  }
+  const lastFailure = status.derniers.find((r) => r.statut === "échec");
+  const lastSuccess = status.derniers.find((r) => r.statut === "succès");
+  const failingNow = lastFailure && (!lastSuccess || lastFailure.fin > lastSuccess.fin);
+  return c.json(
+    {
+      statut: donnees ? (failingNow ? "dégradé" : "ok") : "sans_donnees",
+      entrepot_publie: donnees !== null,
+      donnees_jusqu_au: donnees?.dernier_jour ?? null,
+      dernier_chargement_reussi: donnees?.dernier_chargement_reussi ?? null,
+      dernier_echec: failingNow ? { run_id: lastFailure.run_id, fin: lastFailure.fin, message: lastFailure.message } : null,
+      chargement_en_cours: status.en_cours !== null,
+    },
+    donnees ? 200 : 503,
+  );
+});

@@ -1,0 +1,38 @@
+import { Hono } from "hono";
+import { FIGURES } from "../../figures/definitions.ts";
+import { queryRows } from "../../warehouse/db.ts";
+import type { AppEnv } from "../context.ts";
+import { checkSector, requirePermission } from "../auth.ts";
+import { params, validate, z } from "../validation.ts";
+
+const KEYS = FIGURES.map((f) => f.cle) as [string, ...string[]];
+
+/** GET /api/series?indicateur&secteur: the monthly series of one figure (mart figures_per_month_and_sector). */
+export const seriesRoutes = new Hono<AppEnv>().get(
+  "/",
+  requirePermission("aggregates"),
+  validate(
+    "query",
+    z.object({
+      indicateur: z.enum(KEYS, { error: `indicateur inconnu ; valeurs possibles : ${KEYS.join(", ")}` }),
+      secteur: params.sector.optional(),
+    }),
+  ),
+  async (c) => {
+    const q = c.req.valid("query");
+    // The column name comes from the fixed list of figures, never from the request text.
+    const def = FIGURES.find((f) => f.cle === q.indicateur)!;
+    const column = def.unite === "nombre" ? `cast(${def.cle} as integer)` : `cast(${def.cle} as double)`;
+    const points = await c.var.ctx.warehouse.use(async (wh) => {
+      if (q.secteur) await checkSector(wh, q.secteur);
+      return queryRows(
+        wh.conn,
+        `select strftime(mois, '%Y-%m') as mois, strftime(date_arrete, '%Y-%m-%d') as date_arrete, ${column} as valeur
+         from figures_per_month_and_sector
+         where code_secteur is not distinct from cast($s as varchar) order by mois`,
+        { s: q.secteur ?? null },
+      );
+    });
+    return c.json({ indicateur: def.cle, libelle: def.libelle, unite: def.unite, definition: def.definition, secteur: q.secteur ?? null, points });
+  },
+);

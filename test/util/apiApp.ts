@@ -1,0 +1,62 @@
+/**
+ * An API app on a fixture warehouse, with one user per role (test passwords) and a
+ * run starter that records calls, for app.request() tests.
+ */
+import path from "node:path";
+import { createApp } from "../../src/api/app.ts";
+import type { RunStarter, RunStatus } from "../../src/api/context.ts";
+import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
+import { ROLES, UserStore, hashPassword, type Role } from "../../src/api/users.ts";
+import { RunLockedError } from "../../src/errors.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
+import { etl, tempDir, writeSmallOffice } from "./exports.ts";
+
+export const PASSWORD = "mot-de-passe-de-test";
+
+export class FakeRuns implements RunStarter {
+  started: string[] = [];
+  busy = false;
+  async start(declenchement: "api" | "planification" | "cli") {
+    if (this.busy) throw new RunLockedError("Un chargement est déjà en cours.");
+    this.started.push(declenchement);
+    return { depuis: "2026-11-27T02:30:00.000Z" };
+  }
+  status(): RunStatus {
+    return { en_cours: null, derniers: [] };
+  }
+}
+
+export async function smallOfficeWarehouse(): Promise<string> {
+  const dir = tempDir();
+  writeSmallOffice(path.join(dir, "exports"));
+  const db = path.join(dir, "w.duckdb");
+  await etl({ exportsDir: path.join(dir, "exports"), dbPath: db });
+  return db;
+}
+
+export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: () => number } = {}) {
+  const users = new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(PASSWORD) })));
+  const warehouse = new WarehouseProvider(db);
+  const runs = overrides.runs ?? new FakeRuns();
+  const logs: string[] = [];
+  const app = createApp({
+    warehouse,
+    runs,
+    users,
+    sessions: new SessionStore(8 * 3600_000, overrides.now),
+    throttle: new SignInThrottle(5, 1000, 60_000, overrides.now),
+    log: (l) => logs.push(l),
+  });
+  return { app, warehouse, runs, logs };
+}
+
+/** Sign in and return the Cookie header value of the session. */
+export async function signIn(app: ReturnType<typeof createApp>, role: Role): Promise<string> {
+  const res = await app.request("/api/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ identifiant: role, mot_de_passe: PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in as ${role} failed: ${res.status}`);
+  return res.headers.get("set-cookie")!.split(";")[0]!;
+}

@@ -1,0 +1,43 @@
+/**
+ * The product's one server (site + API, src/api/app.ts) on 127.0.0.1 and a free port,
+ * on a given warehouse and site folder, with one account per role (test password).
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createApp } from "../../src/api/app.ts";
+import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
+import { ROLES, UserStore, hashPassword } from "../../src/api/users.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
+import { FakeRuns, PASSWORD } from "./apiApp.ts";
+
+export interface ProductServer {
+  url: string;
+  password: string;
+  close(): Promise<void>;
+}
+
+export async function startProductServer(db: string, siteDir: string): Promise<ProductServer> {
+  const warehouse = new WarehouseProvider(db);
+  const app = createApp({
+    warehouse,
+    runs: new FakeRuns(),
+    users: new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(PASSWORD) }))),
+    sessions: new SessionStore(),
+    throttle: new SignInThrottle(),
+    siteDir: () => siteDir,
+    log: () => undefined,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    password: PASSWORD,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        warehouse.close();
+      }),
+  };
+}
