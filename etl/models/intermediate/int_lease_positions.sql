@@ -24,32 +24,44 @@ grid as (
     inner join dates on lease_terms.date_entree <= dates.date_arrete
 ),
 
-at_as_of_date as (
-    select
-        grid.*,
-        coalesce(t.solde_cumule, 0) as solde,
-        coalesce(t.debits_cumules, 0) as debits_cumules,
-    from grid
-    asof left join running_totals as t
-        on t.num_contrat = grid.num_contrat and t.jour <= grid.date_arrete
+probes as (
+    -- three look-ups per lease and date, answered by one as-of join: the running totals
+    -- at D, at D - 91 days and at D - 366 days
+    select num_contrat, date_arrete, 0 as sonde, date_arrete as jour_limite from grid
+    union all
+    select num_contrat, date_arrete, 90, limite_90_jours from grid
+    union all
+    select num_contrat, date_arrete, 365, limite_365_jours from grid
 ),
 
-before_90_days as (
+looked_up as (
     select
-        at_as_of_date.*,
-        coalesce(t.debits_cumules, 0) as debits_avant_90_jours,
-    from at_as_of_date
+        probes.num_contrat,
+        probes.date_arrete,
+        probes.sonde,
+        coalesce(t.solde_cumule, 0) as solde_cumule,
+        coalesce(t.debits_cumules, 0) as debits_cumules,
+    from probes
     asof left join running_totals as t
-        on t.num_contrat = at_as_of_date.num_contrat and t.jour <= at_as_of_date.limite_90_jours
+        on t.num_contrat = probes.num_contrat and t.jour <= probes.jour_limite
+),
+
+totals as (
+    select
+        num_contrat,
+        date_arrete,
+        max(solde_cumule) filter (where sonde = 0) as solde,
+        max(debits_cumules) filter (where sonde = 0) as debits_cumules,
+        max(debits_cumules) filter (where sonde = 90) as debits_avant_90_jours,
+        max(debits_cumules) filter (where sonde = 365) as debits_avant_365_jours,
+    from looked_up
+    group by num_contrat, date_arrete
 ),
 
 before_365_days as (
-    select
-        before_90_days.*,
-        coalesce(t.debits_cumules, 0) as debits_avant_365_jours,
-    from before_90_days
-    asof left join running_totals as t
-        on t.num_contrat = before_90_days.num_contrat and t.jour <= before_90_days.limite_365_jours
+    select grid.*, totals.* exclude (num_contrat, date_arrete)
+    from grid
+    inner join totals on totals.num_contrat = grid.num_contrat and totals.date_arrete = grid.date_arrete
 ),
 
 positioned as (
