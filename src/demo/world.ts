@@ -3,6 +3,7 @@
 // figures the default run must reproduce, and the export schedule of the ERP.
 
 import { Calendar, dayOf, lastDayOfMonth, monthIndex } from "./calendar.ts";
+import { EXPORT_SCHEMA, KINDS, type Kind } from "../etl/exportSchema.ts";
 
 export const DEFAULT_LOGEMENTS = 11_000;
 export const DEFAULT_ANNEES = 9;
@@ -294,49 +295,12 @@ export function paymentOrdersPerYear(year: number): number {
 // ---------------------------------------------------------------------------------------
 // Export schedule.
 
-export const KINDS = ["secteurs", "agents", "baux", "ecritures", "actions"] as const;
-export type Kind = (typeof KINDS)[number];
+export { KINDS, type Kind } from "../etl/exportSchema.ts";
 
-export const HEADERS: Record<Kind, readonly string[]> = {
-  secteurs: ["code_secteur", "libelle_secteur", "agence"],
-  agents: ["code_agent", "role", "code_secteur"],
-  baux: [
-    "num_contrat",
-    "num_logement",
-    "code_secteur",
-    "commune",
-    "date_entree",
-    "date_sortie",
-    "motif_sortie",
-    "situation_emploi_entree",
-    "nb_occupants",
-    "beneficiaire_apl",
-    "loyer_mensuel",
-    "charges_mensuelles",
-  ],
-  ecritures: [
-    "id_ecriture",
-    "num_contrat",
-    "date_ecriture",
-    "periode",
-    "code_mouvement",
-    "libelle",
-    "debit",
-    "credit",
-    "mode_reglement",
-  ],
-  actions: [
-    "id_action",
-    "num_contrat",
-    "date_action",
-    "code_action",
-    "code_agent",
-    "montant",
-    "nb_echeances",
-    "annulee",
-    "commentaire",
-  ],
-};
+/** Header of each kind of file, in the reference format's column order (commentaire last). */
+export const HEADERS: Record<Kind, readonly string[]> = Object.fromEntries(
+  KINDS.map((k) => [k, [...EXPORT_SCHEMA[k].columns, ...EXPORT_SCHEMA[k].neverLoaded]]),
+) as unknown as Record<Kind, readonly string[]>;
 
 export interface ExportDate {
   day: number;

@@ -9,10 +9,10 @@
 import path from "node:path";
 import { AppError } from "../errors.ts";
 import { COMPLEMENTARY_FIGURES, LITIGATION_STAGES, ROLE_LABELS } from "../figures/complementaryDefinitions.ts";
-import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../figures/definitions.ts";
+import { FIGURES } from "../figures/definitions.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { queryRows, type Params, type Row } from "../warehouse/db.ts";
-import type { FiguresRecord } from "../warehouse/figures.ts";
+import { SELECT_FIGURES, sqlTypeFor, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
 /** The warehouse the site is built from: $WAREHOUSE_DB, else data/warehouse.duckdb. */
@@ -49,7 +49,6 @@ function toColumnTable(rows: Row[], colonnes: string[]): ColumnTable {
   return { colonnes, lignes: rows.map((r) => colonnes.map((c) => (r[c] ?? null) as string | number | null)) };
 }
 
-const castFor = (unit: FigureUnit) => (unit === "nombre" ? "integer" : "double");
 const isoDate = (column: string, alias = column) => `strftime(${column}, '%Y-%m-%d') as ${alias}`;
 /** etl_runs and etl_run_files hold UTC instants without a zone (cast from ISO strings ending in Z). */
 const isoInstant = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ') as ${column}`;
@@ -71,28 +70,9 @@ export const annualFigures: SiteLoader<{ lignes: FiguresRecord[] }> = {
     const rows = await fromMart(
       wh,
       "figures_per_year_and_sector",
-      `select
-         cast(annee as integer) as annee,
-         ${isoDate("date_arrete")},
-         code_secteur as secteur,
-         cast(lignes_quarantaine as integer) as lignes_quarantaine,
-         ${FIGURES.map((f) => `cast(${f.cle} as ${castFor(f.unite)}) as ${f.cle}`).join(",\n         ")},
-         ${COHORT_FIGURES.map((f) => `cast(cohorte_${f.cle} as ${castFor(f.unite)}) as cohorte_${f.cle}`).join(",\n         ")}
-       from figures_per_year_and_sector
-       order by annee, code_secteur nulls first`,
+      `select ${SELECT_FIGURES} from figures_per_year_and_sector order by annee, code_secteur nulls first`,
     );
-    return {
-      lignes: rows.map((row) => {
-        const out: Record<string, unknown> = {};
-        const cohort: Record<string, number | null> = {};
-        for (const [k, v] of Object.entries(row)) {
-          if (k.startsWith("cohorte_")) cohort[k.slice("cohorte_".length)] = v as number | null;
-          else out[k] = v;
-        }
-        out.cohorte_commandements = cohort;
-        return out as FiguresRecord;
-      }),
-    };
+    return { lignes: rows.map(toFiguresRecord) };
   },
 };
 
@@ -127,7 +107,7 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
          ${isoDate("mois")},
          ${isoDate("date_arrete")},
          code_secteur as secteur,
-         ${MONTHLY_FIGURE_KEYS.map((k) => `cast(${k} as ${castFor(units.get(k)!)}) as ${k}`).join(",\n         ")}
+         ${MONTHLY_FIGURE_KEYS.map((k) => `cast(${k} as ${sqlTypeFor(units.get(k)!)}) as ${k}`).join(",\n         ")}
        from figures_per_month_and_sector
        order by mois, code_secteur nulls first`,
     );

@@ -27,18 +27,21 @@ export type FiguresRecord = {
   cohorte_commandements: Record<string, number | null>;
 } & Record<string, number | string | null | Record<string, number | null>>;
 
-const cast = (unit: FigureUnit) => (unit === "nombre" ? "integer" : "double");
+/** The SQL type a figure of this unit is read as. */
+export const sqlTypeFor = (unit: FigureUnit) => (unit === "nombre" ? "integer" : "double");
 
-const SELECT_FIGURES = [
+/** The columns of a figures_per_* table as the JSON of figures.md names them (cohort flattened). */
+export const SELECT_FIGURES = [
   "cast(annee as integer) as annee",
   "strftime(date_arrete, '%Y-%m-%d') as date_arrete",
   "code_secteur as secteur",
   "cast(lignes_quarantaine as integer) as lignes_quarantaine",
-  ...FIGURES.map((f) => `cast(${f.cle} as ${cast(f.unite)}) as ${f.cle}`),
-  ...COHORT_FIGURES.map((f) => `cast(cohorte_${f.cle} as ${cast(f.unite)}) as cohorte_${f.cle}`),
+  ...FIGURES.map((f) => `cast(${f.cle} as ${sqlTypeFor(f.unite)}) as ${f.cle}`),
+  ...COHORT_FIGURES.map((f) => `cast(cohorte_${f.cle} as ${sqlTypeFor(f.unite)}) as cohorte_${f.cle}`),
 ].join(",\n  ");
 
-function toRecord(row: Row): FiguresRecord {
+/** A row selected with SELECT_FIGURES, with the cohort nested as figures.md says. */
+export function toFiguresRecord(row: Row): FiguresRecord {
   const out: Record<string, unknown> = {};
   const cohort: Record<string, number | null> = {};
   for (const [k, v] of Object.entries(row)) {
@@ -141,10 +144,10 @@ export async function getFigures(wh: Warehouse, q: FiguresQuery): Promise<Figure
   const date = await resolveAsOfDate(wh.conn, q);
   const rows = await figuresAt(wh, date, q.secteur, false);
   if (rows.length !== 1) throw new QueryError(`aucun chiffre calculé pour le ${frDate(date)}.`);
-  return toRecord(rows[0]!);
+  return toFiguresRecord(rows[0]!);
 }
 
 export async function getFiguresBySector(wh: Warehouse, q: Omit<FiguresQuery, "secteur">): Promise<FiguresRecord[]> {
   const date = await resolveAsOfDate(wh.conn, q);
-  return (await figuresAt(wh, date, null, true)).map(toRecord);
+  return (await figuresAt(wh, date, null, true)).map(toFiguresRecord);
 }
