@@ -29,11 +29,6 @@ export function yearRecord(annual, annee, secteur = null) {
   return annual.lignes.find((r) => r.annee === annee && r.secteur === (secteur ?? null)) ?? null;
 }
 
-/** The same day one year earlier (ISO), used to find the comparable monthly row. */
-export function oneYearBefore(iso) {
-  return `${Number(iso.slice(0, 4)) - 1}${iso.slice(4, 10)}`;
-}
-
 /** Every definition (figures.md and complementary) by key. */
 export function definitionsByKey(definitions) {
   return new Map([...definitions.figures, ...definitions.complementaires].map((d) => [d.cle, d]));
@@ -43,4 +38,13 @@ export function definitionsByKey(definitions) {
 export function sectorLabel(sectors, code) {
   if (code == null) return "Ensemble du bailleur";
   return sectors.find((s) => s.code_secteur === code)?.libelle_secteur ?? code;
+}
+
+/**
+ * The changes over one year (variations.json) indexed for lookup: changes(date, secteur, cle)
+ * gives {variation, valeur_un_an_avant, date_un_an_avant} or null when none was computed.
+ */
+export function changesOf(table) {
+  const index = new Map(rowsOf(table).map((r) => [`${r.date_arrete}|${r.secteur ?? ""}|${r.cle}`, r]));
+  return (date, secteur, cle) => index.get(`${date}|${secteur ?? ""}|${cle}`) ?? null;
 }

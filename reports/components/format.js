@@ -37,19 +37,15 @@ export const formatInteger = (v) => (v == null ? "—" : integer.format(v));
 export const formatDecimal = (v) => (v == null ? "—" : decimal.format(v));
 export const formatPercent = (v) => (v == null ? "—" : percent.format(v));
 
-/** The change between two rates, in percentage points: « +0,35 pt ». */
-export function formatPointChange(now, before) {
-  if (now == null || before == null) return "—";
-  return `${points.format((now - before) * 100)} pt`;
-}
-
-/** The change between two counts or amounts: « +12 » or « −1 500,00 € ». */
-export function formatChange(now, before, unit) {
-  if (now == null || before == null) return "—";
-  if (unit === "taux") return formatPointChange(now, before);
-  const d = now - before;
-  if (unit === "euros") return `${d > 0 ? "+" : ""}${euros.format(d)}`;
-  return signedInteger.format(d);
+/**
+ * A change over one year as the warehouse computed it (figure_changes_per_date_and_sector):
+ * rates in percentage points « +0,35 pt », amounts « −1 500,00 € », counts « +12 ».
+ */
+export function formatVariation(variation, unit) {
+  if (variation == null) return "—";
+  if (unit === "taux") return `${points.format(variation * 100)} pt`;
+  if (unit === "euros") return `${variation > 0 ? "+" : ""}${euros.format(variation)}`;
+  return signedInteger.format(variation);
 }
 
 /** ISO yyyy-mm-dd -> dd/mm/yyyy. */

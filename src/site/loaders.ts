@@ -115,6 +115,27 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
   },
 };
 
+// ─── variations.json: each figure's change over one year, at the dates the pages show ────
+
+export const yearlyChanges: SiteLoader<ColumnTable> = {
+  fichier: "variations.json",
+  marts: ["figure_changes_per_date_and_sector", "int_as_of_dates"],
+  async load(wh) {
+    const rows = await fromMart(
+      wh,
+      "figure_changes_per_date_and_sector",
+      `select ${isoDate("c.date_arrete", "date_arrete")}, c.code_secteur as secteur, c.cle, c.variation,
+              c.valeur_un_an_avant, ${isoDate("c.date_un_an_avant", "date_un_an_avant")}
+       from figure_changes_per_date_and_sector as c
+       inner join int_as_of_dates as d on d.date_arrete = c.date_arrete
+       -- why: the pages show changes at each year's date and at the latest data only
+       where (d.est_date_annuelle or d.est_derniere_donnee) and c.variation is not null
+       order by c.date_arrete, c.code_secteur nulls first, c.cle`,
+    );
+    return toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant"]);
+  },
+};
+
 // ─── actions-mensuelles.json, actions-par-fonction.json, locataires-partis.json ───────────
 
 const ACTION_KEYS = [
@@ -386,6 +407,7 @@ export const quarantine: SiteLoader<QuarantineData> = {
 export const ALL_LOADERS = {
   annualFigures,
   monthlyFigures,
+  yearlyChanges,
   monthlyActions,
   actionsPerRole,
   departedTenants,
