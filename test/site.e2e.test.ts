@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COHORT_FIGURES, FIGURES, type FigureDefinition } from "../src/figures/definitions.ts";
+import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../src/figures/definitions.ts";
 import { formatValue } from "../src/figures/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
 import { projectPath } from "../src/paths.ts";
@@ -48,7 +48,7 @@ function expectedPhrase(record: FiguresRecord, def: FigureDefinition, cohort: bo
   const value = (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
   if (value === null) return `${def.libelle} : non calculable`;
   const number = def.unite === "jours" ? formatValue(value, "jours").replace(/ j$/, "") : formatValue(value, def.unite);
-  return `${number} ${def.libelle_court}`;
+  return `${number} ${shortLabelFor(value, def)}`;
 }
 
 interface Visit {

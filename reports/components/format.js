@@ -73,7 +73,9 @@ export function figurePhrase(value, definition) {
   if (value === null || value === undefined) return `${definition.libelle} : non calculable`;
   // "jours" is in the short label already: « 19 jours médians jusqu'à l'assignation ».
   const number = definition.unite === "jours" ? days.format(value) : formatValue(value, definition.unite);
-  return `${number} ${definition.libelle_court}`;
+  // French puts 0 and 1 in the singular: « 1 relance », « 12 449 relances ».
+  const label = Math.abs(value) < 2 && definition.libelle_court_singulier ? definition.libelle_court_singulier : definition.libelle_court;
+  return `${number} ${label}`;
 }
 
 /** A number as French Excel reads it: no grouping, decimal comma. */

@@ -11,6 +11,8 @@ export interface FigureDefinition {
   libelle: string;
   /** Short label for a sentence: "12 449 relances". */
   libelle_court: string;
+  /** The same in the singular, for 0 and 1 as French writes them: "1 relance". */
+  libelle_court_singulier?: string;
   unite: FigureUnit;
   definition: string;
 }
@@ -41,52 +43,57 @@ export const FIGURES: readonly FigureDefinition[] = [
     definition: "Encaissements / quittancement des douze mois." },
   { cle: "part_emploi_stable", libelle: "Part des entrants en emploi stable", libelle_court: "des nouveaux entrants en emploi stable", unite: "taux",
     definition: "Parmi les nouveaux entrants dont la situation d'emploi à l'entrée est connue, part en CDI ou fonctionnaires." },
-  { cle: "menages_presents", libelle: "Ménages présents", libelle_court: "ménages présents", unite: "nombre",
+  { cle: "menages_presents", libelle: "Ménages présents", libelle_court: "ménages présents", libelle_court_singulier: "ménage présent", unite: "nombre",
     definition: "Baux dont la date d'entrée est antérieure ou égale à la date d'arrêté et sans sortie à cette date." },
-  { cle: "menages_en_dette", libelle: "Ménages en dette", libelle_court: "ménages en dette", unite: "nombre",
+  { cle: "menages_en_dette", libelle: "Ménages en dette", libelle_court: "ménages en dette", libelle_court_singulier: "ménage en dette", unite: "nombre",
     definition: "Baux présents dont le solde à la date d'arrêté est positif." },
-  { cle: "menages_dette_3_mois", libelle: "Ménages en dette de 3 mois ou plus", libelle_court: "ménages en dette de 3 mois ou plus", unite: "nombre",
+  { cle: "menages_dette_3_mois", libelle: "Ménages en dette de 3 mois ou plus", libelle_court: "ménages en dette de 3 mois ou plus", libelle_court_singulier: "ménage en dette de 3 mois ou plus", unite: "nombre",
     definition: "Baux présents dont le solde atteint au moins trois fois le loyer et les charges mensuels actuels." },
-  { cle: "nouveaux_entrants", libelle: "Nouveaux entrants", libelle_court: "nouveaux entrants", unite: "nombre",
+  { cle: "nouveaux_entrants", libelle: "Nouveaux entrants", libelle_court: "nouveaux entrants", libelle_court_singulier: "nouvel entrant", unite: "nombre",
     definition: "Baux dont la date d'entrée tombe dans l'année civile de la date d'arrêté, jusqu'à cette date." },
-  { cle: "relances", libelle: "Relances", libelle_court: "relances", unite: "nombre",
+  { cle: "relances", libelle: "Relances", libelle_court: "relances", libelle_court_singulier: "relance", unite: "nombre",
     definition: `Lettres de relance, relances en recommandé, SMS, appels et mises en demeure, ${YTD}.` },
-  { cle: "visites_domicile", libelle: "Visites à domicile", libelle_court: "visites à domicile", unite: "nombre",
+  { cle: "visites_domicile", libelle: "Visites à domicile", libelle_court: "visites à domicile", libelle_court_singulier: "visite à domicile", unite: "nombre",
     definition: `Visites à domicile par une conseillère sociale, ${YTD}.` },
-  { cle: "signalements_caf", libelle: "Signalements à la CAF", libelle_court: "signalements à la CAF", unite: "nombre",
+  { cle: "signalements_caf", libelle: "Signalements à la CAF", libelle_court: "signalements à la CAF", libelle_court_singulier: "signalement à la CAF", unite: "nombre",
     definition: `Signalements d'impayé à la CAF, ${YTD}.` },
-  { cle: "plans_signes", libelle: "Plans d'apurement signés", libelle_court: "plans d'apurement signés", unite: "nombre",
+  { cle: "plans_signes", libelle: "Plans d'apurement signés", libelle_court: "plans d'apurement signés", libelle_court_singulier: "plan d'apurement signé", unite: "nombre",
     definition: `Plans d'apurement signés, ${YTD}.` },
-  { cle: "plans_rompus", libelle: "Plans d'apurement rompus", libelle_court: "plans d'apurement rompus", unite: "nombre",
+  { cle: "plans_rompus", libelle: "Plans d'apurement rompus", libelle_court: "plans d'apurement rompus", libelle_court_singulier: "plan d'apurement rompu", unite: "nombre",
     definition: `Plans d'apurement rompus, ${YTD}.` },
-  { cle: "commandements_payer", libelle: "Commandements de payer", libelle_court: "commandements de payer", unite: "nombre",
+  { cle: "commandements_payer", libelle: "Commandements de payer", libelle_court: "commandements de payer", libelle_court_singulier: "commandement de payer", unite: "nombre",
     definition: `Commandements de payer délivrés par huissier, ${YTD}.` },
-  { cle: "assignations", libelle: "Assignations", libelle_court: "assignations", unite: "nombre",
+  { cle: "assignations", libelle: "Assignations", libelle_court: "assignations", libelle_court_singulier: "assignation", unite: "nombre",
     definition: `Assignations devant le tribunal, ${YTD}.` },
-  { cle: "resiliations_bail", libelle: "Baux résiliés", libelle_court: "baux résiliés", unite: "nombre",
+  { cle: "resiliations_bail", libelle: "Baux résiliés", libelle_court: "baux résiliés", libelle_court_singulier: "bail résilié", unite: "nombre",
     definition: `Jugements de résiliation du bail, ${YTD}.` },
-  { cle: "demandes_concours", libelle: "Demandes de concours de la force publique", libelle_court: "demandes de concours de la force publique", unite: "nombre",
+  { cle: "demandes_concours", libelle: "Demandes de concours de la force publique", libelle_court: "demandes de concours de la force publique", libelle_court_singulier: "demande de concours de la force publique", unite: "nombre",
     definition: `Demandes de concours de la force publique, ${YTD}.` },
   { cle: "concours_force_publique", libelle: "Concours de la force publique accordés", libelle_court: "concours de la force publique", unite: "nombre",
     definition: `Concours de la force publique accordés, ${YTD}.` },
-  { cle: "expulsions", libelle: "Expulsions", libelle_court: "expulsions", unite: "nombre",
+  { cle: "expulsions", libelle: "Expulsions", libelle_court: "expulsions", libelle_court_singulier: "expulsion", unite: "nombre",
     definition: `Expulsions réalisées, ${YTD}.` },
 ];
 
 export const COHORT_FIGURES: readonly FigureDefinition[] = [
-  { cle: "effectif", libelle: "Cohorte : baux", libelle_court: "baux dans la cohorte", unite: "nombre",
+  { cle: "effectif", libelle: "Cohorte : baux", libelle_court: "baux dans la cohorte", libelle_court_singulier: "bail dans la cohorte", unite: "nombre",
     definition: "Baux dont le tout premier commandement de payer tombe dans l'année." },
-  { cle: "assignes", libelle: "Cohorte : assignés", libelle_court: "assignés", unite: "nombre",
+  { cle: "assignes", libelle: "Cohorte : assignés", libelle_court: "assignés", libelle_court_singulier: "assigné", unite: "nombre",
     definition: "Parmi eux, baux assignés le jour de ce premier commandement ou après, jusqu'à la date d'arrêté." },
-  { cle: "resilies", libelle: "Cohorte : baux résiliés", libelle_court: "baux résiliés", unite: "nombre",
+  { cle: "resilies", libelle: "Cohorte : baux résiliés", libelle_court: "baux résiliés", libelle_court_singulier: "bail résilié", unite: "nombre",
     definition: "Parmi eux, baux dont la résiliation a été jugée après ce premier commandement, jusqu'à la date d'arrêté." },
-  { cle: "concours", libelle: "Cohorte : concours accordés", libelle_court: "concours accordés", unite: "nombre",
+  { cle: "concours", libelle: "Cohorte : concours accordés", libelle_court: "concours accordés", libelle_court_singulier: "concours accordé", unite: "nombre",
     definition: "Parmi eux, baux pour lesquels le concours de la force publique a été accordé après ce premier commandement." },
-  { cle: "expulses", libelle: "Cohorte : expulsés", libelle_court: "expulsions", unite: "nombre",
+  { cle: "expulses", libelle: "Cohorte : expulsés", libelle_court: "expulsions", libelle_court_singulier: "expulsion", unite: "nombre",
     definition: "Parmi eux, baux dont l'expulsion a été réalisée après ce premier commandement." },
-  { cle: "jours_median_assignation", libelle: "Cohorte : délai médian jusqu'à l'assignation", libelle_court: "jours médians jusqu'à l'assignation", unite: "jours",
+  { cle: "jours_median_assignation", libelle: "Cohorte : délai médian jusqu'à l'assignation", libelle_court: "jours médians jusqu'à l'assignation", libelle_court_singulier: "jour médian jusqu'à l'assignation", unite: "jours",
     definition: "Médiane du nombre de jours entre le premier commandement de payer et la première assignation qui le suit, parmi les assignés. Vide s'il n'y en a aucun." },
 ];
 
 export const FIGURE_KEYS = FIGURES.map((f) => f.cle);
 export const COHORT_KEYS = COHORT_FIGURES.map((f) => f.cle);
+
+/** The short label that goes with a value: singular for 0 and 1, as French writes them. */
+export function shortLabelFor(value: number | null, def: FigureDefinition): string {
+  return value !== null && Math.abs(value) < 2 && def.libelle_court_singulier ? def.libelle_court_singulier : def.libelle_court;
+}

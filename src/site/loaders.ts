@@ -9,7 +9,7 @@
 import path from "node:path";
 import { AppError } from "../errors.ts";
 import { COMPLEMENTARY_FIGURES, LITIGATION_STAGES, ROLE_LABELS } from "../figures/complementaryDefinitions.ts";
-import { FIGURES } from "../figures/definitions.ts";
+import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { queryRows, type Params, type Row } from "../warehouse/db.ts";
 import { SELECT_FIGURES, sqlTypeFor, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
@@ -261,7 +261,10 @@ export const definitions: SiteLoader<{
       "figure_definitions",
       `select cle, groupe, libelle, libelle_court, unite, definition from figure_definitions order by groupe desc, rowid`,
     );
-    return { figures, complementaires: COMPLEMENTARY_FIGURES, etapes: LITIGATION_STAGES, fonctions: ROLE_LABELS };
+    // The singular short labels ("1 relance") live with the definitions in src/figures/definitions.ts.
+    const singular = new Map([...FIGURES, ...COHORT_FIGURES].map((f) => [f.cle, f.libelle_court_singulier ?? f.libelle_court]));
+    const withSingular = figures.map((f) => ({ ...f, libelle_court_singulier: singular.get(f.cle as string) ?? f.libelle_court }));
+    return { figures: withSingular, complementaires: COMPLEMENTARY_FIGURES, etapes: LITIGATION_STAGES, fonctions: ROLE_LABELS };
   },
 };
 
