@@ -51,3 +51,8 @@ export class InvariantError extends AppError {
 export class RunLockedError extends AppError {
   override name = "RunLockedError";
 }
+
+/** The warehouse's folder cannot be written (read-only, full, no permission). */
+export class StorageError extends AppError {
+  override name = "StorageError";
+}

@@ -335,7 +335,10 @@ export async function normalizeExport(
         try {
           decoded = utf8Decoder!.decode(bytes, { stream: true });
         } catch {
-          fail("le fichier commence par une marque UTF-8 mais contient des octets invalides en UTF-8 : fichier refusé", physLine);
+          fail(
+            "le fichier commence par une marque UTF-8 mais contient des octets invalides en UTF-8 : fichier refusé",
+            lineOfOffset(file, size + firstInvalidUtf8(bytes)),
+          );
         }
         if (size === 0 && decoded!.charCodeAt(0) === 0xfeff) decoded = decoded!.slice(1);
       } else {
@@ -361,7 +364,12 @@ export async function normalizeExport(
     if (encoding === "windows-1252" && sniffer.looksLikeUtf8) {
       fail("le fichier est encodé en UTF-8 sans marque (BOM) : il serait lu comme du Windows-1252. Réexportez-le en Windows-1252 ou en UTF-8 avec BOM.");
     }
-    const tail = encoding === "utf-8" ? utf8Decoder!.decode() : (cpDecoder!.end() ?? "");
+    let tail = "";
+    try {
+      tail = encoding === "utf-8" ? utf8Decoder!.decode() : (cpDecoder!.end() ?? "");
+    } catch {
+      fail("le fichier UTF-8 se termine au milieu d'un caractère (fichier tronqué ?) : fichier refusé", lineOfOffset(file, size));
+    }
     await feed(tail, true);
     if (!header) fail("fichier sans en-tête", 1);
     await flush(true);
@@ -371,6 +379,21 @@ export async function normalizeExport(
     throw e;
   }
   return { encoding: encoding!, sha256: hash.digest("hex"), size, rowsRead, rejects };
+}
+
+/** Offset of the first byte that breaks UTF-8 in a chunk (its start when the chunk begins mid-character). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return i; // cut at the chunk's end: decoded with the next one
+      if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return 0;
 }
 
 function countLf(text: string, from: number, to: number): number {
