@@ -94,6 +94,8 @@ export class RunController implements RunStarter {
         log: (l) => this.log(l),
         onLocked: () => {
           locked = true;
+          // Holding the lock: what a killed run left in the sites folder can go now.
+          this.cleanSiteLeftovers();
           started();
         },
         // The site is built from the new warehouse before it is published: both or neither.
@@ -112,16 +114,40 @@ export class RunController implements RunStarter {
   /** Point `current` at the new build atomically (a new link renamed over the old), then prune. */
   private swapSite(output: string): void {
     const link = path.join(this.o.sitesDir, "current");
+    const before = this.currentSite();
     const tmp = `${link}.${process.pid}.tmp`;
     fs.rmSync(tmp, { force: true });
     fs.symlinkSync(path.basename(output), tmp);
     fs.renameSync(tmp, link);
+    // Keep the build that was served until now a while: pages already open may still ask
+    // for its assets. (Not "the newest other folder": that may be a killed run's leftover.)
     const keep = new Set([path.basename(output)]);
-    const builds = fs.readdirSync(this.o.sitesDir).filter((d) => d.startsWith("site-")).sort();
-    // Keep the previous build a while: pages already open may still ask for its assets.
-    const previous = builds.filter((d) => !keep.has(d)).at(-1);
-    if (previous) keep.add(previous);
-    for (const d of builds) if (!keep.has(d)) fs.rmSync(path.join(this.o.sitesDir, d), { recursive: true, force: true });
+    if (before) keep.add(path.basename(before));
+    for (const d of fs.readdirSync(this.o.sitesDir)) {
+      if (d.startsWith("site-") && !keep.has(d)) fs.rmSync(path.join(this.o.sitesDir, d), { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Remove what a run killed mid-way left in the sites folder: a build folder newer than
+   * the one served (never swapped in) and a half-made `current.<pid>.tmp` link. The served
+   * build and the one before it stay. Called while holding the run lock.
+   */
+  private cleanSiteLeftovers(): void {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.o.sitesDir);
+    } catch {
+      return;
+    }
+    const current = this.currentSite();
+    const served = current ? path.basename(current) : null;
+    const builds = entries.filter((d) => d.startsWith("site-")).sort();
+    const previous = served ? builds.filter((d) => d < served).at(-1) : undefined;
+    for (const d of builds) {
+      if (d !== served && d !== previous) fs.rmSync(path.join(this.o.sitesDir, d), { recursive: true, force: true });
+    }
+    for (const d of entries) if (/^current\.\d+\.tmp$/.test(d)) fs.rmSync(path.join(this.o.sitesDir, d), { force: true });
   }
 
   schedule(expression: string, timezone: string): void {

