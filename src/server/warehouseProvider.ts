@@ -3,16 +3,25 @@
  * swapped after each successful run. A request holds the handle it started with;
  * an old handle closes only once its last request is done, so a request during a
  * swap is answered wholly from the old or wholly from the new warehouse.
+ *
+ * Each handle keeps a few DuckDB connections so that requests run side by side
+ * (one connection runs one query at a time).
  */
 import fs from "node:fs";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
 import type { WarehouseSource } from "../api/context.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/warehouse.ts";
+
+const MAX_CONNECTIONS = 4;
 
 interface Handle {
   wh: Warehouse;
   users: number;
   retired: boolean;
+  idle: DuckDBConnection[];
+  open: number;
+  waiting: Array<(c: DuckDBConnection) => void>;
 }
 
 export class WarehouseProvider implements WarehouseSource {
@@ -26,10 +35,10 @@ export class WarehouseProvider implements WarehouseSource {
     if (!fs.existsSync(this.dbPath)) return;
     const wh = await openWarehouse(this.dbPath);
     const previous = this.current;
-    this.current = { wh, users: 0, retired: false };
+    this.current = { wh, users: 0, retired: false, idle: [wh.conn], open: 1, waiting: [] };
     if (previous) {
       previous.retired = true;
-      if (previous.users === 0) previous.wh.close();
+      if (previous.users === 0) close(previous);
     }
   }
 
@@ -41,16 +50,44 @@ export class WarehouseProvider implements WarehouseSource {
     const handle = this.current;
     if (!handle) throw new QueryError("aucun entrepôt publié pour l'instant : un premier chargement doit réussir.");
     handle.users++;
+    let conn: DuckDBConnection | null = null;
     try {
-      return await fn(handle.wh);
+      conn = await acquire(handle);
+      return await fn({ ...handle.wh, conn });
     } finally {
+      if (conn) release(handle, conn);
       handle.users--;
-      if (handle.retired && handle.users === 0) handle.wh.close();
+      if (handle.retired && handle.users === 0) close(handle);
     }
   }
 
   close(): void {
-    if (this.current && this.current.users === 0) this.current.wh.close();
+    if (this.current && this.current.users === 0) close(this.current);
     this.current = null;
   }
+}
+
+async function acquire(h: Handle): Promise<DuckDBConnection> {
+  const idle = h.idle.pop();
+  if (idle) return idle;
+  if (h.open < MAX_CONNECTIONS) {
+    h.open++;
+    return h.wh.instance.connect().then(async (c) => {
+      await c.run(`set search_path = 'wh.main'`);
+      return c;
+    });
+  }
+  return new Promise((resolve) => h.waiting.push(resolve));
+}
+
+function release(h: Handle, conn: DuckDBConnection): void {
+  const next = h.waiting.shift();
+  if (next) next(conn);
+  else h.idle.push(conn);
+}
+
+function close(h: Handle): void {
+  for (const c of h.idle) if (c !== h.wh.conn) c.closeSync();
+  h.idle = [];
+  h.wh.close();
 }

@@ -9,7 +9,7 @@ import { QueryError } from "../errors.ts";
 import { asOfChain, materialize } from "../etl/models.ts";
 import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../figures/definitions.ts";
 import { queryRows, type Params, type Row } from "./db.ts";
-import type { Warehouse } from "./warehouse.ts";
+import { memoized, type Warehouse } from "./warehouse.ts";
 
 export interface FiguresQuery {
   annee: number;
@@ -67,17 +67,21 @@ interface DataBounds {
   dernier_jour: string | null;
 }
 
-async function dataBounds(conn: DuckDBConnection): Promise<DataBounds> {
+function dataBounds(wh: Warehouse): Promise<DataBounds> {
+  return memoized(wh, "bornes", async () => {
   const [b] = await queryRows<{ premier_jour: string | null; dernier_jour: string | null }>(
-    conn,
+    wh.conn,
     `select strftime(min(date_ecriture), '%Y-%m-%d') as premier_jour, strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour
      from ledger_entries`,
   );
   return b ?? { premier_jour: null, dernier_jour: null };
+  });
 }
 
-async function checkSector(conn: DuckDBConnection, secteur: string): Promise<void> {
-  const sectors = await queryRows<{ code_secteur: string }>(conn, `select code_secteur from sectors order by 1`);
+async function checkSector(wh: Warehouse, secteur: string): Promise<void> {
+  const sectors = await memoized(wh, "secteurs", () =>
+    queryRows<{ code_secteur: string }>(wh.conn, `select code_secteur from sectors order by 1`),
+  );
   if (!sectors.some((s) => s.code_secteur === secteur)) {
     throw new QueryError(
       `secteur « ${secteur} » inconnu. Secteurs connus : ${sectors.map((s) => s.code_secteur).join(", ") || "aucun"}.`,
@@ -86,11 +90,11 @@ async function checkSector(conn: DuckDBConnection, secteur: string): Promise<voi
 }
 
 /** The as-of date D asked for, checked against the data. */
-export async function resolveAsOfDate(conn: DuckDBConnection, q: FiguresQuery): Promise<string> {
+export async function resolveAsOfDate(wh: Warehouse, q: FiguresQuery): Promise<string> {
   if (!Number.isInteger(q.annee) || q.annee < 1900 || q.annee > 2100) {
     throw new QueryError(`année « ${q.annee} » invalide : donnez une année sur quatre chiffres, par exemple 2024.`);
   }
-  const { premier_jour, dernier_jour } = await dataBounds(conn);
+  const { premier_jour, dernier_jour } = await dataBounds(wh);
   if (!premier_jour || !dernier_jour) throw new QueryError("l'entrepôt ne contient aucune écriture : lancez d'abord un chargement.");
   const firstYear = Number(premier_jour.slice(0, 4));
   const lastYear = Number(dernier_jour.slice(0, 4));
@@ -140,14 +144,14 @@ async function figuresAt(wh: Warehouse, date: string, secteur: string | null | u
 }
 
 export async function getFigures(wh: Warehouse, q: FiguresQuery): Promise<FiguresRecord> {
-  if (q.secteur != null) await checkSector(wh.conn, q.secteur);
-  const date = await resolveAsOfDate(wh.conn, q);
+  if (q.secteur != null) await checkSector(wh, q.secteur);
+  const date = await resolveAsOfDate(wh, q);
   const rows = await figuresAt(wh, date, q.secteur, false);
   if (rows.length !== 1) throw new QueryError(`aucun chiffre calculé pour le ${frDate(date)}.`);
   return toFiguresRecord(rows[0]!);
 }
 
 export async function getFiguresBySector(wh: Warehouse, q: Omit<FiguresQuery, "secteur">): Promise<FiguresRecord[]> {
-  const date = await resolveAsOfDate(wh.conn, q);
+  const date = await resolveAsOfDate(wh, q);
   return (await figuresAt(wh, date, null, true)).map(toFiguresRecord);
 }

@@ -13,7 +13,20 @@ export interface Warehouse {
   path: string;
   instance: DuckDBInstance;
   conn: DuckDBConnection;
+  /** Answers that cannot change while this file is open (data bounds, sector list). */
+  memo: Map<string, Promise<unknown>>;
   close(): void;
+}
+
+/** Compute once per open warehouse (a published file never changes; a new one is a new handle). */
+export function memoized<T>(wh: Warehouse, key: string, compute: () => Promise<T>): Promise<T> {
+  let p = wh.memo.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = compute();
+    wh.memo.set(key, p);
+    p.catch(() => wh.memo.delete(key));
+  }
+  return p;
 }
 
 export async function openWarehouse(path: string): Promise<Warehouse> {
@@ -28,6 +41,7 @@ export async function openWarehouse(path: string): Promise<Warehouse> {
     path,
     instance,
     conn,
+    memo: new Map(),
     close() {
       conn.closeSync();
       instance.closeSync();
