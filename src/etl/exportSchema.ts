@@ -94,7 +94,7 @@ export function parseExportFileName(name: string): ExportFileName | null {
   const d = Number(digits.slice(6, 8));
   const date = new Date(Date.UTC(y, mo - 1, d));
   const valid =
-    y >= 1900 && y <= 2100 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+    y >= 1900 && y <= 2099 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
   return {
     kind: m[1]!.toLowerCase(),
     exportDate: valid ? `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}` : null,
