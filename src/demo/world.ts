@@ -3,7 +3,7 @@
 // figures the default run must reproduce, and the export schedule of the ERP.
 
 import { Calendar, dayOf, lastDayOfMonth, monthIndex } from "./calendar.ts";
-import { EXPORT_SCHEMA, KINDS, type Kind } from "../etl/exportSchema.ts";
+import { EXPORT_HEADERS } from "../etl/exportSchema.ts";
 
 export const DEFAULT_LOGEMENTS = 11_000;
 export const DEFAULT_ANNEES = 9;
@@ -298,9 +298,7 @@ export function paymentOrdersPerYear(year: number): number {
 export { KINDS, type Kind } from "../etl/exportSchema.ts";
 
 /** Header of each kind of file, in the reference format's column order (commentaire last). */
-export const HEADERS: Record<Kind, readonly string[]> = Object.fromEntries(
-  KINDS.map((k) => [k, [...EXPORT_SCHEMA[k].columns, ...EXPORT_SCHEMA[k].neverLoaded]]),
-) as unknown as Record<Kind, readonly string[]>;
+export const HEADERS = EXPORT_HEADERS;
 
 export interface ExportDate {
   day: number;

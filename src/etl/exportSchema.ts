@@ -76,6 +76,11 @@ export const EXPORT_SCHEMA: Record<Kind, KindSchema> = {
   },
 };
 
+/** The header of each kind of file as the ERP writes it: the kept columns, then those never loaded. */
+export const EXPORT_HEADERS = Object.fromEntries(
+  KINDS.map((k) => [k, [...EXPORT_SCHEMA[k].columns, ...EXPORT_SCHEMA[k].neverLoaded]]),
+) as unknown as Record<Kind, readonly string[]>;
+
 /** `<kind>_<YYYYMMDD>.csv`, kind and date validated separately. */
 const FILE_NAME = /^([a-z]+)_(\d{8})\.csv$/i;
 

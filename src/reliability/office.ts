@@ -11,17 +11,9 @@ import iconv from "iconv-lite";
 import { queryRows } from "../warehouse/db.ts";
 import { getFigures } from "../warehouse/figures.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
+import { EXPORT_HEADERS } from "../etl/exportSchema.ts";
 
-export const HEADERS = {
-  secteurs: ["code_secteur", "libelle_secteur", "agence"],
-  agents: ["code_agent", "role", "code_secteur"],
-  baux: [
-    "num_contrat", "num_logement", "code_secteur", "commune", "date_entree", "date_sortie", "motif_sortie",
-    "situation_emploi_entree", "nb_occupants", "beneficiaire_apl", "loyer_mensuel", "charges_mensuelles",
-  ],
-  ecritures: ["id_ecriture", "num_contrat", "date_ecriture", "periode", "code_mouvement", "libelle", "debit", "credit", "mode_reglement"],
-  actions: ["id_action", "num_contrat", "date_action", "code_action", "code_agent", "montant", "nb_echeances", "annulee", "commentaire"],
-} as const;
+export const HEADERS = EXPORT_HEADERS;
 export type ExportKind = keyof typeof HEADERS;
 
 export function tempDir(prefix = "oph-fiab-"): string {

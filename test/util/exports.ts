@@ -9,6 +9,7 @@ import iconv from "iconv-lite";
 import type { Kind } from "../../src/etl/exportSchema.ts";
 import type { CodeField, Profile } from "../../src/etl/profile.ts";
 import { runEtl, type EtlOptions } from "../../src/etl/runEtl.ts";
+import { EXPORT_HEADERS } from "../../src/etl/exportSchema.ts";
 
 export function tempDir(prefix = "oph-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -40,16 +41,7 @@ export function writeRaw(dir: string, name: string, text: string, encoding: Writ
   return file;
 }
 
-export const HEADERS = {
-  secteurs: ["code_secteur", "libelle_secteur", "agence"],
-  agents: ["code_agent", "role", "code_secteur"],
-  baux: [
-    "num_contrat", "num_logement", "code_secteur", "commune", "date_entree", "date_sortie", "motif_sortie",
-    "situation_emploi_entree", "nb_occupants", "beneficiaire_apl", "loyer_mensuel", "charges_mensuelles",
-  ],
-  ecritures: ["id_ecriture", "num_contrat", "date_ecriture", "periode", "code_mouvement", "libelle", "debit", "credit", "mode_reglement"],
-  actions: ["id_action", "num_contrat", "date_action", "code_action", "code_agent", "montant", "nb_echeances", "annulee", "commentaire"],
-} as const;
+export const HEADERS = EXPORT_HEADERS;
 
 /** Run the ETL with progress silenced. */
 export function etl(opts: EtlOptions) {
