@@ -23,7 +23,12 @@ create or replace macro fr_period_ok(s) as fr_text(s) is null or fr_period(s) is
 -- 1 234,56 / 1234,56 / 1 234,56 (no-break space) / empty = 0. A point is not a decimal mark here.
 -- fr_amount_text strips the grouping spaces once; fr_amount_parse reads what is left.
 create or replace macro fr_amount_text(s) as
-    replace(replace(replace(replace(coalesce(trim(s), ''), ' ', ''), chr(160), ''), chr(8239), ''), chr(9), '');
+    case
+        -- why: most amounts are written plain (1234,56); stripping spaces from each costs a third
+        -- of the parsing of a ledger row, so only the other ones go through the replacements
+        when regexp_full_match(s, '-?[0-9]+(,[0-9]{1,2})?') then s
+        else replace(replace(replace(replace(coalesce(trim(s), ''), ' ', ''), chr(160), ''), chr(8239), ''), chr(9), '')
+    end;
 create or replace macro fr_amount_parse(t) as
     case
         when t = '' then 0::decimal(18, 2)

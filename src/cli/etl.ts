@@ -1,25 +1,42 @@
-/** npm run etl -- [--exports DIR] [--db FILE] [--profile FILE] */
+/** npm run etl -- [--exports DIR] [--db FILE] [--profile FILE] [--complet] [--export-parquet DIR] */
 import path from "node:path";
+import { exportParquet } from "../etl/exportParquet.ts";
 import { runEtl } from "../etl/runEtl.ts";
 import { loadProfile } from "../etl/profile.ts";
 import { DEFAULT_DB_PATH, DEFAULT_EXPORTS_DIR } from "../paths.ts";
 import { parseCli, runMain } from "./args.ts";
 
-const USAGE = "Usage : npm run etl -- [--exports DOSSIER] [--db FICHIER] [--profile FICHIER.json]";
+const USAGE =
+  "Usage : npm run etl -- [--exports DOSSIER] [--db FICHIER] [--profile FICHIER.json] [--complet] [--export-parquet DOSSIER]\n" +
+  "  --complet                 recalcule tous les modèles depuis la couche brute (sinon, seulement ce que changent les nouveaux fichiers)\n" +
+  "  --export-parquet DOSSIER  écrit ensuite l'entrepôt publié en Parquet partitionné (Hive) dans DOSSIER";
 
 runMain(async () => {
   const { values } = parseCli(
-    { exports: { type: "string" }, db: { type: "string" }, profile: { type: "string" } },
+    {
+      exports: { type: "string" },
+      db: { type: "string" },
+      profile: { type: "string" },
+      complet: { type: "boolean" },
+      "export-parquet": { type: "string" },
+    },
     USAGE,
   );
   if (values.help) return void console.log(USAGE);
+  const dbPath = path.resolve(values.db ?? DEFAULT_DB_PATH);
   const { run, lignesQuarantaine } = await runEtl({
     exportsDir: path.resolve(values.exports ?? DEFAULT_EXPORTS_DIR),
-    dbPath: path.resolve(values.db ?? DEFAULT_DB_PATH),
+    dbPath,
     profile: loadProfile(values.profile),
+    fullRebuild: values.complet ?? false,
   });
   const loaded = run.fichiers.filter((f) => f.statut !== "déjà chargé").length;
   console.log(
     `Chargement ${run.run_id} réussi : ${loaded} fichier(s) nouveau(x), ${run.fichiers.length - loaded} déjà chargé(s), ${lignesQuarantaine.toLocaleString("fr-FR")} ligne(s) en quarantaine.`,
   );
+  const parquetDir = values["export-parquet"];
+  if (parquetDir) {
+    const out = await exportParquet(dbPath, parquetDir, (line) => process.stderr.write(line + "\n"));
+    console.log(`Export Parquet : ${out.tables.length} table(s) dans ${out.dossier} (voir _manifest.json).`);
+  }
 });

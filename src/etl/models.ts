@@ -3,6 +3,12 @@
  * A model is one .sql file whose name is its table's name; it depends on every
  * other model whose name it mentions. Layers run in order (staging, intermediate,
  * marts, metrics); within them, dependencies decide.
+ *
+ * A model is a table unless a line of its file says `-- config: materialized = view`:
+ * then it is a view, computed again by each model that reads it and never stored. The
+ * row-level layers over the raw files (staging, checks, deduplication) are views: each
+ * is read once or twice per run, and storing them would write every ledger row three
+ * more times (the cost of a run, and most of the warehouse's size).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -20,10 +26,21 @@ export interface Model {
   file: string;
   sql: string;
   dependsOn: string[];
+  materialized: "table" | "view";
 }
+
+const MATERIALIZED = /^--\s*config:\s*materialized\s*=\s*(table|view)\s*$/m;
 
 function stripComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, "").replace(/'(?:[^']|'')*'/g, "''");
+}
+
+/** The SQL macros of etl/macros.sql (French dates, amounts, codes), in the current schema. */
+export async function createMacros(conn: DuckDBConnection): Promise<void> {
+  for (const statement of readSql(projectPath("etl", "macros.sql")).split(/;\s*\n/)) {
+    const sql = statement.replace(/--[^\n]*\n/g, "\n").trim();
+    if (sql) await conn.run(sql);
+  }
 }
 
 export function readSql(file: string): string {
@@ -41,7 +58,9 @@ export function loadModels(root = projectPath("etl", "models")): Model[] {
     if (!fs.existsSync(dir)) continue;
     for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
       const file = path.join(dir, f);
-      found.push({ name: f.slice(0, -4), layer, file, sql: readSql(file), dependsOn: [] });
+      const sql = readSql(file);
+      const materialized = (MATERIALIZED.exec(sql)?.[1] ?? "table") as Model["materialized"];
+      found.push({ name: f.slice(0, -4), layer, file, sql, dependsOn: [], materialized });
     }
   }
   const names = found.map((m) => m.name);
@@ -86,10 +105,33 @@ export function asOfChain(target: string, models = loadModels()): Model[] {
   return models.filter((m) => wanted.has(m.name));
 }
 
-export async function materialize(conn: DuckDBConnection, model: Model, schema?: string): Promise<void> {
+/**
+ * Create the model's table (or view) in `schema` (default: the current one). `asTable`
+ * forces a table, as in the private schemas where a run recomputes part of a model.
+ */
+export async function materialize(
+  conn: DuckDBConnection,
+  model: Model,
+  schema?: string,
+  options: { asTable?: boolean } = {},
+): Promise<void> {
   const target = schema ? `${schema}.${model.name}` : model.name;
+  const kind = options.asTable ? "table" : model.materialized;
   try {
-    await conn.run(`create or replace table ${target} as\n${model.sql}`);
+    if (!schema) {
+      // A warehouse made by an older version may hold the other kind of object under this name.
+      const [found] = (
+        await conn.runAndReadAll(
+          `select table_type from information_schema.tables
+           where table_name = $n and table_schema = 'main' and table_catalog = current_database()`,
+          { n: model.name },
+        )
+      ).getRowObjectsJson() as Array<{ table_type: string }>;
+      if (found && (found.table_type === "VIEW") !== (kind === "view")) {
+        await conn.run(`drop ${found.table_type === "VIEW" ? "view" : "table"} ${model.name}`);
+      }
+    }
+    await conn.run(`create or replace ${kind} ${target} as\n${model.sql}`);
   } catch (e) {
     throw new Error(`SQL model ${path.relative(projectPath(), model.file)} failed: ${(e as Error).message}`);
   }

@@ -1,23 +1,31 @@
 /**
- * The ETL run: load new export files into the raw layer, rebuild the SQL models,
- * check the invariants and publish the warehouse atomically.
+ * The ETL run: load new export files into the raw layer, bring the SQL models up to
+ * date, check the invariants and publish the warehouse atomically.
  *
  * The published warehouse is never opened for writing. A run copies it aside,
  * works on the copy and, only when everything has passed, renames the copy over it
- * (rename is atomic): readers and a killed run always see a complete warehouse.
+ * (rename is atomic): readers and a killed run always see a complete warehouse. The raw
+ * layer (rawLayer.ts) lives beside it as one immutable Parquet file per export file; the
+ * warehouse lists those that count.
+ *
+ * The models are rebuilt in full on the first run, when the models, code lists or profile
+ * changed, or when a file already loaded changed; otherwise (the nightly case) only what the
+ * new files change is recomputed (incremental.ts), with the same result.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { AppError, ExportFormatError, InvariantError } from "../errors.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
 import { projectPath } from "../paths.ts";
 import { openDatabase, queryRows, sqlLiteral } from "../warehouse/db.ts";
-import { EXPORT_SCHEMA, KINDS, parseExportFileName, type Kind } from "./exportSchema.ts";
+import { KINDS, parseExportFileName, type Kind } from "./exportSchema.ts";
 import { faultPoint } from "./faults.ts";
-import { loadModels, materialize, readSql } from "./models.ts";
-import { normalizeExport } from "./normalizeExport.ts";
+import { buildFingerprint, readState, refreshIncrementally, writeState } from "./incremental.ts";
+import { createMacros, loadModels, materialize, readSql } from "./models.ts";
+import { normalizeExport, type NormalizeResult } from "./normalizeExport.ts";
+import { createRawViews, migrateRawTables, rawDir, removeUnlisted, writeRawFile } from "./rawLayer.ts";
 import { codeMappingRows, DEFAULT_PROFILE, kindForPrefix, type Profile } from "./profile.ts";
 import { acquireRunLock } from "./runLock.ts";
 import { appendRun, readRuns, type RunFileRecord, type RunRecord } from "./runJournal.ts";
@@ -35,6 +43,8 @@ export interface EtlOptions {
    * the site from it); if it throws, the run fails and nothing is published.
    */
   beforePublish?: (warehouse: string) => Promise<void>;
+  /** Rebuild every model from the raw layer even when only new files arrived. */
+  fullRebuild?: boolean;
 }
 
 export interface EtlResult {
@@ -48,6 +58,7 @@ interface InboxFile {
   kind: Kind;
   exportDate: string;
   size: number;
+  mtimeMs: number;
 }
 
 export class EtlRunError extends AppError {
@@ -62,6 +73,9 @@ export class EtlRunError extends AppError {
 }
 
 const stderrLog = (line: string) => process.stderr.write(line + "\n");
+
+/** DuckDB's memory limit during a run, unless ETL_MEMORY_LIMIT says otherwise. */
+export const ETL_MEMORY_LIMIT = "1.5GB";
 
 function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${crypto.randomBytes(3).toString("hex")}`;
@@ -84,7 +98,8 @@ function listInbox(dir: string, profile: Profile): InboxFile[] {
     if (!parsed.exportDate) {
       throw new ExportFormatError("la date du nom de fichier n'existe pas au calendrier : fichier refusé", { file: name });
     }
-    files.push({ name, path: full, kind, exportDate: parsed.exportDate, size: fs.statSync(full).size });
+    const stat = fs.statSync(full);
+    files.push({ name, path: full, kind, exportDate: parsed.exportDate, size: stat.size, mtimeMs: stat.mtimeMs });
   }
   return files.sort((a, b) => a.exportDate.localeCompare(b.exportDate) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind));
 }
@@ -95,52 +110,97 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-async function createRawLayer(conn: DuckDBConnection): Promise<void> {
-  for (const kind of KINDS) {
-    const cols = EXPORT_SCHEMA[kind].columns.map((c) => `${c} varchar`).join(", ");
-    await conn.run(`create table if not exists raw_${kind} (fichier varchar, date_export date, ligne integer, ${cols})`);
-  }
+async function createEtlTables(conn: DuckDBConnection): Promise<void> {
   await conn.run(`create table if not exists raw_rejects (
     type_fichier varchar, fichier varchar, ligne integer, colonne varchar, motif varchar, valeur varchar)`);
   await conn.run(`create table if not exists etl_files (
     fichier varchar primary key, type_fichier varchar, date_export date, taille bigint, sha256 varchar,
     encodage varchar, lignes_lues integer, run_id varchar, charge_le timestamp)`);
+  // The raw layer's Parquet file (rawLayer.ts) and the file's modification time when loaded.
+  await conn.run(`alter table etl_files add column if not exists fichier_brut varchar`);
+  await conn.run(`alter table etl_files add column if not exists modifie_ms double`);
   await conn.run(`create table if not exists etl_runs (
     run_id varchar primary key, debut timestamp, fin timestamp, statut varchar, message varchar,
     fichiers_charges integer, lignes_lues bigint, lignes_quarantaine bigint)`);
   await conn.run(`create table if not exists etl_run_files (
     run_id varchar, fichier varchar, type_fichier varchar, date_export date, taille bigint, sha256 varchar,
     encodage varchar, statut varchar, lignes_lues integer, lignes_chargees integer, lignes_quarantaine integer, motif varchar)`);
+  await conn.run(`create table if not exists etl_state (cle varchar primary key, valeur varchar)`);
 }
 
-async function loadFile(conn: DuckDBConnection, file: InboxFile, profile: Profile, tmpDir: string, runId: string) {
-  const out = path.join(tmpDir, `${file.name}.normalised.csv`);
-  const result = await normalizeExport(file.path, file.name, file.kind, profile, out);
-  faultPoint("after-decode");
-  const cols = EXPORT_SCHEMA[file.kind].columns;
-  const columns = `{'ligne': 'INTEGER', ${cols.map((c) => `'${c}': 'VARCHAR'`).join(", ")}}`;
+/**
+ * Decode files and write their raw Parquet. Decoding (JavaScript, this thread) of a file
+ * overlaps DuckDB writing the previous one (its own threads): on two cores, the load takes
+ * about the longer of the two instead of their sum.
+ */
+async function loadFiles(
+  conn: DuckDBConnection,
+  dbPath: string,
+  files: InboxFile[],
+  profile: Profile,
+  tmpDir: string,
+  runId: string,
+  onLoaded: (file: InboxFile, r: NormalizeResult) => void,
+  onFailed: (file: InboxFile, e: unknown) => void,
+): Promise<void> {
+  let writing: Promise<{ file: InboxFile; error: unknown }> | null = null;
+  const settle = async () => {
+    if (!writing) return;
+    const { file, error } = await writing;
+    writing = null;
+    if (error) {
+      onFailed(file, error);
+      throw error;
+    }
+  };
+  try {
+    for (const file of files) {
+      const out = path.join(tmpDir, `${file.name}.normalised.csv`);
+      let result: NormalizeResult;
+      try {
+        result = await normalizeExport(file.path, file.name, file.kind, profile, out);
+      } catch (e) {
+        onFailed(file, e);
+        throw e;
+      }
+      faultPoint("after-decode");
+      await settle();
+      writing = storeFile(conn, dbPath, file, result, out, runId).then(
+        () => {
+          onLoaded(file, result);
+          return { file, error: null };
+        },
+        (error: unknown) => ({ file, error }),
+      );
+    }
+    await settle();
+  } finally {
+    // A decoding failure must not leave DuckDB writing behind our back.
+    if (writing) await (writing as Promise<unknown>).catch(() => undefined);
+  }
+}
+
+async function storeFile(conn: DuckDBConnection, dbPath: string, file: InboxFile, result: NormalizeResult, out: string, runId: string) {
+  const raw = await writeRawFile(conn, dbPath, file, result.sha256, out);
   await conn.run("begin transaction");
-  await conn.run(`delete from raw_${file.kind} where fichier = $f`, { f: file.name });
   await conn.run(`delete from raw_rejects where fichier = $f`, { f: file.name });
   await conn.run(`delete from etl_files where fichier = $f`, { f: file.name });
-  await conn.run(
-    `insert into raw_${file.kind}
-     select $f, cast($d as date), * from read_csv(${sqlLiteral(out)}, delim = ';', quote = '"', escape = '"',
-       header = true, auto_detect = false, strict_mode = true, columns = ${columns})`,
-    { f: file.name, d: file.exportDate },
-  );
   for (const r of result.rejects) {
     await conn.run(`insert into raw_rejects values ($k, $f, $l, $c, $m, $v)`, {
       k: file.kind, f: file.name, l: r.line, c: r.column, m: r.reason, v: r.value,
     });
   }
-  await conn.run(`insert into etl_files values ($f, $k, cast($d as date), $t, $h, $e, $n, $r, current_timestamp)`, {
-    f: file.name, k: file.kind, d: file.exportDate, t: result.size, h: result.sha256, e: result.encoding, n: result.rowsRead, r: runId,
-  });
+  await conn.run(
+    `insert into etl_files (fichier, type_fichier, date_export, taille, sha256, encodage, lignes_lues, run_id, charge_le, fichier_brut, modifie_ms)
+     values ($f, $k, cast($d as date), $t, $h, $e, $n, $r, current_timestamp, $b, $m)`,
+    {
+      f: file.name, k: file.kind, d: file.exportDate, t: result.size, h: result.sha256, e: result.encoding, n: result.rowsRead,
+      r: runId, b: raw.relative, m: file.mtimeMs,
+    },
+  );
   await conn.run("commit");
   fs.rmSync(out, { force: true });
   faultPoint("after-load-file");
-  return result;
 }
 
 async function loadReferenceData(conn: DuckDBConnection, profile: Profile): Promise<void> {
@@ -162,10 +222,67 @@ async function loadReferenceData(conn: DuckDBConnection, profile: Profile): Prom
       });
     }
   }
-  for (const statement of readSql(projectPath("etl", "macros.sql")).split(/;\s*\n/)) {
-    const sql = statement.replace(/--[^\n]*\n/g, "\n").trim();
-    if (sql) await conn.run(sql);
+  await createMacros(conn);
+}
+
+/**
+ * Every model from the raw layer, in dependency order. The models' previous tables go
+ * first (and a checkpoint frees their blocks), so the new ones reuse the room.
+ */
+async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void, tmpDir: string): Promise<void> {
+  const models = loadModels();
+  const existing = new Map(
+    (
+      await queryRows<{ table_name: string; table_type: string }>(
+        conn,
+        `select table_name, table_type from information_schema.tables where table_schema = 'main' and table_catalog = current_database()`,
+      )
+    ).map((r) => [r.table_name, r.table_type]),
+  );
+  for (const model of [...models].reverse()) {
+    const type = existing.get(model.name);
+    if (type) await conn.run(`drop ${type === "VIEW" ? "view" : "table"} ${model.name}`);
   }
+  await conn.run("checkpoint");
+  // A view that several models read (the row checks, read by the deduplication and by the
+  // quarantine) is computed once for this run into a temporary zstd Parquet file, and a
+  // temporary view over that file hides the warehouse's view until the end of the run. (A
+  // temporary table would spill every ledger row uncompressed to disk past the memory limit:
+  // 22 GB for 100 000 dwellings over 10 years.)
+  const readers = new Map<string, number>();
+  for (const m of models) for (const d of m.dependsOn) readers.set(d, (readers.get(d) ?? 0) + 1);
+  const [{ db }] = (await queryRows<{ db: string }>(conn, `select current_database() as db`)) as [{ db: string }];
+  const temporary: string[] = [];
+  try {
+    for (const model of models) {
+      const m0 = performance.now();
+      await materialize(conn, model);
+      if (model.materialized === "view" && (readers.get(model.name) ?? 0) >= 2) {
+        const file = sqlLiteral(path.join(tmpDir, `${model.name}.parquet`));
+        await conn.run(`copy (select * from "${db.replace(/"/g, '""')}".main.${model.name}) to ${file} (format parquet, compression zstd)`);
+        await conn.run(`create temp view ${model.name} as select * from read_parquet(${file})`);
+        temporary.push(model.name);
+      }
+      const seconds = (performance.now() - m0) / 1000;
+      if (seconds >= 1) step(`modèle ${model.name} : ${seconds.toFixed(1)} s`);
+      faultPoint(`after-model:${model.name}`);
+    }
+  } finally {
+    for (const name of temporary) await conn.run(`drop view if exists temp.main.${name}`);
+  }
+}
+
+async function createDatabase(file: string): Promise<Awaited<ReturnType<typeof openDatabase>>> {
+  const instance = await DuckDBInstance.create(file, { storage_compatibility_version: "v1.5.0" });
+  const conn = await instance.connect();
+  return {
+    instance,
+    conn,
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
 }
 
 /** A file with more than the allowed share of bad rows is refused whole: the run fails. */
@@ -278,20 +395,48 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
   try {
     cleanLeftovers(dbPath);
     fs.mkdirSync(tmpDir);
+    fs.mkdirSync(rawDir(dbPath), { recursive: true });
     const inbox = listInbox(options.exportsDir, profile);
     step(`${inbox.length} fichier(s) dans ${options.exportsDir}`);
-    if (fs.existsSync(dbPath)) fs.copyFileSync(dbPath, building);
+    const published = fs.existsSync(dbPath);
+    if (published) fs.copyFileSync(dbPath, building);
     faultPoint("after-copy");
-    db = await openDatabase(building);
+    // A new warehouse gets DuckDB's current storage format (denser string compression);
+    // an existing one keeps the format it was made with.
+    db = published ? await openDatabase(building) : await createDatabase(building);
     const conn = db.conn;
     // Bounded memory (DuckDB spills to disk beyond it); row order is never relied upon.
-    await conn.run(`set memory_limit = '${process.env.ETL_MEMORY_LIMIT ?? "3GB"}'`);
+    // why 1.5GB: the process also holds Node and DuckDB's own bookkeeping, up to 0.9 GiB more at
+    // peak; 1.5GB keeps a run under 3 GiB of resident memory (npm run bench measures it)
+    await conn.run(`set memory_limit = '${process.env.ETL_MEMORY_LIMIT ?? ETL_MEMORY_LIMIT}'`);
     await conn.run(`set preserve_insertion_order = false`);
-    await createRawLayer(conn);
+    await createEtlTables(conn);
+    await migrateRawTables(conn, dbPath, step);
+    const listedRaw = async () =>
+      new Set((await queryRows<{ b: string }>(conn, `select fichier_brut as b from etl_files where fichier_brut is not null`)).map((r) => r.b));
+    // What a failed or killed run wrote to the raw layer and no published warehouse lists.
+    removeUnlisted(dbPath, await listedRaw());
 
     const loaded = new Map(
-      (await queryRows<{ fichier: string; sha256: string }>(conn, `select fichier, sha256 from etl_files`)).map((r) => [r.fichier, r.sha256]),
+      (
+        await queryRows<{ fichier: string; sha256: string; taille: number; modifie_ms: number | null; fichier_brut: string | null }>(
+          conn,
+          `select fichier, sha256, taille, modifie_ms, fichier_brut from etl_files`,
+        )
+      ).map((r) => [r.fichier, r]),
     );
+    // A warehouse file copied without its raw folder: the files whose Parquet is missing are
+    // loaded again from the inbox (and the models rebuilt); one no longer there fails the run.
+    const missingRaw = new Set(
+      [...loaded.values()].filter((f) => !f.fichier_brut || !fs.existsSync(path.join(rawDir(dbPath), f.fichier_brut))).map((f) => f.fichier),
+    );
+    const lost = [...missingRaw].filter((name) => !inbox.some((f) => f.name === name));
+    if (lost.length) {
+      throw new AppError(
+        `couche brute incomplète : ${lost.slice(0, 3).join(", ")}${lost.length > 3 ? ` et ${lost.length - 3} autre(s)` : ""} absent(s) de ${rawDir(dbPath)} et du dossier des exports. Remettez le dossier ${path.basename(rawDir(dbPath))} à côté de l'entrepôt, ou les fichiers d'export dans ${options.exportsDir}.`,
+      );
+    }
+    const toLoad: InboxFile[] = [];
     for (const file of inbox) {
       const base: RunFileRecord = {
         fichier: file.name, type_fichier: file.kind, date_export: file.exportDate, taille: file.size, sha256: null,
@@ -299,36 +444,63 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
       };
       fileRecords.set(file.name, base);
       const previous = loaded.get(file.name);
-      if (previous) {
+      if (previous && missingRaw.has(file.name)) {
+        base.statut = "rechargé";
+        step(`${file.name} : absent de la couche brute, rechargé depuis l'export`);
+      } else if (previous) {
+        // why: hashing every file already loaded, every night, would read the whole history again;
+        // a file whose size and modification time are those recorded at its loading is that file
+        if (Number(previous.taille) === file.size && previous.modifie_ms === file.mtimeMs) {
+          base.sha256 = previous.sha256;
+          base.statut = "déjà chargé";
+          continue;
+        }
         const sha = await sha256File(file.path);
         base.sha256 = sha;
-        if (sha === previous) {
+        if (sha === previous.sha256) {
           base.statut = "déjà chargé";
+          await conn.run(`update etl_files set modifie_ms = $m where fichier = $f`, { m: file.mtimeMs, f: file.name });
           continue;
         }
         base.statut = "rechargé";
       }
-      try {
-        const r = await loadFile(conn, file, profile, tmpDir, runId);
-        Object.assign(base, { sha256: r.sha256, encodage: r.encoding, lignes_lues: r.rowsRead });
-        step(`${file.name} : ${r.rowsRead.toLocaleString("fr-FR")} ligne(s) lue(s) (${r.encoding})`);
-      } catch (e) {
-        base.statut = "refusé";
-        base.motif = (e as Error).message;
-        throw e;
-      }
+      toLoad.push(file);
     }
+    await loadFiles(
+      conn,
+      dbPath,
+      toLoad,
+      profile,
+      tmpDir,
+      runId,
+      (file, r) => {
+        Object.assign(fileRecords.get(file.name)!, { sha256: r.sha256, encodage: r.encoding, lignes_lues: r.rowsRead });
+        step(`${file.name} : ${r.rowsRead.toLocaleString("fr-FR")} ligne(s) lue(s) (${r.encoding})`);
+      },
+      (file, e) => {
+        const f = fileRecords.get(file.name)!;
+        f.statut = "refusé";
+        f.motif = (e as Error).message;
+      },
+    );
+    if (toLoad.length) step(`${toLoad.length} fichier(s) décodé(s) et écrit(s) dans la couche brute`);
+    await createRawViews(conn, dbPath);
 
     await loadReferenceData(conn, profile);
     faultPoint("before-models");
-    for (const model of loadModels()) {
-      const m0 = performance.now();
-      await materialize(conn, model);
-      const seconds = (performance.now() - m0) / 1000;
-      if (seconds >= 1) step(`modèle ${model.name} : ${seconds.toFixed(1)} s`);
-      faultPoint(`after-model:${model.name}`);
+    const fingerprint = buildFingerprint(profile);
+    const reloaded = [...fileRecords.values()].some((f) => f.statut === "rechargé");
+    const incremental = !options.fullRebuild && !reloaded && (await readState(conn, "empreinte_modeles")) === fingerprint;
+    if (incremental && toLoad.length === 0) {
+      step(`aucun fichier nouveau : modèles inchangés`);
+    } else if (incremental) {
+      await refreshIncrementally(conn, { newFiles: toLoad.map((f) => ({ name: f.name, kind: f.kind })), step });
+      step(`modèles SQL mis à jour (${toLoad.length} fichier(s) nouveau(x))`);
+    } else {
+      await rebuildModels(conn, step, tmpDir);
+      step(`modèles SQL reconstruits`);
     }
-    step(`modèles SQL reconstruits`);
+    await writeState(conn, "empreinte_modeles", fingerprint);
 
     const stats = await fileStats(conn);
     for (const f of fileRecords.values()) {
@@ -353,6 +525,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     step(`invariants vérifiés`);
 
     const lignesQuarantaine = (await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from quarantine`))[0]!.n;
+    const keepRaw = await listedRaw();
     const run = record("succès", null);
     await recordRuns(conn, dbPath, run);
     await conn.run("checkpoint");
@@ -368,6 +541,8 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     fsyncPath(path.dirname(dbPath));
     faultPoint("after-publish");
     appendRun(dbPath, run);
+    // The Parquet of files reloaded under the same name: no published warehouse lists them now.
+    removeUnlisted(dbPath, keepRaw);
     step(`entrepôt publié : ${dbPath} (${lignesQuarantaine.toLocaleString("fr-FR")} ligne(s) en quarantaine)`);
     return { run, lignesQuarantaine };
   } catch (e) {

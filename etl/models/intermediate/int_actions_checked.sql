@@ -1,4 +1,5 @@
 -- one row per actions row read, with every reason it cannot be used
+-- config: materialized = view
 with
 
 staged as (
@@ -12,12 +13,12 @@ leases as (
 reference_checked as (
     select
         staged.* exclude (erreurs),
-        list_concat(staged.erreurs, list_filter([
-            row_error(
-                staged.num_contrat is not null and leases.num_contrat is null,
-                'num_contrat', 'bail inconnu', staged.num_contrat
-            ),
-        ], e -> e is not null)) as erreurs,
+        -- why the case: the list is rebuilt only for the rows that get a reason (nearly none)
+        case
+            when staged.num_contrat is not null and leases.num_contrat is null
+            then list_concat(staged.erreurs, [row_error(true, 'num_contrat', 'bail inconnu', staged.num_contrat)])
+            else staged.erreurs
+        end as erreurs,
     from staged
     left join leases on leases.num_contrat = staged.num_contrat
 ),
@@ -44,12 +45,11 @@ duplicate_checked as (
 final as (
     select
         * exclude (derniere_ligne, erreurs),
-        list_concat(erreurs, list_filter([
-            row_error(
-                len(erreurs) = 0 and derniere_ligne > ligne,
-                'id_action', 'clé répétée plus bas dans le même fichier', id_action
-            ),
-        ], e -> e is not null)) as erreurs,
+        case
+            when len(erreurs) = 0 and derniere_ligne > ligne
+            then [row_error(true, 'id_action', 'clé répétée plus bas dans le même fichier', id_action)]
+            else erreurs
+        end as erreurs,
     from duplicate_checked
 )
 

@@ -1,4 +1,5 @@
 -- one row per baux row read, with every reason it cannot be used
+-- config: materialized = view
 with
 
 staged as (

@@ -10,7 +10,10 @@ lease_terms as (
 ),
 
 running_totals as (
+    -- why: only the leases asked for (all of them in a run; a few when a nightly run or an
+    -- ad-hoc date recomputes some): the as-of join below sorts what it is given
     select * from int_ledger_days_cumulated
+    where num_contrat in (select num_contrat from lease_terms)
 ),
 
 grid as (
@@ -87,14 +90,18 @@ final as (
         date_arrete,
         est_present,
         est_parti,
-        solde,
-        dette,
-        couvert_90_jours as dette_moins_3_mois,
-        couvert_365_jours - couvert_90_jours as dette_3_12_mois,
-        dette - couvert_365_jours as dette_plus_12_mois,
+        -- why decimal(18, 2): see int_ledger_days_cumulated (64-bit decimals, summed by every figure)
+        cast(solde as decimal(18, 2)) as solde,
+        cast(dette as decimal(18, 2)) as dette,
+        cast(couvert_90_jours as decimal(18, 2)) as dette_moins_3_mois,
+        cast(couvert_365_jours - couvert_90_jours as decimal(18, 2)) as dette_3_12_mois,
+        cast(dette - couvert_365_jours as decimal(18, 2)) as dette_plus_12_mois,
         -- why: "3 months of debt" needs a debt; a lease with no rent would otherwise count at 0
         est_present and solde > 0 and solde >= 3 * echeance_mensuelle as est_dette_3_mois,
     from positioned
+    -- why the order: a lease's rows lie together, so reading one lease (a case in the API) skips
+    -- the rest of the table, and the table compresses better
+    order by num_contrat, date_arrete
 )
 
 select * from final

@@ -19,10 +19,15 @@ final as (
     select
         num_contrat,
         jour,
-        sum(solde_jour) over running as solde_cumule,
-        sum(debits_jour) over running as debits_cumules,
+        -- why decimal(18, 2): a lease's totals stay far below 10^16 euros, and 64-bit decimals are
+        -- read and summed many times faster than the 128-bit ones sum() returns
+        cast(sum(solde_jour) over running as decimal(18, 2)) as solde_cumule,
+        cast(sum(debits_jour) over running as decimal(18, 2)) as debits_cumules,
     from daily
     window running as (partition by num_contrat order by jour rows between unbounded preceding and current row)
+    -- why the order: a lease's rows lie together, so reading one lease (a case in the API) skips
+    -- the rest of the table, and the table compresses better
+    order by num_contrat, jour
 )
 
 select * from final

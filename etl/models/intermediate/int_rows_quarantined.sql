@@ -1,4 +1,5 @@
 -- one row per row read that counts nowhere, with its first reason (file, line, column)
+-- config: materialized = view
 with
 
 row_level as (

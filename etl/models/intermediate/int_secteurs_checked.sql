@@ -1,4 +1,5 @@
 -- one row per secteurs row read, with every reason it cannot be used
+-- config: materialized = view
 with
 
 staged as (

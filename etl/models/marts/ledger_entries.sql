@@ -21,10 +21,13 @@ final as (
         entries.libelle,
         entries.debit,
         entries.credit,
-        entries.debit - entries.credit as solde_mouvement,
+        cast(entries.debit - entries.credit as decimal(18, 2)) as solde_mouvement,
         entries.mode_reglement,
     from entries
     inner join lease_sectors on lease_sectors.num_contrat = entries.num_contrat
+    -- why the order: a lease's rows lie together, so reading one lease (a case in the API) skips
+    -- the rest of the table, and the table compresses better
+    order by entries.num_contrat, entries.date_ecriture, entries.id_ecriture
 )
 
 select * from final

@@ -30,6 +30,9 @@ final as (
     left join staff_roles on staff_roles.code_agent = actions.code_agent
     -- why: an action cancelled in the ERP (annulee = O) counts nowhere
     where not actions.annulee
+    -- why the order: a lease's rows lie together, so reading one lease (a case in the API) skips
+    -- the rest of the table, and the table compresses better
+    order by actions.num_contrat, actions.date_action, actions.id_action
 )
 
 select * from final

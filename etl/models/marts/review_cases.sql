@@ -36,7 +36,8 @@ actions_to_date as (
 last_actions as (
     select
         num_contrat,
-        max_by(code_action, date_action) as derniere_action,
+        -- why: two actions on the same day: the larger id_action is the later one (a stable answer)
+        max_by(code_action, (date_action, id_action)) as derniere_action,
         max(date_action) as date_derniere_action,
         max(date_action) filter (where categorie = 'REMINDER') as derniere_relance,
         max(date_action) filter (where categorie = 'CAF_REPORT') as dernier_signalement_caf,

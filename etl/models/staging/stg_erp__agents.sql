@@ -1,4 +1,5 @@
 -- one row per staff row read from an agents export (every version)
+-- config: materialized = view
 with
 
 source as (

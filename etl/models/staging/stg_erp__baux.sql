@@ -1,4 +1,5 @@
 -- one row per lease row read from a baux export (every version)
+-- config: materialized = view
 with
 
 source as (

@@ -1,4 +1,5 @@
 -- one row per sector row read from a secteurs export (every version)
+-- config: materialized = view
 with
 
 source as (
