@@ -121,4 +121,30 @@ describe("the nightly run (only what new files change)", () => {
     walk(rawDir(db));
     expect(parquet.length).toBe(fs.readdirSync(exportsDir).length);
   });
+
+  it("gives the same tables when a full run works in parts (ranges of leases, groups of files)", async () => {
+    const dir = tempDir("oph-parts-");
+    const exportsDir = path.join(dir, "exports");
+    writeSiteOffice(exportsDir);
+    writeExport(exportsDir, "ecritures_20250105.csv", [...HEADERS.ecritures], [
+      ...Array.from({ length: 300 }, (_, i) => row(`P${i}`, `B${String((i % 11) + 1).padStart(4, "0")}`, "03/01/2025", "REG", "", "5,00")),
+      row("E2-06-QL", "B0002", "01/06/2024", "QL", "450,00", ""),
+    ]);
+    const whole = path.join(dir, "whole.duckdb");
+    const parts = path.join(dir, "parts.duckdb");
+    await etl({ exportsDir, dbPath: whole });
+    const before = process.env.ETL_PARTIE_LIGNES;
+    process.env.ETL_PARTIE_LIGNES = "60";
+    try {
+      const logs: string[] = [];
+      await etl({ exportsDir, dbPath: parts, log: (l) => logs.push(l) });
+      for (const model of ["int_ecritures_checked", "int_ledger_days_cumulated", "int_lease_positions"]) {
+        expect(logs.some((l) => new RegExp(`modèle ${model} : .*\\(\\d+ parties\\)`).test(l)), model).toBe(true);
+      }
+    } finally {
+      if (before === undefined) delete process.env.ETL_PARTIE_LIGNES;
+      else process.env.ETL_PARTIE_LIGNES = before;
+    }
+    expect(await differences(parts, whole)).toEqual({});
+  });
 });

@@ -36,6 +36,7 @@ import { queryRows, sqlLiteral } from "../warehouse/db.ts";
 import { KINDS, type Kind } from "./exportSchema.ts";
 import { faultPoint } from "./faults.ts";
 import { loadModels, materialize, readSql, type Model } from "./models.ts";
+import { attachScratch, mainSchema, runInScratch, SCRATCH } from "./parts.ts";
 import { codeMappingRows, type Profile } from "./profile.ts";
 
 /** Bump when the way the warehouse is built changes outside the SQL files. */
@@ -126,7 +127,6 @@ export interface IncrementalOptions {
   step: (message: string) => void;
 }
 
-const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 /** A literal list for `in (...)`; empty, a list of one empty string (no file name is empty; `not in (null)` would match nothing). */
 const list = (values: string[]) => (values.length ? values.map(sqlLiteral).join(", ") : "''");
 
@@ -134,9 +134,8 @@ const list = (values: string[]) => (values.length ? values.map(sqlLiteral).join(
 export async function refreshIncrementally(conn: DuckDBConnection, options: IncrementalOptions): Promise<void> {
   const models = loadModels();
   const byName = new Map(models.map((m) => [m.name, m]));
-  const [{ db }] = (await queryRows<{ db: string }>(conn, `select current_database() as db`)) as [{ db: string }];
-  const main = `${ident(db)}.main`;
-  const s = "etl_scratch";
+  const main = await mainSchema(conn);
+  const s = SCRATCH;
   // ETL_PROFILE=1 logs every statement of the nightly refresh with its time.
   const profile = process.env.ETL_PROFILE === "1";
   const run = async (sql: string) => {
@@ -144,7 +143,7 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
     await conn.run(sql);
     if (profile) options.step(`  ${((performance.now() - t0) / 1000).toFixed(2)} s  ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
   };
-  await conn.run(`attach ':memory:' as ${s}`);
+  await attachScratch(conn);
   const t = (label: string) => {
     const t0 = performance.now();
     return () => {
@@ -156,20 +155,10 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
   const count = async (sql: string) => (await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from (${sql})`))[0]!.n;
 
   /** Run `names` (in model order) as tables in a fresh private schema whose `shadows` hide the warehouse's. */
-  const runPart = async (schema: string, shadows: Record<string, string>, names: string[]) => {
-    await run(`create schema ${s}.${schema}`);
-    for (const [name, sql] of Object.entries(shadows)) await run(`create table ${s}.${schema}.${name} as ${sql}`);
-    await conn.run(`set search_path = '${s}.${schema},${main}'`);
-    try {
-      for (const m of models.filter((m) => names.includes(m.name))) {
-        const t0 = performance.now();
-        await materialize(conn, m, `${s}.${schema}`, { asTable: true });
-        if (profile) options.step(`  ${((performance.now() - t0) / 1000).toFixed(2)} s  ${schema}.${m.name}`);
-      }
-    } finally {
-      await conn.run(`reset search_path`);
-    }
-  };
+  const runPart = (schema: string, shadows: Record<string, string>, names: string[]) =>
+    runInScratch(conn, schema, shadows, models.filter((m) => names.includes(m.name)), run, (m, seconds) => {
+      if (profile) options.step(`  ${seconds.toFixed(2)} s  ${schema}.${m.name}`);
+    });
 
   try {
     const newNames = (kind: Kind) => options.newFiles.filter((f) => f.kind === kind).map((f) => f.name);

@@ -23,8 +23,9 @@ import { openDatabase, queryRows, sqlLiteral } from "../warehouse/db.ts";
 import { KINDS, parseExportFileName, type Kind } from "./exportSchema.ts";
 import { faultPoint } from "./faults.ts";
 import { buildFingerprint, readState, refreshIncrementally, writeState } from "./incremental.ts";
-import { createMacros, loadModels, materialize, readSql } from "./models.ts";
+import { createMacros, loadModels, materialize, readSql, type Model } from "./models.ts";
 import { normalizeExport, type NormalizeResult } from "./normalizeExport.ts";
+import { attachScratch, fileGroups, inRange, leaseRanges, mainSchema, runInScratch, SCRATCH } from "./parts.ts";
 import { createRawViews, migrateRawTables, rawDir, removeUnlisted, writeRawFile } from "./rawLayer.ts";
 import { codeMappingRows, DEFAULT_PROFILE, kindForPrefix, type Profile } from "./profile.ts";
 import { acquireRunLock } from "./runLock.ts";
@@ -226,11 +227,30 @@ async function loadReferenceData(conn: DuckDBConnection, profile: Profile): Prom
 }
 
 /**
+ * Models computed a range of leases at a time on a large landlord (parts.ts): the shadows
+ * that restrict their inputs to one range. Each gives, range by range, the rows of one pass.
+ */
+const BY_LEASE: Record<string, (range: [string | null, string | null]) => Record<string, string>> = {
+  int_ledger_days_cumulated: (r) => ({ ledger_entries: `select * from ledger_entries where ${inRange("num_contrat", r)}` }),
+  int_lease_positions: (r) => ({
+    leases: `select * from leases where ${inRange("num_contrat", r)}`,
+    int_ledger_days_cumulated: `select * from int_ledger_days_cumulated where ${inRange("num_contrat", r)}`,
+  }),
+};
+
+/** The row checks computed a group of export files at a time (their duplicate check is within a file). */
+const BY_FILE: Record<string, { kind: Kind; staging: string }> = {
+  int_ecritures_checked: { kind: "ecritures", staging: "stg_erp__ecritures" },
+  int_actions_checked: { kind: "actions", staging: "stg_erp__actions" },
+};
+
+/**
  * Every model from the raw layer, in dependency order. The models' previous tables go
  * first (and a checkpoint frees their blocks), so the new ones reuse the room.
  */
 async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void, tmpDir: string): Promise<void> {
   const models = loadModels();
+  const byName = new Map(models.map((m) => [m.name, m]));
   const existing = new Map(
     (
       await queryRows<{ table_name: string; table_type: string }>(
@@ -244,31 +264,72 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
     if (type) await conn.run(`drop ${type === "VIEW" ? "view" : "table"} ${model.name}`);
   }
   await conn.run("checkpoint");
+  await attachScratch(conn);
+  const main = await mainSchema(conn);
+  let part = 0;
+  const inParts = async (shadows: Record<string, string>, parts: Model[], then: (schema: string) => Promise<void>) => {
+    const schema = `partie_${part++}`;
+    await runInScratch(conn, schema, shadows, parts);
+    await then(`${SCRATCH}.${schema}`);
+    await conn.run(`drop schema ${SCRATCH}.${schema} cascade`);
+  };
   // A view that several models read (the row checks, read by the deduplication and by the
-  // quarantine) is computed once for this run into a temporary zstd Parquet file, and a
-  // temporary view over that file hides the warehouse's view until the end of the run. (A
+  // quarantine) is computed once for this run into temporary zstd Parquet files, and a
+  // temporary view over them hides the warehouse's view until the end of the run. (A
   // temporary table would spill every ledger row uncompressed to disk past the memory limit:
   // 22 GB for 100 000 dwellings over 10 years.)
   const readers = new Map<string, number>();
   for (const m of models) for (const d of m.dependsOn) readers.set(d, (readers.get(d) ?? 0) + 1);
-  const [{ db }] = (await queryRows<{ db: string }>(conn, `select current_database() as db`)) as [{ db: string }];
   const temporary: string[] = [];
+  const partsOf = new Map<string, number>();
   try {
     for (const model of models) {
       const m0 = performance.now();
-      await materialize(conn, model);
+      const ranges = BY_LEASE[model.name] ? await leaseRanges(conn) : [];
+      if (ranges.length > 1) {
+        for (const [i, range] of ranges.entries()) {
+          await inParts(BY_LEASE[model.name]!(range), [model], (schema) =>
+            conn.run(
+              i === 0
+                ? `create table ${main}.${model.name} as select * from ${schema}.${model.name}`
+                : `insert into ${main}.${model.name} select * from ${schema}.${model.name}`,
+            ).then(() => undefined),
+          );
+        }
+      } else {
+        await materialize(conn, model);
+      }
       if (model.materialized === "view" && (readers.get(model.name) ?? 0) >= 2) {
-        const file = sqlLiteral(path.join(tmpDir, `${model.name}.parquet`));
-        await conn.run(`copy (select * from "${db.replace(/"/g, '""')}".main.${model.name}) to ${file} (format parquet, compression zstd)`);
-        await conn.run(`create temp view ${model.name} as select * from read_parquet(${file})`);
+        const byFile = BY_FILE[model.name];
+        const groups = byFile ? await fileGroups(conn, byFile.kind) : [];
+        const files: string[] = [];
+        if (groups.length > 1) {
+          for (const [i, group] of groups.entries()) {
+            const file = path.join(tmpDir, `${model.name}-${i}.parquet`);
+            await inParts(
+              { [`raw_${byFile!.kind}`]: `select * from raw_${byFile!.kind} where fichier in (${group.map(sqlLiteral).join(", ")})` },
+              [byName.get(byFile!.staging)!, model],
+              (schema) => conn.run(`copy (select * from ${schema}.${model.name}) to ${sqlLiteral(file)} (format parquet, compression zstd)`).then(() => undefined),
+            );
+            files.push(file);
+          }
+        } else {
+          const file = path.join(tmpDir, `${model.name}.parquet`);
+          await conn.run(`copy (select * from ${main}.${model.name}) to ${sqlLiteral(file)} (format parquet, compression zstd)`);
+          files.push(file);
+        }
+        partsOf.set(model.name, files.length);
+        await conn.run(`create temp view ${model.name} as select * from read_parquet([${files.map(sqlLiteral).join(", ")}])`);
         temporary.push(model.name);
       }
       const seconds = (performance.now() - m0) / 1000;
-      if (seconds >= 1) step(`modèle ${model.name} : ${seconds.toFixed(1)} s`);
+      const inPieces = Math.max(ranges.length, partsOf.get(model.name) ?? 0);
+      if (seconds >= 1 || inPieces > 1) step(`modèle ${model.name} : ${seconds.toFixed(1)} s${inPieces > 1 ? ` (${inPieces} parties)` : ""}`);
       faultPoint(`after-model:${model.name}`);
     }
   } finally {
     for (const name of temporary) await conn.run(`drop view if exists temp.main.${name}`);
+    await conn.run(`detach ${SCRATCH}`).catch(() => undefined);
   }
 }
 
