@@ -55,6 +55,16 @@ interface Office {
   sitesDir: string;
 }
 
+/** Bytes of the files under a folder (0 when it does not exist). */
+function treeSize(dir: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += fs.statSync(path.join(e.parentPath, e.name)).size;
+  }
+  return total;
+}
+
 function newOffice(): Office {
   const dir = tempDir();
   const o = { dir, exportsDir: path.join(dir, "exports"), db: path.join(dir, "w.duckdb"), sitesDir: path.join(dir, "site") };
@@ -199,23 +209,28 @@ export async function failingWrites(log: (l: string) => void = quiet): Promise<C
   const base = newOffice();
   await runEtl({ exportsDir: base.exportsDir, dbPath: base.db, log: quiet });
   addFile(base);
+  // The warehouse is the DuckDB file, its run journal and its raw layer (`<db>.raw/`,
+  // immutable Parquet that a nightly run adds to and never copies aside).
   const size = fs.statSync(base.db).size;
+  const rawSize = treeSize(`${base.db}.raw`);
+  const copyWarehouse = (d: string) =>
+    `cp ${shellQuote(base.db)} ${shellQuote(base.db + ".runs.jsonl")} ${d}/ && cp -R ${shellQuote(base.db + ".raw")} ${d}/w.duckdb.raw`;
   const node = shellQuote(process.execPath);
   const childArgs = (db: string) =>
     `${node} --import tsx src/reliability/nightlyChild.ts --verifier --sans-site --exports ${shellQuote(base.exportsDir)} --db ${shellQuote(db)}`;
   const cases: Array<{ essai: string; script: (d: string) => string }> = [
     {
       essai: "dossier de l'entrepôt en lecture seule (mount --bind, remount ro)",
-      script: (d) => `cp ${shellQuote(base.db)} ${shellQuote(base.db + ".runs.jsonl")} ${d}/ && mount --bind ${d} ${d} && mount -o remount,bind,ro ${d} && ${childArgs(`${d}/w.duckdb`)}`,
+      script: (d) => `${copyWarehouse(d)} && mount --bind ${d} ${d} && mount -o remount,bind,ro ${d} && ${childArgs(`${d}/w.duckdb`)}`,
     },
     ...[
-      ["disque plein dès la copie de l'entrepôt", size + 256 * 1024],
-      ["disque plein : place pour la copie, 1 Mio de plus", 2 * size + 1024 * 1024],
-      ["disque plein : place pour la copie, 6 Mio de plus", 2 * size + 6 * 1024 * 1024],
+      ["disque plein dès la copie de l'entrepôt", size + rawSize + 256 * 1024],
+      ["disque plein : place pour la copie, 256 Kio de plus", 2 * size + rawSize + 256 * 1024],
+      ["disque plein : place pour la copie, 1 Mio de plus", 2 * size + rawSize + 1024 * 1024],
     ].map(([essai, bytes]) => ({
       essai: `${essai} (tmpfs de ${Math.round(Number(bytes) / 1024)} Kio)`,
       script: (d: string) =>
-        `mount -t tmpfs -o size=${Math.ceil(Number(bytes) / 1024)}k tmpfs ${d} && cp ${shellQuote(base.db)} ${shellQuote(base.db + ".runs.jsonl")} ${d}/ && ${childArgs(`${d}/w.duckdb`)}`,
+        `mount -t tmpfs -o size=${Math.ceil(Number(bytes) / 1024)}k tmpfs ${d} && ${copyWarehouse(d)} && ${childArgs(`${d}/w.duckdb`)}`,
     })),
   ];
   const out: CheckLine[] = [];
