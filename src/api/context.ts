@@ -10,6 +10,12 @@ import type { RunRecord } from "../etl/runJournal.ts";
 export interface WarehouseSource {
   /** Run fn on the current published warehouse; a swap during fn never closes it under fn. */
   use<T>(fn: (wh: Warehouse) => Promise<T>): Promise<T>;
+  /**
+   * The JSON text of fn's answer on the current published warehouse, computed once
+   * per publication under this key and kept while the cache has room. The key must
+   * name everything the answer depends on (route and validated parameters).
+   */
+  json(key: string, fn: (wh: Warehouse) => Promise<unknown>): Promise<string>;
 }
 
 export interface RunStatus {

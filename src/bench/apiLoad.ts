@@ -3,12 +3,19 @@
  * a `recouvrement` user, and autocannon on each route in turn (50 connections, 20 s by
  * default). Latencies are those of every response, as autocannon reports them; the
  * percentiles are computed here from all of them (autocannon's summary has no p95).
+ *
+ * The server keeps each answer for the life of the published warehouse (see
+ * src/server/responseCache.ts), so under load a route is served from that cache. The
+ * first request of each route is timed apart: it is the cost of an answer not yet
+ * computed (cold), as the first user after a nightly run sees it.
  */
 import autocannon from "autocannon";
 import { startStep } from "./processes.ts";
 
 export interface RouteLoad {
   route: string;
+  /** Milliseconds of the route's first request on the freshly opened warehouse (not cached yet). */
+  firstMs: number;
   requests: number;
   requestsPerSecond: number;
   p50: number;
@@ -31,7 +38,7 @@ function percentile(sorted: number[], p: number): number {
 
 const ms = (x: number) => Math.round(x * 10) / 10;
 
-function load(url: string, cookie: string, connections: number, duration: number): Promise<Omit<RouteLoad, "route">> {
+function load(url: string, cookie: string, connections: number, duration: number): Promise<Omit<RouteLoad, "route" | "firstMs">> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
     const instance = autocannon({ url, connections, duration, headers: { cookie } }, (err, result) => {
@@ -84,10 +91,13 @@ export async function loadApi(options: {
     const results: RouteLoad[] = [];
     for (const route of routes) {
       // one request first: the route answers, and its first-call costs stay out of the numbers
+      const t0 = performance.now();
       const first = await fetch(`${base}${route}`, { headers: { cookie } });
-      if (first.status !== 200) throw new Error(`${route} : ${first.status} ${(await first.text()).slice(0, 300)}`);
+      const body = await first.text();
+      const firstMs = ms(performance.now() - t0);
+      if (first.status !== 200) throw new Error(`${route} : ${first.status} ${body.slice(0, 300)}`);
       options.log(`[banc] charge sur ${route} : ${options.connections} connexions, ${options.duration} s`);
-      results.push({ route, ...(await load(`${base}${route}`, cookie, options.connections, options.duration)) });
+      results.push({ route, firstMs, ...(await load(`${base}${route}`, cookie, options.connections, options.duration)) });
     }
     return { routes: results, serverPeakMiB: server.peakMiB() };
   } finally {

@@ -190,7 +190,7 @@ function renderTable(r: {
   etl: StepReport;
   nuit: StepReport & { jour: string };
   site: StepReport & { pages: number; donnees_max_ko: number; page_la_plus_lourde: string | null };
-  api: { connexions: number; duree_s: number; rss_serveur_mio: number; routes: Array<{ route: string; requestsPerSecond: number; p50: number; p95: number; p99: number; non2xx: number }> };
+  api: { connexions: number; duree_s: number; rss_serveur_mio: number; routes: Array<{ route: string; firstMs: number; requestsPerSecond: number; p50: number; p95: number; p99: number; non2xx: number }> };
   entrepot: { apres_nuit: { base_octets: number; brut_octets: number }; part_des_exports: number };
   etl_over_floor: number;
   nightly_over_etl: number;
@@ -214,10 +214,10 @@ function renderTable(r: {
     `entrepôt : base ${mo(r.entrepot.apres_nuit.base_octets)} + couche brute ${mo(r.entrepot.apres_nuit.brut_octets)} = ${fr(r.entrepot.part_des_exports * 100)} % des exports`,
     "",
     `(e) API : ${r.api.connexions} connexions, ${r.api.duree_s} s par route, RSS serveur ${fr(r.api.rss_serveur_mio / GIB, 2)} Gio`,
-    "route                                   req/s      p50      p95      p99   non-2xx",
+    "route                                 1re (froid)   req/s      p50      p95      p99   non-2xx",
     ...r.api.routes.map(
       (x) =>
-        `${x.route.slice(0, 38).padEnd(38)}${String(x.requestsPerSecond).padStart(7)} ${`${x.p50} ms`.padStart(8)} ${`${x.p95} ms`.padStart(8)} ${`${x.p99} ms`.padStart(8)} ${String(x.non2xx).padStart(8)}`,
+        `${x.route.slice(0, 38).padEnd(38)}${`${x.firstMs} ms`.padStart(12)}${String(x.requestsPerSecond).padStart(8)} ${`${x.p50} ms`.padStart(8)} ${`${x.p95} ms`.padStart(8)} ${`${x.p99} ms`.padStart(8)} ${String(x.non2xx).padStart(8)}`,
     ),
     "",
     "cibles : " + Object.entries(r.cibles).map(([k, v]) => `${k} ${v ? "tenue" : "MANQUÉE"}`).join(", "),

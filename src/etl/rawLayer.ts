@@ -28,6 +28,16 @@ export function rawDir(dbPath: string): string {
   return `${dbPath}.raw`;
 }
 
+/**
+ * Copy a published warehouse: the DuckDB file and its raw layer (what a backup takes).
+ * The target's old raw layer is replaced. Not for a warehouse a run is writing.
+ */
+export function copyWarehouse(from: string, to: string): void {
+  fs.copyFileSync(from, to);
+  fs.rmSync(rawDir(to), { recursive: true, force: true });
+  if (fs.existsSync(rawDir(from))) fs.cpSync(rawDir(from), rawDir(to), { recursive: true });
+}
+
 /** Where the Parquet of one export file goes, relative to the raw folder (Hive layout). */
 export function rawRelativePath(kind: Kind, exportDate: string, fileName: string, sha256: string): string {
   const base = fileName.replace(/\.csv$/i, "");

@@ -53,7 +53,8 @@ function recordingSource(provider: WarehouseProvider, sql: string[]): WarehouseS
         };
       },
     });
-  return { use: (fn) => provider.use((wh) => fn({ ...wh, conn: wrapConn(wh.conn) })) };
+  const wrap = (wh: Warehouse): Warehouse => ({ ...wh, conn: wrapConn(wh.conn) });
+  return { use: (fn) => provider.use((wh) => fn(wrap(wh))), json: (key, fn) => provider.json(key, (wh) => fn(wrap(wh))) };
 }
 
 interface Route {

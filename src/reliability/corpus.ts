@@ -10,6 +10,7 @@ import path from "node:path";
 import iconv from "iconv-lite";
 import { AppError, ExportFormatError } from "../errors.ts";
 import { EtlRunError, runEtl } from "../etl/runEtl.ts";
+import { copyWarehouse } from "../etl/rawLayer.ts";
 import { queryRows } from "../warehouse/db.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { HEADERS, figuresSnapshot, quoteField, sha256, tempDir, writeOffice, type ExportKind } from "./office.ts";
@@ -470,7 +471,7 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
   fs.cpSync(baseExports, path.join(accDir, "exports"), { recursive: true });
   for (const f of accepted) fs.writeFileSync(path.join(accDir, "exports", f.name), f.bytes);
   const accDb = path.join(accDir, "w.duckdb");
-  fs.copyFileSync(w0, accDb);
+  copyWarehouse(w0, accDb);
   let runError: unknown = null;
   await runEtl({ exportsDir: path.join(accDir, "exports"), dbPath: accDb, log: () => undefined }).catch((e: unknown) => (runError = e));
   if (runError) {
@@ -549,7 +550,7 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
   const refExports = path.join(refDir, "exports");
   fs.cpSync(baseExports, refExports, { recursive: true });
   const refDb = path.join(refDir, "w.duckdb");
-  fs.copyFileSync(w0, refDb);
+  copyWarehouse(w0, refDb);
   for (const f of refused) {
     const exp = f.outcome as Extract<Outcome, { refused: true }>;
     const file = path.join(refExports, f.name);
@@ -561,7 +562,7 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
       crash.push(null);
       outcomeOk.push(`${f.name} (${f.rule}) : accepté au lieu d'être refusé`);
       noFigureChange.push(`${f.name} : publié`);
-      fs.copyFileSync(w0, refDb);
+      copyWarehouse(w0, refDb);
       continue;
     }
     const c = classify(err);
@@ -575,7 +576,7 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
     outcomeOk.push(problems.length ? `${f.name} (${f.rule}) : ${problems.join(" ; ")}` : null);
     const same = sha256(refDb) === sha0;
     noFigureChange.push(same ? null : `${f.name} : entrepôt publié modifié`);
-    if (!same) fs.copyFileSync(w0, refDb);
+    if (!same) copyWarehouse(w0, refDb);
   }
   const fAfter = await figuresSnapshot(refDb);
   if (fAfter !== f0) noFigureChange.push("chiffres publiés changés après les fichiers refusés");

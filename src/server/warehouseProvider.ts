@@ -5,13 +5,15 @@
  * swap is answered wholly from the old or wholly from the new warehouse.
  *
  * Each handle keeps a few DuckDB connections so that requests run side by side
- * (one connection runs one query at a time).
+ * (one connection runs one query at a time), and a cache of the answers computed on
+ * it (see responseCache.ts): a cached answer needs no connection at all.
  */
 import fs from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
 import type { WarehouseSource } from "../api/context.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/warehouse.ts";
+import { ResponseCache } from "./responseCache.ts";
 
 const MAX_CONNECTIONS = 4;
 
@@ -22,6 +24,7 @@ interface Handle {
   idle: DuckDBConnection[];
   open: number;
   waiting: Array<(c: DuckDBConnection) => void>;
+  responses: ResponseCache;
 }
 
 export class WarehouseProvider implements WarehouseSource {
@@ -35,7 +38,7 @@ export class WarehouseProvider implements WarehouseSource {
     if (!fs.existsSync(this.dbPath)) return;
     const wh = await openWarehouse(this.dbPath);
     const previous = this.current;
-    this.current = { wh, users: 0, retired: false, idle: [wh.conn], open: 1, waiting: [] };
+    this.current = { wh, users: 0, retired: false, idle: [wh.conn], open: 1, waiting: [], responses: new ResponseCache() };
     if (previous) {
       previous.retired = true;
       if (previous.users === 0) close(previous);
@@ -43,27 +46,39 @@ export class WarehouseProvider implements WarehouseSource {
   }
 
   async use<T>(fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+    return useHandle(await this.currentHandle(), fn);
+  }
+
+  async json(key: string, fn: (wh: Warehouse) => Promise<unknown>): Promise<string> {
+    const handle = await this.currentHandle();
+    return handle.responses.text(key, () => useHandle(handle, fn).then((v) => JSON.stringify(v)));
+  }
+
+  private async currentHandle(): Promise<Handle> {
     if (!this.current) {
       this.opening ??= this.reload().finally(() => (this.opening = null));
       await this.opening;
     }
-    const handle = this.current;
-    if (!handle) throw new QueryError("aucun entrepôt publié pour l'instant : un premier chargement doit réussir.");
-    handle.users++;
-    let conn: DuckDBConnection | null = null;
-    try {
-      conn = await acquire(handle);
-      return await fn({ ...handle.wh, conn });
-    } finally {
-      if (conn) release(handle, conn);
-      handle.users--;
-      if (handle.retired && handle.users === 0) close(handle);
-    }
+    if (!this.current) throw new QueryError("aucun entrepôt publié pour l'instant : un premier chargement doit réussir.");
+    return this.current;
   }
 
   close(): void {
     if (this.current && this.current.users === 0) close(this.current);
     this.current = null;
+  }
+}
+
+async function useHandle<T>(handle: Handle, fn: (wh: Warehouse) => Promise<T>): Promise<T> {
+  handle.users++;
+  let conn: DuckDBConnection | null = null;
+  try {
+    conn = await acquire(handle);
+    return await fn({ ...handle.wh, conn });
+  } finally {
+    if (conn) release(handle, conn);
+    handle.users--;
+    if (handle.retired && handle.users === 0) close(handle);
   }
 }
 

@@ -7,6 +7,7 @@ import { CASE_SORTS, getCase, listCases, type CaseSort } from "../data/cases.ts"
 import type { AppEnv } from "../context.ts";
 import { checkSector, requirePermission } from "../auth.ts";
 import { params, validate, z } from "../validation.ts";
+import { cacheKey, cachedJson } from "../cachedJson.ts";
 
 const SORTS = Object.keys(CASE_SORTS) as [CaseSort, ...CaseSort[]];
 const int = (min: number, max: number, dflt: number) =>
@@ -40,11 +41,11 @@ export const casesRoutes = new Hono<AppEnv>()
   .use(requirePermission("cases"))
   .get("/", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
-    const result = await c.var.ctx.warehouse.use(async (wh) => {
-      if (q.secteur) await checkSector(wh, q.secteur);
-      return listCases(wh, q, q.format === "csv");
-    });
     if (q.format === "csv") {
+      const result = await c.var.ctx.warehouse.use(async (wh) => {
+        if (q.secteur) await checkSector(wh, q.secteur);
+        return listCases(wh, q, true);
+      });
       const rows = result.lignes as Array<Record<string, string | number | null>>;
       const csv = excelCsv([
         ["Contrat", "Secteur", "Solde (€)", "Dette en mois", "Moins de 3 mois (€)", "3 à 12 mois (€)", "Plus de 12 mois (€)",
@@ -63,21 +64,29 @@ export const casesRoutes = new Hono<AppEnv>()
         "Content-Disposition": `attachment; filename="revue-mensuelle${q.secteur ? `-${q.secteur}` : ""}.csv"`,
       });
     }
-    const lignes = (result.lignes as Array<Record<string, unknown>>).map((r) => ({
-      ...r,
-      etape_libelle: stageLabel(r.etape as string),
-      prochaine_etape_libelle: NEXT_STEPS[r.prochaine_etape as string] ?? null,
-    }));
-    return c.json({ page: q.page, taille: q.taille, tri: q.tri, total: result.total, lignes });
+    return cachedJson(c, "cases", q, async (wh) => {
+      if (q.secteur) await checkSector(wh, q.secteur);
+      const result = await listCases(wh, q);
+      const lignes = (result.lignes as Array<Record<string, unknown>>).map((r) => ({
+        ...r,
+        etape_libelle: stageLabel(r.etape as string),
+        prochaine_etape_libelle: NEXT_STEPS[r.prochaine_etape as string] ?? null,
+      }));
+      return { page: q.page, taille: q.taille, tri: q.tri, total: result.total, lignes };
+    });
   })
   .get("/:num_contrat", validate("param", z.object({ num_contrat: z.string().regex(/^[A-Za-z0-9_./-]{1,40}$/, "numéro de contrat invalide") })), async (c) => {
     const { num_contrat } = c.req.valid("param");
-    const found = await c.var.ctx.warehouse.use((wh) => getCase(wh, num_contrat));
-    if (!found) throw new HTTPException(404, { message: `Bail « ${num_contrat} » introuvable dans l'entrepôt publié.` });
-    const revue = found.revue && {
-      ...found.revue,
-      etape_libelle: stageLabel(found.revue.etape as string),
-      prochaine_etape_libelle: NEXT_STEPS[found.revue.prochaine_etape as string] ?? null,
-    };
-    return c.json({ ...found, revue });
+    const text = await c.var.ctx.warehouse.json(cacheKey("case", { num_contrat }), async (wh) => {
+      const found = await getCase(wh, num_contrat);
+      if (!found) return null;
+      const revue = found.revue && {
+        ...found.revue,
+        etape_libelle: stageLabel(found.revue.etape as string),
+        prochaine_etape_libelle: NEXT_STEPS[found.revue.prochaine_etape as string] ?? null,
+      };
+      return { ...found, revue };
+    });
+    if (text === "null") throw new HTTPException(404, { message: `Bail « ${num_contrat} » introuvable dans l'entrepôt publié.` });
+    return c.body(text, 200, { "Content-Type": "application/json" });
   });

@@ -3,6 +3,7 @@ import { getFigures } from "../../warehouse/figures.ts";
 import type { AppEnv } from "../context.ts";
 import { requirePermission } from "../auth.ts";
 import { params, validate, z } from "../validation.ts";
+import { cachedJson } from "../cachedJson.ts";
 
 /** GET /api/figures?annee&au&secteur: the same JSON as `npm run figures -- --format json`. */
 export const figuresRoutes = new Hono<AppEnv>().get(
@@ -11,7 +12,6 @@ export const figuresRoutes = new Hono<AppEnv>().get(
   validate("query", z.object({ annee: params.year, au: params.isoDate.optional(), secteur: params.sector.optional() })),
   async (c) => {
     const q = c.req.valid("query");
-    const figures = await c.var.ctx.warehouse.use((wh) => getFigures(wh, { annee: q.annee, au: q.au ?? null, secteur: q.secteur ?? null }));
-    return c.json(figures);
+    return cachedJson(c, "figures", q, (wh) => getFigures(wh, { annee: q.annee, au: q.au ?? null, secteur: q.secteur ?? null }));
   },
 );

@@ -5,6 +5,7 @@ import { getFigures } from "../../warehouse/figures.ts";
 import type { AppEnv } from "../context.ts";
 import { requirePermission } from "../auth.ts";
 import { params, validate, z } from "../validation.ts";
+import { cachedJson } from "../cachedJson.ts";
 
 const FLOWS = ["relances", "plans_signes", "commandements_payer", "assignations", "resiliations_bail", "concours_force_publique", "expulsions"];
 
@@ -15,7 +16,7 @@ export const funnelRoutes = new Hono<AppEnv>().get(
   validate("query", z.object({ annee: params.year, secteur: params.sector.optional() })),
   async (c) => {
     const q = c.req.valid("query");
-    const body = await c.var.ctx.warehouse.use(async (wh) => {
+    return cachedJson(c, "funnel", q, async (wh) => {
       const f = await getFigures(wh, { annee: q.annee, secteur: q.secteur ?? null });
       const stages = await queryRows<{ etape: string; menages: number }>(
         wh.conn,
@@ -36,6 +37,5 @@ export const funnelRoutes = new Hono<AppEnv>().get(
         })),
       };
     });
-    return c.json(body);
   },
 );

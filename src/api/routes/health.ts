@@ -1,16 +1,16 @@
 import { Hono } from "hono";
 import { queryRows } from "../../warehouse/db.ts";
-import { memoized } from "../../warehouse/warehouse.ts";
 import type { AppEnv } from "../context.ts";
 
 /** GET /health: liveness, the last successful run, data freshness, the last failure if later. */
 export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const { runs, warehouse } = c.var.ctx;
   const status = runs.status();
-  let donnees: { dernier_jour: string | null; dernier_chargement_reussi: string | null } | null = null;
+  type Freshness = { dernier_jour: string | null; dernier_chargement_reussi: string | null };
+  let donnees: Freshness | null = null;
   try {
     // A published warehouse never changes: its freshness is read once per file.
-    donnees = await warehouse.use((wh) => memoized(wh, "fraicheur", async () => {
+    donnees = JSON.parse(await warehouse.json("fraicheur", async (wh) => {
       const [d] = await queryRows<{ dernier_jour: string | null }>(
         wh.conn,
         `select strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour from ledger_entries`,
@@ -20,7 +20,7 @@ export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
         `select strftime(max(fin), '%Y-%m-%dT%H:%M:%S') as fin from etl_runs where statut = 'succès'`,
       );
       return { dernier_jour: d?.dernier_jour ?? null, dernier_chargement_reussi: r?.fin ?? null };
-    }));
+    })) as Freshness;
   } catch {
     donnees = null;
   }

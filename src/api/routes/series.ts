@@ -4,6 +4,7 @@ import { queryRows } from "../../warehouse/db.ts";
 import type { AppEnv } from "../context.ts";
 import { checkSector, requirePermission } from "../auth.ts";
 import { params, validate, z } from "../validation.ts";
+import { cachedJson } from "../cachedJson.ts";
 
 const KEYS = FIGURES.map((f) => f.cle) as [string, ...string[]];
 
@@ -23,16 +24,16 @@ export const seriesRoutes = new Hono<AppEnv>().get(
     // The column name comes from the fixed list of figures, never from the request text.
     const def = FIGURES.find((f) => f.cle === q.indicateur)!;
     const column = def.unite === "nombre" ? `cast(${def.cle} as integer)` : `cast(${def.cle} as double)`;
-    const points = await c.var.ctx.warehouse.use(async (wh) => {
+    return cachedJson(c, "series", q, async (wh) => {
       if (q.secteur) await checkSector(wh, q.secteur);
-      return queryRows(
+      const points = await queryRows(
         wh.conn,
         `select strftime(mois, '%Y-%m') as mois, strftime(date_arrete, '%Y-%m-%d') as date_arrete, ${column} as valeur
          from figures_per_month_and_sector
          where code_secteur is not distinct from cast($s as varchar) order by mois`,
         { s: q.secteur ?? null },
       );
+      return { indicateur: def.cle, libelle: def.libelle, unite: def.unite, definition: def.definition, secteur: q.secteur ?? null, points };
     });
-    return c.json({ indicateur: def.cle, libelle: def.libelle, unite: def.unite, definition: def.definition, secteur: q.secteur ?? null, points });
   },
 );
