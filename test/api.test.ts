@@ -232,9 +232,10 @@ describe("runs and health", () => {
 describe("errors and headers", () => {
   it("answers 500 with a reference that is also in the server log, and no stack trace", async () => {
     const t = buildTestApp("/nonexistent.duckdb");
-    (t.warehouse as unknown as { use: () => Promise<never> }).use = async () => {
+    const boom = async (): Promise<never> => {
       throw new TypeError("boom at secret/path.ts:12");
     };
+    Object.assign(t.warehouse, { use: boom, json: boom });
     const cookie = await signIn(t.app, "direction");
     const res = await t.app.request("/api/figures?annee=2024", { headers: { Cookie: cookie } });
     expect(res.status).toBe(500);
