@@ -4,14 +4,14 @@
  * else: no raw layer, no model, no check. Decoding a file overlaps DuckDB reading the
  * previous one, as in the ETL, so that the ratio ETL / floor measures the ETL's extra work,
  * not a different use of the two cores. Same DuckDB settings as the ETL (memory limit,
- * storage format, insertion order).
+ * storage format and block size, insertion order).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { EXPORT_SCHEMA, KINDS, parseExportFileName, type Kind } from "../etl/exportSchema.ts";
 import { normalizeExport } from "../etl/normalizeExport.ts";
-import { ETL_MEMORY_LIMIT } from "../etl/runEtl.ts";
+import { ETL_MEMORY_LIMIT, NEW_WAREHOUSE_OPTIONS } from "../etl/runEtl.ts";
 import { DEFAULT_PROFILE } from "../etl/profile.ts";
 import { normalisedCsvReader } from "../etl/rawLayer.ts";
 
@@ -34,7 +34,7 @@ export async function loadFloor(exportsDir: string, dbPath: string): Promise<Flo
     .filter((f): f is { name: string; parsed: { kind: Kind; exportDate: string } } => !!f.parsed?.exportDate && KINDS.includes(f.parsed.kind as Kind))
     .sort((a, b) => a.parsed.exportDate.localeCompare(b.parsed.exportDate) || KINDS.indexOf(a.parsed.kind) - KINDS.indexOf(b.parsed.kind));
 
-  const instance = await DuckDBInstance.create(dbPath, { storage_compatibility_version: "v1.5.0" });
+  const instance = await DuckDBInstance.create(dbPath, NEW_WAREHOUSE_OPTIONS);
   const conn = await instance.connect();
   let rows = 0;
   let decodeMs = 0;

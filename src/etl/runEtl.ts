@@ -333,8 +333,17 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
   }
 }
 
+/**
+ * How a new warehouse file is created (an existing one keeps what it was made with):
+ * - DuckDB's v1.5.0 storage format (denser string compression; not readable by DuckDB < 1.5);
+ * - 64 KiB blocks instead of 256 KiB: a column segment smaller than a block wastes the rest
+ *   of its block less often. The demo office's warehouse is 10 % smaller (131.5 -> 118.1 MiB,
+ *   same tables), with no measurable change in read time; 16 KiB blocks are larger again.
+ */
+export const NEW_WAREHOUSE_OPTIONS = { storage_compatibility_version: "v1.5.0", default_block_size: "65536" };
+
 async function createDatabase(file: string): Promise<Awaited<ReturnType<typeof openDatabase>>> {
-  const instance = await DuckDBInstance.create(file, { storage_compatibility_version: "v1.5.0" });
+  const instance = await DuckDBInstance.create(file, NEW_WAREHOUSE_OPTIONS);
   const conn = await instance.connect();
   return {
     instance,

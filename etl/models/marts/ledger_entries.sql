@@ -21,7 +21,6 @@ final as (
         entries.libelle,
         entries.debit,
         entries.credit,
-        cast(entries.debit - entries.credit as decimal(18, 2)) as solde_mouvement,
         entries.mode_reglement,
     from entries
     inner join lease_sectors on lease_sectors.num_contrat = entries.num_contrat
