@@ -24,10 +24,10 @@ import { queryRows, sqlLiteral } from "../warehouse/db.ts";
 import { EXPORT_SCHEMA, KINDS, type Kind } from "./exportSchema.ts";
 
 /**
- * How raw Parquet is written. why level 9 and row groups of up to a million rows: the raw
- * layer is written once and read in full only by a full rebuild; against zstd's default level
- * and DuckDB's default row groups it is 13 % smaller (demo office: 35.4 -> 30.8 MiB of
- * ledger), for about 4 s more of DuckDB's time while the next file decodes.
+ * How raw Parquet is written. why not a higher zstd level or larger row groups: level 9 with
+ * row groups of a million rows made the demo office's raw ledger 13 % smaller (35.4 -> 30.8
+ * MiB) but the load 4 s longer, and larger row groups slowed the row checks that read them in
+ * parallel (measured on the demo office, 27/11/2026).
  */
 const RAW_PARQUET = "format parquet, compression zstd, row_group_size 122880";
 
