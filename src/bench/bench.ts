@@ -175,6 +175,8 @@ runMain(async () => {
     cibles: targets,
     duree_totale_s: round((performance.now() - t0) / 1000, 1),
   };
+  // Kept beside the exports, so a table can be quoted later with the run it came from.
+  fs.writeFileSync(path.join(dir, "rapport.json"), JSON.stringify(report, null, 2) + "\n");
   if (values.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
     return;
@@ -202,13 +204,13 @@ function renderTable(r: {
   const rss = (s: StepReport) => `${fr(peak(s) / GIB, 2)} Gio`;
   const lines = [
     r.commande,
-    `machine : ${r.machine.nproc} cœurs, ${r.machine.memoire_gio} Gio, ${r.machine.cpu}, Node ${r.machine.node}, charge moyenne au départ ${r.machine.charge_moyenne_1min_debut}`,
+    `machine : ${r.machine.nproc} cœurs, ${fr(r.machine.memoire_gio)} Gio, ${r.machine.cpu}, Node ${r.machine.node}, charge moyenne au départ ${fr(r.machine.charge_moyenne_1min_debut, 2)}`,
     `exports : ${r.exports.fichiers} fichiers, ${mo(r.exports.octets)}, ${r.exports.lignes.toLocaleString("fr-FR")} lignes`,
     "",
     "étape                                  secondes   rapport   RSS max   charge",
     `(a) plancher (décodage ${fr(r.plancher.secondes_decodage)} s)`.padEnd(38) + `${fr(r.plancher.secondes).padStart(9)}   ${"1".padStart(7)}   ${rss(r.plancher).padStart(8)}   ${fr(r.plancher.charge_moyenne_fin).padStart(6)}`,
     `(b) ETL complet`.padEnd(38) + `${fr(r.etl.secondes).padStart(9)}   ${fr(r.etl_over_floor, 2).padStart(7)}   ${rss(r.etl).padStart(8)}   ${fr(r.etl.charge_moyenne_fin).padStart(6)}   (b)/(a)`,
-    `(c) nuit du ${r.nuit.jour}`.padEnd(38) + `${fr(r.nuit.secondes).padStart(9)}   ${fr(r.nightly_over_etl, 3).padStart(7)}   ${rss(r.nuit).padStart(8)}   ${fr(r.nuit.charge_moyenne_fin).padStart(6)}   (c)/(b)`,
+    `(c) nuit du ${r.nuit.jour.split("-").reverse().join("/")}`.padEnd(38) + `${fr(r.nuit.secondes).padStart(9)}   ${fr(r.nightly_over_etl, 3).padStart(7)}   ${rss(r.nuit).padStart(8)}   ${fr(r.nuit.charge_moyenne_fin).padStart(6)}   (c)/(b)`,
     `(d) site (${r.site.pages} pages, max ${fr(r.site.donnees_max_ko)} Ko)`.padEnd(38) + `${fr(r.site.secondes).padStart(9)}   ${"".padStart(7)}   ${rss(r.site).padStart(8)}   ${fr(r.site.charge_moyenne_fin).padStart(6)}`,
     "",
     `entrepôt : base ${mo(r.entrepot.apres_nuit.base_octets)} + couche brute ${mo(r.entrepot.apres_nuit.brut_octets)} = ${fr(r.entrepot.part_des_exports * 100)} % des exports`,
@@ -217,7 +219,7 @@ function renderTable(r: {
     "route                                 1re (froid)   req/s      p50      p95      p99   non-2xx",
     ...r.api.routes.map(
       (x) =>
-        `${x.route.slice(0, 38).padEnd(38)}${`${x.firstMs} ms`.padStart(12)}${String(x.requestsPerSecond).padStart(8)} ${`${x.p50} ms`.padStart(8)} ${`${x.p95} ms`.padStart(8)} ${`${x.p99} ms`.padStart(8)} ${String(x.non2xx).padStart(8)}`,
+        `${x.route.slice(0, 38).padEnd(38)}${`${fr(x.firstMs)} ms`.padStart(12)}${fr(x.requestsPerSecond, 0).padStart(8)} ${`${fr(x.p50)} ms`.padStart(8)} ${`${fr(x.p95)} ms`.padStart(8)} ${`${fr(x.p99)} ms`.padStart(8)} ${fr(x.non2xx, 0).padStart(8)}`,
     ),
     "",
     "cibles : " + Object.entries(r.cibles).map(([k, v]) => `${k} ${v ? "tenue" : "MANQUÉE"}`).join(", "),
