@@ -122,7 +122,7 @@ describe("the nightly run (only what new files change)", () => {
     expect(parquet.length).toBe(fs.readdirSync(exportsDir).length);
   });
 
-  it("gives the same tables when a full run works in parts (ranges of leases, groups of files)", async () => {
+  it("gives the same tables when a full run works in parts (ranges of leases, groups of files, the ledger sorted range by range)", async () => {
     const dir = tempDir("oph-parts-");
     const exportsDir = path.join(dir, "exports");
     writeSiteOffice(exportsDir);
@@ -138,7 +138,7 @@ describe("the nightly run (only what new files change)", () => {
     try {
       const logs: string[] = [];
       await etl({ exportsDir, dbPath: parts, log: (l) => logs.push(l) });
-      for (const model of ["int_ecritures_checked", "int_ledger_days_cumulated", "int_lease_positions"]) {
+      for (const model of ["int_ecritures_checked", "ledger_entries", "int_ledger_days_cumulated", "int_lease_positions"]) {
         expect(logs.some((l) => new RegExp(`modèle ${model} : .*\\(\\d+ parties\\)`).test(l)), model).toBe(true);
       }
     } finally {
@@ -146,5 +146,20 @@ describe("the nightly run (only what new files change)", () => {
       else process.env.ETL_PARTIE_LIGNES = before;
     }
     expect(await differences(parts, whole)).toEqual({});
+    // stored in lease order, as one pass stores it (case lookups and compression rely on it)
+    const wh = await openWarehouse(parts);
+    try {
+      const [r] = await queryRows<{ n: number }>(
+        wh.conn,
+        `select cast(count(*) as integer) as n from (
+           select (num_contrat, date_ecriture, id_ecriture) as cle,
+                  lag((num_contrat, date_ecriture, id_ecriture)) over (order by rowid) as avant
+           from ledger_entries
+         ) where avant > cle`,
+      );
+      expect(r!.n).toBe(0);
+    } finally {
+      wh.close();
+    }
   });
 });

@@ -113,10 +113,10 @@ export async function materialize(
   conn: DuckDBConnection,
   model: Model,
   schema?: string,
-  options: { asTable?: boolean } = {},
+  options: { asTable?: boolean; asView?: boolean } = {},
 ): Promise<void> {
   const target = schema ? `${schema}.${model.name}` : model.name;
-  const kind = options.asTable ? "table" : model.materialized;
+  const kind = options.asTable ? "table" : options.asView ? "view" : model.materialized;
   try {
     if (!schema) {
       // A warehouse made by an older version may hold the other kind of object under this name.

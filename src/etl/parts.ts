@@ -45,6 +45,13 @@ export async function attachScratch(conn: DuckDBConnection): Promise<void> {
  * Create `schema` in the scratch database with the `shadows` (name -> select), then run
  * `models` (in the given order) there as tables, reading the shadows first and the
  * warehouse for the rest.
+ *
+ * With `views`, shadows and models are views instead, and nothing is computed until the
+ * caller reads the last model (a view binds names in its own schema first, so it reads the
+ * shadows; a shadow's select must then name the warehouse's tables with their schema). A full
+ * run reads its parts this way: the rows stream from the raw layer or the warehouse to their
+ * destination instead of being held in memory at every step, which past the memory limit
+ * spilled them to disk uncompressed.
  */
 export async function runInScratch(
   conn: DuckDBConnection,
@@ -53,15 +60,17 @@ export async function runInScratch(
   models: Model[],
   run: (sql: string) => Promise<void> = (sql) => conn.run(sql).then(() => undefined),
   onModel?: (model: Model, seconds: number) => void,
+  options: { views?: boolean } = {},
 ): Promise<void> {
   const main = await mainSchema(conn);
   await run(`create schema ${SCRATCH}.${schema}`);
-  for (const [name, sql] of Object.entries(shadows)) await run(`create table ${SCRATCH}.${schema}.${name} as ${sql}`);
+  const shadowKind = options.views ? "view" : "table";
+  for (const [name, sql] of Object.entries(shadows)) await run(`create ${shadowKind} ${SCRATCH}.${schema}.${name} as ${sql}`);
   await conn.run(`set search_path = '${SCRATCH}.${schema},${main}'`);
   try {
     for (const m of models) {
       const t0 = performance.now();
-      await materialize(conn, m, `${SCRATCH}.${schema}`, { asTable: true });
+      await materialize(conn, m, `${SCRATCH}.${schema}`, options.views ? { asView: true } : { asTable: true });
       onModel?.(m, (performance.now() - t0) / 1000);
     }
   } finally {
@@ -69,15 +78,22 @@ export async function runInScratch(
   }
 }
 
-/** Ranges of lease numbers [from, to) holding about `rows` ledger rows each; one range when all fit. */
-export async function leaseRanges(conn: DuckDBConnection, rows = partRows()): Promise<Array<[string | null, string | null]>> {
-  const [{ n }] = (await queryRows<{ n: number }>(conn, `select cast(count(*) as bigint) as n from ledger_entries`)) as [{ n: number }];
+/**
+ * Ranges of lease numbers [from, to) holding about `rows` ledger rows each (counted in
+ * `table`, ledger_entries or the row checks before it); one range when all fit.
+ */
+export async function leaseRanges(
+  conn: DuckDBConnection,
+  rows = partRows(),
+  table = "ledger_entries",
+): Promise<Array<[string | null, string | null]>> {
+  const [{ n }] = (await queryRows<{ n: number }>(conn, `select cast(count(*) as bigint) as n from ${table}`)) as [{ n: number }];
   if (Number(n) <= rows) return [[null, null]];
   const bounds = (
     await queryRows<{ debut: string }>(
       conn,
       `with per_lease as (
-         select num_contrat, count(*) as n from ledger_entries group by num_contrat
+         select num_contrat, count(*) as n from ${table} where num_contrat is not null group by num_contrat
        ),
        cumulated as (
          select num_contrat, sum(n) over (order by num_contrat rows between unbounded preceding and 1 preceding) as avant

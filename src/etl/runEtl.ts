@@ -230,12 +230,24 @@ async function loadReferenceData(conn: DuckDBConnection, profile: Profile): Prom
  * Models computed a range of leases at a time on a large landlord (parts.ts): the shadows
  * that restrict their inputs to one range. Each gives, range by range, the rows of one pass.
  */
-const BY_LEASE: Record<string, (range: [string | null, string | null]) => Record<string, string>> = {
-  int_ledger_days_cumulated: (r) => ({ ledger_entries: `select * from ledger_entries where ${inRange("num_contrat", r)}` }),
-  int_lease_positions: (r) => ({
-    leases: `select * from leases where ${inRange("num_contrat", r)}`,
-    int_ledger_days_cumulated: `select * from int_ledger_days_cumulated where ${inRange("num_contrat", r)}`,
+const BY_LEASE: Record<string, (range: [string | null, string | null], main: string) => Record<string, string>> = {
+  int_ledger_days_cumulated: (r, main) => ({ ledger_entries: `select * from ${main}.ledger_entries where ${inRange("num_contrat", r)}` }),
+  int_lease_positions: (r, main) => ({
+    leases: `select * from ${main}.leases where ${inRange("num_contrat", r)}`,
+    int_ledger_days_cumulated: `select * from ${main}.int_ledger_days_cumulated where ${inRange("num_contrat", r)}`,
   }),
+};
+
+/**
+ * Marts stored sorted by lease, made a range of leases at a time on a large landlord. Their
+ * source (the latest version of each key, which needs every version of a key at once) is
+ * computed once into temporary Parquet split by range; each range is then sorted in memory and
+ * appended in lease order, which gives the rows and the order of one pass. (One sort of 45
+ * million ledger rows with 1.5 GB of memory spilled to disk: 127 s of a 452 s run.)
+ * `counted`: where the rows per lease are counted to draw the ranges.
+ */
+const SORTED_BY_LEASE: Record<string, { source: string; counted: string }> = {
+  ledger_entries: { source: "int_ecritures_deduplicated", counted: "int_ecritures_checked" },
 };
 
 /** The row checks computed a group of export files at a time (their duplicate check is within a file). */
@@ -269,7 +281,7 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
   let part = 0;
   const inParts = async (shadows: Record<string, string>, parts: Model[], then: (schema: string) => Promise<void>) => {
     const schema = `partie_${part++}`;
-    await runInScratch(conn, schema, shadows, parts);
+    await runInScratch(conn, schema, shadows, parts, undefined, undefined, { views: true });
     await then(`${SCRATCH}.${schema}`);
     await conn.run(`drop schema ${SCRATCH}.${schema} cascade`);
   };
@@ -285,10 +297,35 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
   try {
     for (const model of models) {
       const m0 = performance.now();
-      const ranges = BY_LEASE[model.name] ? await leaseRanges(conn) : [];
-      if (ranges.length > 1) {
+      const sorted = SORTED_BY_LEASE[model.name];
+      const ranges = BY_LEASE[model.name] ? await leaseRanges(conn) : sorted ? await leaseRanges(conn, undefined, sorted.counted) : [];
+      if (ranges.length > 1 && sorted) {
+        const dir = path.join(tmpDir, `${sorted.source}-par-bail`);
+        // range i holds the leases from its first lease (included) to the next range's (excluded)
+        const bucket = `case ${ranges
+          .slice(1)
+          .map(([from], i) => `when num_contrat < ${sqlLiteral(from!)} then ${i}`)
+          .join(" ")} else ${ranges.length - 1} end`;
+        await conn.run(
+          `copy (select *, ${bucket} as partie from ${sorted.source}) to ${sqlLiteral(dir)} (format parquet, compression zstd, partition_by (partie))`,
+        );
+        for (const i of ranges.keys()) {
+          const folder = path.join(dir, `partie=${i}`);
+          const shadow = fs.existsSync(folder)
+            ? `select * from read_parquet(${sqlLiteral(path.join(folder, "*.parquet"))}, hive_partitioning = false)`
+            : `select * from ${main}.${sorted.source} where false`;
+          await inParts({ [sorted.source]: shadow }, [model], (schema) =>
+            conn.run(
+              i === 0
+                ? `create table ${main}.${model.name} as select * from ${schema}.${model.name}`
+                : `insert into ${main}.${model.name} select * from ${schema}.${model.name}`,
+            ).then(() => undefined),
+          );
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+      } else if (ranges.length > 1) {
         for (const [i, range] of ranges.entries()) {
-          await inParts(BY_LEASE[model.name]!(range), [model], (schema) =>
+          await inParts(BY_LEASE[model.name]!(range, main), [model], (schema) =>
             conn.run(
               i === 0
                 ? `create table ${main}.${model.name} as select * from ${schema}.${model.name}`
@@ -307,7 +344,7 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
           for (const [i, group] of groups.entries()) {
             const file = path.join(tmpDir, `${model.name}-${i}.parquet`);
             await inParts(
-              { [`raw_${byFile!.kind}`]: `select * from raw_${byFile!.kind} where fichier in (${group.map(sqlLiteral).join(", ")})` },
+              { [`raw_${byFile!.kind}`]: `select * from ${main}.raw_${byFile!.kind} where fichier in (${group.map(sqlLiteral).join(", ")})` },
               [byName.get(byFile!.staging)!, model],
               (schema) => conn.run(`copy (select * from ${schema}.${model.name}) to ${sqlLiteral(file)} (format parquet, compression zstd)`).then(() => undefined),
             );
