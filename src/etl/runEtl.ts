@@ -15,7 +15,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { AppError, ExportFormatError, InvariantError } from "../errors.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
 import { projectPath } from "../paths.ts";
@@ -379,18 +379,7 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
  */
 export const NEW_WAREHOUSE_OPTIONS = { storage_compatibility_version: "v1.5.0", default_block_size: "65536" };
 
-async function createDatabase(file: string): Promise<Awaited<ReturnType<typeof openDatabase>>> {
-  const instance = await DuckDBInstance.create(file, NEW_WAREHOUSE_OPTIONS);
-  const conn = await instance.connect();
-  return {
-    instance,
-    conn,
-    close() {
-      conn.closeSync();
-      instance.closeSync();
-    },
-  };
-}
+const createDatabase = (file: string) => openDatabase(file, { config: NEW_WAREHOUSE_OPTIONS });
 
 /** A file with more than the allowed share of bad rows is refused whole: the run fails. */
 async function checkRefusals(conn: DuckDBConnection, threshold: number): Promise<void> {

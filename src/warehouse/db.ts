@@ -13,8 +13,9 @@ export interface Database {
   close(): void;
 }
 
-export async function openDatabase(path: string, options: { readOnly?: boolean } = {}): Promise<Database> {
-  const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: "READ_ONLY" } : {});
+/** Open (or create) a database file; `config` is DuckDB's, e.g. the block size of a new file. */
+export async function openDatabase(path: string, options: { readOnly?: boolean; config?: Record<string, string> } = {}): Promise<Database> {
+  const instance = await DuckDBInstance.create(path, { ...options.config, ...(options.readOnly ? { access_mode: "READ_ONLY" } : {}) });
   const conn = await instance.connect();
   return {
     instance,
