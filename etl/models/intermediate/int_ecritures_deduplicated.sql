@@ -6,8 +6,10 @@ checked as (
     select * from int_ecritures_checked
 ),
 
-valid as (
+valid as not materialized (
     -- why: a row with any reason in quarantine counts nowhere; an older valid version of its key stands
+    -- why not materialized: read three times, the rows are cheaper to read again than to hold; held,
+    -- 45 million ledger rows spilled to disk (100 000 dwellings: 45 s -> 30 s for this model)
     select * from checked where len(erreurs) = 0
 ),
 
@@ -18,15 +20,15 @@ repeated_keys as (
 ),
 
 latest as (
-    select * from valid where id_ecriture not in (select id_ecriture from repeated_keys)
+    select valid.* from valid anti join repeated_keys on repeated_keys.id_ecriture = valid.id_ecriture
     union all
     -- why: the ERP re-exports corrected rows; the file with the latest export date wins
-    select *
+    select valid.*
     from valid
-    where id_ecriture in (select id_ecriture from repeated_keys)
+    semi join repeated_keys on repeated_keys.id_ecriture = valid.id_ecriture
     qualify row_number() over (
-        partition by id_ecriture
-        order by date_export desc, fichier desc, ligne desc
+        partition by valid.id_ecriture
+        order by valid.date_export desc, valid.fichier desc, valid.ligne desc
     ) = 1
 ),
 
