@@ -2,10 +2,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/api/app.ts";
-import { SessionStore, SignInThrottle } from "../src/api/sessions.ts";
-import { ROLES, UserStore, hashPassword } from "../src/api/users.ts";
+import { UserStore } from "../src/api/users.ts";
 import { RunLockedError } from "../src/errors.ts";
+import { createProductApp } from "../src/server/productApp.ts";
 import { RunController } from "../src/server/runController.ts";
 import { WarehouseProvider } from "../src/server/warehouseProvider.ts";
 import { queryRows } from "../src/warehouse/db.ts";
@@ -38,15 +37,7 @@ function setup(pauseMs = 0) {
     log: () => undefined,
   });
   fs.mkdirSync(path.join(dir, "site"));
-  const app = createApp({
-    warehouse,
-    runs,
-    users: new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(PASSWORD) }))),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    siteDir: () => runs.currentSite(),
-    log: () => undefined,
-  });
+  const app = createProductApp({ warehouse, runs, users: UserStore.onePerRole(PASSWORD), log: () => undefined });
   return { dir, exportsDir, db, warehouse, runs, app };
 }
 

@@ -4,6 +4,7 @@
  * the cached JSON text.
  */
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
@@ -15,12 +16,15 @@ export function cacheKey(route: string, params: Record<string, unknown>): string
   return `${route} ${JSON.stringify(entries)}`;
 }
 
+/** With `notFound`, an answer of null (kept like any other) is a 404 with that message. */
 export async function cachedJson(
   c: Context<AppEnv>,
   route: string,
   params: Record<string, unknown>,
   compute: (wh: Warehouse) => Promise<unknown>,
+  notFound?: string,
 ): Promise<Response> {
   const text = await c.var.ctx.warehouse.json(cacheKey(route, params), compute);
+  if (notFound !== undefined && text === "null") throw new HTTPException(404, { message: notFound });
   return c.body(text, 200, { "Content-Type": "application/json" });
 }

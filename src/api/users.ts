@@ -60,6 +60,11 @@ export class UserStore {
     this.byId = new Map(users.map((u) => [u.identifiant, u]));
   }
 
+  /** One account per role, named after it, all with this password (tests and checks). */
+  static onePerRole(password: string): UserStore {
+    return new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(password) })));
+  }
+
   static fromFile(path: string): UserStore {
     let json: unknown;
     try {

@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseCli, runMain } from "../cli/args.ts";
 import { projectPath } from "../paths.ts";
-import { rawDir } from "../etl/rawLayer.ts";
+import { rawLayerBytes } from "../etl/rawLayer.ts";
 import { loadApi, type ApiLoadResult } from "./apiLoad.ts";
 import { lastExportDate, writeNextDay } from "./nextDay.ts";
 import { runStep, type ChildResult } from "./processes.ts";
@@ -26,13 +26,6 @@ const USAGE =
   "Usage : npm run bench -- [--logements N (100000)] [--annees A (10)] [--json] [--dossier DOSSIER] [--connexions C (50)] [--duree S (20)] [--verbeux]";
 
 const GIB = 1024;
-
-function dirBytes(p: string): number {
-  if (!fs.existsSync(p)) return 0;
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.size;
-  return fs.readdirSync(p).reduce((s, e) => s + dirBytes(path.join(p, e)), 0);
-}
 
 function machine() {
   const cpuinfo = fs.existsSync("/proc/cpuinfo") ? fs.readFileSync("/proc/cpuinfo", "utf8") : "";
@@ -118,14 +111,14 @@ runMain(async () => {
 
   progress("(b) ETL complet depuis un entrepôt vide");
   const etl = stepReport(await runStep<{ seconds: number }>("etl", { exports: exportsDir, db }, { log: childLog }));
-  const sizeAfterEtl = { base: dirBytes(db), brut: dirBytes(rawDir(db)) };
+  const sizeAfterEtl = { base: fs.statSync(db).size, brut: rawLayerBytes(db) };
 
   progress("(c) nuit : un jour d'exports de plus");
   const nightInbox = path.join(work, "exports-nuit");
   const day = await writeNextDay(db, exportsDir, nightInbox);
   progress(`    ${day.day} : ${day.rows.ecritures} écritures, ${day.rows.actions} actions, ${day.rows.baux} baux`);
   const nightly = stepReport(await runStep<{ seconds: number }>("etl", { exports: nightInbox, db }, { log: childLog }));
-  const sizeAfterNight = { base: dirBytes(db), brut: dirBytes(rawDir(db)) };
+  const sizeAfterNight = { base: fs.statSync(db).size, brut: rawLayerBytes(db) };
 
   progress("(d) construction du site");
   const siteRun = await runStep<{ seconds: number; pages: Array<{ page: string; dataBytes: number }> }>(

@@ -46,6 +46,17 @@ export function copyWarehouse(from: string, to: string): void {
   if (fs.existsSync(rawDir(from))) fs.cpSync(rawDir(from), rawDir(to), { recursive: true });
 }
 
+/** Bytes of a warehouse's raw layer on disk (0 when it has none). */
+export function rawLayerBytes(dbPath: string): number {
+  const dir = rawDir(dbPath);
+  if (!fs.existsSync(dir)) return 0;
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += fs.statSync(path.join(e.parentPath, e.name)).size;
+  }
+  return total;
+}
+
 /** Where the Parquet of one export file goes, relative to the raw folder (Hive layout). */
 export function rawRelativePath(kind: Kind, exportDate: string, fileName: string, sha256: string): string {
   const base = fileName.replace(/\.csv$/i, "");

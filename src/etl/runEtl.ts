@@ -285,6 +285,14 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
     await then(`${SCRATCH}.${schema}`);
     await conn.run(`drop schema ${SCRATCH}.${schema} cascade`);
   };
+  // A part's rows go into the warehouse's table, in part order (the first part creates it).
+  const appendPart = async (model: Model, schema: string, first: boolean) => {
+    await conn.run(
+      first
+        ? `create table ${main}.${model.name} as select * from ${schema}.${model.name}`
+        : `insert into ${main}.${model.name} select * from ${schema}.${model.name}`,
+    );
+  };
   // A view that several models read (the row checks, read by the deduplication and by the
   // quarantine) is computed once for this run into temporary zstd Parquet files, and a
   // temporary view over them hides the warehouse's view until the end of the run. (A
@@ -314,24 +322,12 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
           const shadow = fs.existsSync(folder)
             ? `select * from read_parquet(${sqlLiteral(path.join(folder, "*.parquet"))}, hive_partitioning = false)`
             : `select * from ${main}.${sorted.source} where false`;
-          await inParts({ [sorted.source]: shadow }, [model], (schema) =>
-            conn.run(
-              i === 0
-                ? `create table ${main}.${model.name} as select * from ${schema}.${model.name}`
-                : `insert into ${main}.${model.name} select * from ${schema}.${model.name}`,
-            ).then(() => undefined),
-          );
+          await inParts({ [sorted.source]: shadow }, [model], (schema) => appendPart(model, schema, i === 0));
         }
         fs.rmSync(dir, { recursive: true, force: true });
       } else if (ranges.length > 1) {
         for (const [i, range] of ranges.entries()) {
-          await inParts(BY_LEASE[model.name]!(range, main), [model], (schema) =>
-            conn.run(
-              i === 0
-                ? `create table ${main}.${model.name} as select * from ${schema}.${model.name}`
-                : `insert into ${main}.${model.name} select * from ${schema}.${model.name}`,
-            ).then(() => undefined),
-          );
+          await inParts(BY_LEASE[model.name]!(range, main), [model], (schema) => appendPart(model, schema, i === 0));
         }
       } else {
         await materialize(conn, model);

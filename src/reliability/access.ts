@@ -109,7 +109,7 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
   const logs: string[] = [];
   const sql: string[] = [];
   const provider = new WarehouseProvider(db);
-  const users = new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(PASSWORD) })));
+  const users = UserStore.onePerRole(PASSWORD);
   const app = createApp({
     warehouse: recordingSource(provider, sql),
     runs: new Runs(),

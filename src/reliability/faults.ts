@@ -7,12 +7,13 @@ import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
-import { createApp } from "../api/app.ts";
-import { SessionStore, SignInThrottle } from "../api/sessions.ts";
-import { ROLES, UserStore, hashPassword } from "../api/users.ts";
+import { UserStore } from "../api/users.ts";
+import type { createApp } from "../api/app.ts";
 import { RunLockedError } from "../errors.ts";
 import { loadModels } from "../etl/models.ts";
 import { runEtl } from "../etl/runEtl.ts";
+import { rawDir, rawLayerBytes } from "../etl/rawLayer.ts";
+import { createProductApp } from "../server/productApp.ts";
 import { RunController } from "../server/runController.ts";
 import { WarehouseProvider } from "../server/warehouseProvider.ts";
 import { buildFakeSite } from "./fakeSite.ts";
@@ -53,16 +54,6 @@ interface Office {
   exportsDir: string;
   db: string;
   sitesDir: string;
-}
-
-/** Bytes of the files under a folder (0 when it does not exist). */
-function treeSize(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) total += fs.statSync(path.join(e.parentPath, e.name)).size;
-  }
-  return total;
 }
 
 function newOffice(): Office {
@@ -212,9 +203,9 @@ export async function failingWrites(log: (l: string) => void = quiet): Promise<C
   // The warehouse is the DuckDB file, its run journal and its raw layer (`<db>.raw/`,
   // immutable Parquet that a nightly run adds to and never copies aside).
   const size = fs.statSync(base.db).size;
-  const rawSize = treeSize(`${base.db}.raw`);
+  const rawSize = rawLayerBytes(base.db);
   const copyWarehouse = (d: string) =>
-    `cp ${shellQuote(base.db)} ${shellQuote(base.db + ".runs.jsonl")} ${d}/ && cp -R ${shellQuote(base.db + ".raw")} ${d}/w.duckdb.raw`;
+    `cp ${shellQuote(base.db)} ${shellQuote(base.db + ".runs.jsonl")} ${d}/ && cp -R ${shellQuote(rawDir(base.db))} ${shellQuote(rawDir(`${d}/w.duckdb`))}`;
   const node = shellQuote(process.execPath);
   const childArgs = (db: string) =>
     `${node} --import tsx src/reliability/nightlyChild.ts --verifier --sans-site --exports ${shellQuote(base.exportsDir)} --db ${shellQuote(db)}`;
@@ -262,15 +253,7 @@ export async function failingWrites(log: (l: string) => void = quiet): Promise<C
 }
 
 function testApp(o: Office, runs: RunController, warehouse: WarehouseProvider) {
-  return createApp({
-    warehouse,
-    runs,
-    users: new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(PASSWORD) }))),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    siteDir: () => runs.currentSite(),
-    log: quiet,
-  });
+  return createProductApp({ warehouse, runs, users: UserStore.onePerRole(PASSWORD), log: quiet });
 }
 
 async function signInCookie(app: ReturnType<typeof createApp>, role: string): Promise<string> {

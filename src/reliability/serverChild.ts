@@ -13,9 +13,8 @@ import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
-import { createApp } from "../api/app.ts";
-import { SessionStore, SignInThrottle } from "../api/sessions.ts";
-import { ROLES, UserStore, hashPassword } from "../api/users.ts";
+import { UserStore } from "../api/users.ts";
+import { createProductApp } from "../server/productApp.ts";
 import { RunController } from "../server/runController.ts";
 import { WarehouseProvider } from "../server/warehouseProvider.ts";
 import { buildSite } from "../site/build.ts";
@@ -39,15 +38,7 @@ const runs = new RunController({
     if (l.includes("[serveur]")) process.stderr.write(l + "\n");
   },
 });
-const app = createApp({
-  warehouse,
-  runs,
-  users: new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(password) }))),
-  sessions: new SessionStore(),
-  throttle: new SignInThrottle(),
-  siteDir: () => runs.currentSite(),
-  log: (l) => process.stderr.write(l + "\n"),
-});
+const app = createProductApp({ warehouse, runs, users: UserStore.onePerRole(password), log: (l) => process.stderr.write(l + "\n") });
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => {
   send({ type: "listening", port: (server.address() as AddressInfo).port });
 });

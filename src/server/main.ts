@@ -5,13 +5,12 @@
  */
 import fs from "node:fs";
 import { serve } from "@hono/node-server";
-import { createApp } from "../api/app.ts";
-import { SessionStore, SignInThrottle } from "../api/sessions.ts";
 import { UserStore } from "../api/users.ts";
 import { loadProfile } from "../etl/profile.ts";
 import { buildSite } from "../site/build.ts";
 import { loadServerConfig } from "./config.ts";
 import type { DemoAccount } from "./demoAccounts.ts";
+import { createProductApp } from "./productApp.ts";
 import { RunController } from "./runController.ts";
 import { WarehouseProvider } from "./warehouseProvider.ts";
 
@@ -40,16 +39,7 @@ export async function startServer(options: { demoAccounts?: DemoAccount[] | null
   }
   if (!fs.existsSync(config.WAREHOUSE_DB)) log("[serveur] aucun entrepôt publié : l'API répondra 503 jusqu'au premier chargement réussi.");
 
-  const app = createApp({
-    warehouse,
-    runs,
-    users: UserStore.fromFile(config.USERS_FILE),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    siteDir: () => runs.currentSite(),
-    secureCookies: config.SECURE_COOKIES,
-    log,
-  });
+  const app = createProductApp({ warehouse, runs, users: UserStore.fromFile(config.USERS_FILE), secureCookies: config.SECURE_COOKIES, log });
   runs.schedule(config.NIGHTLY_SCHEDULE, config.NIGHTLY_TIMEZONE);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   const address = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/`;

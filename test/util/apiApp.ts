@@ -6,7 +6,7 @@ import path from "node:path";
 import { createApp } from "../../src/api/app.ts";
 import type { RunStarter, RunStatus } from "../../src/api/context.ts";
 import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
-import { ROLES, UserStore, hashPassword, type Role } from "../../src/api/users.ts";
+import { UserStore, type Role } from "../../src/api/users.ts";
 import { RunLockedError } from "../../src/errors.ts";
 import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { etl, tempDir, writeSmallOffice } from "./exports.ts";
@@ -35,7 +35,7 @@ export async function smallOfficeWarehouse(): Promise<string> {
 }
 
 export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: () => number } = {}) {
-  const users = new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(PASSWORD) })));
+  const users = UserStore.onePerRole(PASSWORD);
   const warehouse = new WarehouseProvider(db);
   const runs = overrides.runs ?? new FakeRuns();
   const logs: string[] = [];

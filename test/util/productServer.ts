@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../../src/api/app.ts";
 import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
-import { ROLES, UserStore, hashPassword } from "../../src/api/users.ts";
+import { UserStore } from "../../src/api/users.ts";
 import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { FakeRuns, PASSWORD } from "./apiApp.ts";
 
@@ -21,7 +21,7 @@ export async function startProductServer(db: string, siteDir: string): Promise<P
   const app = createApp({
     warehouse,
     runs: new FakeRuns(),
-    users: new UserStore(ROLES.map((role) => ({ identifiant: role, role, mot_de_passe_hache: hashPassword(PASSWORD) }))),
+    users: UserStore.onePerRole(PASSWORD),
     sessions: new SessionStore(),
     throttle: new SignInThrottle(),
     siteDir: () => siteDir,

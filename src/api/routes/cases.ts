@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { excelCsv, numberCell, textCell } from "../../csv/excelCsv.ts";
 import { formatDate } from "../../figures/format.ts";
 import { NEXT_STEPS, REVIEW_STAGES, STAGE_CODES } from "../../figures/reviewStages.ts";
@@ -7,7 +6,7 @@ import { CASE_SORTS, getCase, listCases, type CaseSort } from "../data/cases.ts"
 import type { AppEnv } from "../context.ts";
 import { checkSector, requirePermission } from "../auth.ts";
 import { params, validate, z } from "../validation.ts";
-import { cacheKey, cachedJson } from "../cachedJson.ts";
+import { cachedJson } from "../cachedJson.ts";
 
 const SORTS = Object.keys(CASE_SORTS) as [CaseSort, ...CaseSort[]];
 const int = (min: number, max: number, dflt: number) =>
@@ -77,16 +76,20 @@ export const casesRoutes = new Hono<AppEnv>()
   })
   .get("/:num_contrat", validate("param", z.object({ num_contrat: z.string().regex(/^[A-Za-z0-9_./-]{1,40}$/, "numéro de contrat invalide") })), async (c) => {
     const { num_contrat } = c.req.valid("param");
-    const text = await c.var.ctx.warehouse.json(cacheKey("case", { num_contrat }), async (wh) => {
-      const found = await getCase(wh, num_contrat);
-      if (!found) return null;
-      const revue = found.revue && {
-        ...found.revue,
-        etape_libelle: stageLabel(found.revue.etape as string),
-        prochaine_etape_libelle: NEXT_STEPS[found.revue.prochaine_etape as string] ?? null,
-      };
-      return { ...found, revue };
-    });
-    if (text === "null") throw new HTTPException(404, { message: `Bail « ${num_contrat} » introuvable dans l'entrepôt publié.` });
-    return c.body(text, 200, { "Content-Type": "application/json" });
+    return cachedJson(
+      c,
+      "case",
+      { num_contrat },
+      async (wh) => {
+        const found = await getCase(wh, num_contrat);
+        if (!found) return null;
+        const revue = found.revue && {
+          ...found.revue,
+          etape_libelle: stageLabel(found.revue.etape as string),
+          prochaine_etape_libelle: NEXT_STEPS[found.revue.prochaine_etape as string] ?? null,
+        };
+        return { ...found, revue };
+      },
+      `Bail « ${num_contrat} » introuvable dans l'entrepôt publié.`,
+    );
   });
