@@ -147,8 +147,7 @@ describe("files refused whole", () => {
     ["more than 1 % of bad rows", (d) => writeExport(d, "actions_20250101.csv", [...HEADERS.actions], [
       ["A9", "B0001", "01/01/2025", "RL1", "", "", "", "N", ""], ["A10", "B0001", "32/01/2025", "RL1", "", "", "", "N", ""]]),
       /actions_20250101\.csv : 1 ligne\(s\) illisible\(s\) sur 2 \(50 %\), au-delà du seuil de 1 %/],
-    ["a file name with an impossible date", (d) => writeRaw(d, "baux_20250230.csv", HEADERS.baux.join(";") + "\r\n"),
-      /baux_20250230\.csv : la date du nom de fichier n'existe pas/],
+    // A name with an impossible date no longer fails the run: it is left aside (test/etl.inbox.test.ts).
     ["an empty file", (d) => writeRaw(d, "agents_20250101.csv", ""), /agents_20250101\.csv, ligne 1 : fichier vide/],
   ];
 

@@ -78,9 +78,13 @@ describe("RunController", () => {
     writeRaw(exportsDir, "baux_20250301.csv", "num_contrat\r\nX\r\n");
     await runs.runNow("planification");
     expect(await (await app.request("/")).text()).toBe("<p>60000</p>");
+    // The public answer says it failed and when; the file, line and column are for signed-in users.
     const health = await (await app.request("/health")).json();
     expect(health.statut).toBe("dégradé");
-    expect(health.dernier_echec.message).toMatch(/baux_20250301\.csv, ligne 1, colonne num_logement/);
+    expect(health.dernier_echec).toEqual({ fin: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    const cookie = await signIn(app, "direction");
+    const detailed = await (await app.request("/health", { headers: { Cookie: cookie } })).json();
+    expect(detailed.dernier_echec.message).toMatch(/baux_20250301\.csv, ligne 1, colonne num_logement/);
   });
 
   it("answers every request during a run and its swap, each wholly from the old or the new warehouse", async () => {

@@ -60,6 +60,13 @@ interface Visit {
 /** Open a page, record every problem, wait for every cell to settle. */
 async function visit(pagePath: string): Promise<Visit> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris", acceptDownloads: true });
+  // The pages run under a CSP without 'unsafe-inline' for scripts (hashes per page): record any
+  // violation the page sees, besides the console message Chromium prints for it.
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __violationsCsp: string[] }).__violationsCsp = seen;
+    document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} : ${e.blockedURI || "en ligne"} « ${e.sample} » (${e.sourceFile}:${e.lineNumber})`));
+  });
   const page = await context.newPage();
   const problems: string[] = [];
   const external: string[] = [];
@@ -81,6 +88,7 @@ async function visit(pagePath: string): Promise<Visit> {
   await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
   const cellErrors = await page.locator(".observablehq--error").allInnerTexts();
   for (const e of cellErrors) problems.push(`cellule en erreur : ${e}`);
+  for (const v of await page.evaluate(() => (window as unknown as { __violationsCsp: string[] }).__violationsCsp)) problems.push(`violation de la CSP : ${v}`);
   return { page, problems, external };
 }
 
@@ -158,6 +166,9 @@ describe("the built site", () => {
       for (const p of problems) report.push(`${urlPath} : ${p}`);
       for (const u of external) report.push(`${urlPath} : requête hors du serveur local : ${u}`);
       expect(await page.evaluate(() => document.documentElement.lang), urlPath).toBe("fr");
+      // Scripts by hash only: an inline script injected at run time would not run.
+      const policy = (await fetch(`${server.url}/${urlPath}`)).headers.get("content-security-policy") ?? "";
+      expect(/script-src ([^;]+)/.exec(policy)?.[1], urlPath).toMatch(/^'self'( '(report-sample|unsafe-hashes|sha256-[A-Za-z0-9+/=]+)')+$/);
       await page.context().close();
     }
     expect(report).toEqual([]);
@@ -168,7 +179,9 @@ describe("Vue d'ensemble", () => {
   it("shows the taux d'impayés of the last complete year and of the latest data as `npm run figures` gives them", async () => {
     ready();
     const f2024 = figuresCli(2024);
-    const f2025 = figuresCli(2025);
+    // The site gives the year in progress at its latest month end (issue 10): the data end on
+    // 02/01/2025, so no month of 2025 has ended and the latest figures are those of 31/12/2024.
+    const f2025 = figuresCli(2024);
     const { page, problems } = await visit("index.html");
     const text = async (selector: string) => spaces(await page.locator(selector).first().textContent());
     expect(await text('[data-figure="taux_impayes"][data-annee="2024"]')).toBe(spaces(formatValue(f2024.taux_impayes as number, "taux")));

@@ -6,11 +6,11 @@
 import crypto from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { AppError, QueryError, RunLockedError } from "../errors.ts";
 import { loadSession } from "./auth.ts";
+import { policyHeader } from "./contentSecurityPolicy.ts";
 import type { AppContext, AppEnv } from "./context.ts";
 import { OPENAPI, referencePage } from "./openapi.ts";
 import { casesRoutes } from "./routes/cases.ts";
@@ -21,6 +21,7 @@ import { runsRoutes } from "./routes/runs.ts";
 import { seriesRoutes } from "./routes/series.ts";
 import { sessionRoutes } from "./routes/session.ts";
 import { signInPageRoutes } from "./routes/signInPage.ts";
+import { DEFAULT_ALLOWED_HOSTS, checkHost, checkOrigin } from "./requestOrigin.ts";
 import { serveSite } from "./staticSite.ts";
 
 export function createApp(ctx: AppContext) {
@@ -32,24 +33,37 @@ export function createApp(ctx: AppContext) {
     c.set("requestId", crypto.randomBytes(6).toString("hex"));
     await next();
   });
+  // Every answer but a site file depends on the session or on live state (API JSON and CSV,
+  // errors included, /connexion, /health): no browser or proxy may keep it, and a cache that
+  // still does must key it by the cookie.
+  app.use(async (c, next) => {
+    await next();
+    if (c.var.staticFile) return;
+    c.res.headers.set("Cache-Control", "no-store");
+    const vary = c.res.headers.get("Vary");
+    if (!vary || !/(^|,)\s*cookie\s*(,|$)/i.test(vary)) c.res.headers.set("Vary", vary ? `${vary}, Cookie` : "Cookie");
+  });
   app.use(
     secureHeaders({
-      // Pages load nothing from outside this server (intranet, tenants' data).
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:", "blob:"],
-        fontSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
+      // Set below (src/api/contentSecurityPolicy.ts), per page for the site's pages.
+      contentSecurityPolicy: undefined,
       crossOriginEmbedderPolicy: false,
+      // Not "no-referrer" (hono's default): under it a browser sends `Origin: null` with a form
+      // post, which the Origin check (src/api/requestOrigin.ts) must refuse. "same-origin" gives
+      // this server its own origin and still tells no other site anything.
+      referrerPolicy: "same-origin",
+      // HSTS over plain HTTP means nothing and would pin a name to HTTPS that does not serve it.
+      strictTransportSecurity: ctx.secureCookies ? "max-age=15552000; includeSubDomains" : false,
     }),
   );
+  // Pages load nothing from outside this server (intranet, tenants' data); scripts run from files only.
+  const defaultPolicy = policyHeader();
+  app.use(async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Content-Security-Policy")) c.res.headers.set("Content-Security-Policy", defaultPolicy);
+  });
+  // Before anything else runs: a request for another name (DNS rebinding) gets nothing.
+  app.use(checkHost(ctx.allowedHosts ?? DEFAULT_ALLOWED_HOSTS));
   app.use(
     bodyLimit({
       maxSize: 16 * 1024,
@@ -58,7 +72,7 @@ export function createApp(ctx: AppContext) {
       },
     }),
   );
-  app.use(csrf());
+  app.use(checkOrigin);
   app.use(loadSession);
 
   app.route("/api/session", sessionRoutes);
@@ -79,8 +93,7 @@ export function createApp(ctx: AppContext) {
   app.notFound((c) => c.json({ erreur: "Page introuvable." }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
-      // hono's csrf() throws a bare 403: say why in French.
-      const message = err.message || (err.status === 403 ? "Requête refusée : elle ne vient pas d'une page de ce site (protection contre les requêtes d'origine étrangère)." : "Requête refusée.");
+      const message = err.message || "Requête refusée.";
       const headers = Object.fromEntries([...(err.res?.headers ?? [])].filter(([k]) => k.toLowerCase() === "retry-after"));
       return c.json({ erreur: message }, err.status, headers);
     }

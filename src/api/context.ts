@@ -37,8 +37,16 @@ export interface AppContext {
   throttle: SignInThrottle;
   /** Serve the static site from this folder (its current build), when set. */
   siteDir?: () => string | null;
-  /** Cookies get the Secure flag (behind HTTPS). */
+  /**
+   * The server is reached over HTTPS (a proxy in front of it): cookies get the Secure flag and
+   * answers carry Strict-Transport-Security, which is never sent over plain HTTP.
+   */
   secureCookies?: boolean;
+  /**
+   * Host names this server answers to (Host header, port ignored); any other gets 421.
+   * Default: localhost, 127.0.0.1 and ::1 (a local server; app.request() in tests is localhost).
+   */
+  allowedHosts?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -47,5 +55,7 @@ export type AppEnv = {
     ctx: AppContext;
     session: import("./sessions.ts").Session | null;
     requestId: string;
+    /** Set by the static server: a site file, cached as such (not "no-store" like every other answer). */
+    staticFile: boolean;
   };
 };

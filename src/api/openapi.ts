@@ -4,18 +4,22 @@
  * so that it says what each parameter means to the people who call it.
  */
 import { CASE_SORTS } from "./data/cases.ts";
+import { LEASE_NUMBER } from "../etl/exportSchema.ts";
 import { FIGURE_KEYS } from "../figures/definitions.ts";
 import { STAGE_CODES } from "../figures/reviewStages.ts";
 
 const q = (name: string, description: string, schema: object, required = false) => ({ name, in: "query", required, description, schema });
-const annee = q("annee", "Année (aaaa). La date d'arrêté est le 31/12, ou la dernière date d'écriture pour l'année en cours.", { type: "string", pattern: "^\\d{4}$" }, true);
+const annee = q("annee", "Année (aaaa). La date d'arrêté est le 31/12, ou pour l'année en cours la dernière date d'écriture (recouvrement, admin) ou la dernière fin de mois (direction, communication : fins de mois seulement).", { type: "string", pattern: "^\\d{4}$" }, true);
 const secteur = q("secteur", "Code secteur ; absent : tout l'organisme.", { type: "string" });
 const errors = {
   "400": { description: "Paramètre invalide : le message nomme le paramètre et dit pourquoi." },
   "401": { description: "Non connecté : se connecter sur /connexion." },
   "403": { description: "Rôle insuffisant pour cette route." },
+  "421": { description: "Nom d'hôte inconnu de ce serveur (en-tête Host hors de ALLOWED_HOSTS)." },
   "500": { description: "Erreur inattendue ; le message donne une référence présente dans le journal du serveur." },
 };
+/** Every POST, PUT, PATCH and DELETE: refused when sent by a page of another origin. */
+const originRefused = { "403": { description: "Rôle insuffisant, ou requête venue d'une page d'une autre origine (en-tête Origin, ou Sec-Fetch-Site sans Origin)." } };
 
 export const OPENAPI = {
   openapi: "3.1.0",
@@ -24,12 +28,12 @@ export const OPENAPI = {
   security: [{ session: [] }],
   paths: {
     "/api/session": {
-      post: { summary: "Se connecter (identifiant, mot_de_passe en JSON) ; ouvre un cookie de session HttpOnly.", security: [], responses: { "200": { description: "Connecté." }, "401": { description: "Identifiant ou mot de passe incorrect." }, "429": { description: "Trop d'essais manqués : attendre Retry-After secondes." } } },
+      post: { summary: "Se connecter (identifiant, mot_de_passe en JSON) ; ouvre un cookie de session HttpOnly.", security: [], responses: { "200": { description: "Connecté." }, "401": { description: "Identifiant ou mot de passe incorrect." }, "429": { description: "Trop d'essais manqués depuis ce poste (5 sur ce compte, ou 20 sur tous les comptes en 15 min) : attendre Retry-After secondes. Les échecs venus d'autres postes ne bloquent jamais un compte : ils ralentissent ses réponses de 2 s au plus." }, "421": errors["421"], ...originRefused } },
       get: { summary: "Qui est connecté : { connecte, identifiant, role, dossiers } (connecte = false sans session).", security: [], responses: { "200": { description: "L'état de la session." } } },
-      delete: { summary: "Se déconnecter.", responses: { "200": { description: "Session fermée." } } },
+      delete: { summary: "Se déconnecter : la session est fermée sur le serveur, l'ancien cookie ne vaut plus rien.", responses: { "200": { description: "Session fermée." }, ...originRefused } },
     },
     "/api/figures": {
-      get: { summary: "Tous les chiffres de figures.md pour une année (même JSON que `npm run figures -- --format json`). Rôles : tous.", parameters: [annee, q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année.", { type: "string", format: "date" }), secteur], responses: { "200": { description: "Les chiffres." }, ...errors } },
+      get: { summary: "Tous les chiffres de figures.md pour une année (même JSON que `npm run figures -- --format json`). Rôles : tous.", parameters: [annee, q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année ; une fin de mois pour direction et communication.", { type: "string", format: "date" }), secteur], responses: { "200": { description: "Les chiffres." }, ...errors } },
     },
     "/api/series": {
       get: { summary: "Série mensuelle d'un chiffre (chaque mois arrêté à son dernier jour). Rôles : tous.", parameters: [q("indicateur", "Clé du chiffre.", { type: "string", enum: FIGURE_KEYS }, true), secteur], responses: { "200": { description: "Les points mensuels." }, ...errors } },
@@ -53,14 +57,14 @@ export const OPENAPI = {
       },
     },
     "/api/cases/{num_contrat}": {
-      get: { summary: "Un dossier : bail, situation de revue, soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.", parameters: [{ name: "num_contrat", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors } },
+      get: { summary: "Un dossier : bail, situation de revue, soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.", parameters: [{ name: "num_contrat", in: "path", required: true, schema: { type: "string", pattern: `^(?:${LEASE_NUMBER.pattern})$` } }], responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors } },
     },
     "/api/runs": {
       get: { summary: "Chargements récents et celui en cours. Rôles : tous.", responses: { "200": { description: "Les chargements." }, ...errors } },
-      post: { summary: "Lancer un chargement maintenant. Rôle : admin.", responses: { "202": { description: "Lancé." }, "409": { description: "Un chargement est déjà en cours." }, ...errors } },
+      post: { summary: "Lancer un chargement maintenant. Rôle : admin.", responses: { "202": { description: "Lancé." }, "409": { description: "Un chargement est déjà en cours." }, ...errors, ...originRefused } },
     },
     "/health": {
-      get: { summary: "Santé : entrepôt publié, fraîcheur des données, dernier chargement réussi, dernier échec.", security: [], responses: { "200": { description: "En service." }, "503": { description: "Aucun entrepôt publié." } } },
+      get: { summary: "Santé : statut, entrepôt publié, fraîcheur des données, dernier chargement réussi, date du dernier échec ; son message et son identifiant pour un utilisateur connecté seulement.", security: [], responses: { "200": { description: "En service." }, "503": { description: "Aucun entrepôt publié." } } },
     },
   },
 } as const;

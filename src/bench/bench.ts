@@ -16,6 +16,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseCli, runMain } from "../cli/args.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { projectPath } from "../paths.ts";
 import { rawLayerBytes } from "../etl/rawLayer.ts";
 import { loadApi, type ApiLoadResult } from "./apiLoad.ts";
@@ -72,6 +73,7 @@ runMain(async () => {
     USAGE,
   );
   if (values.help) return void console.log(USAGE);
+  ownerOnlyUmask(); // data/bench holds a whole landlord's exports and warehouse (ownerOnly.ts)
   const logements = Number(values.logements ?? 100_000);
   const annees = Number(values.annees ?? 10);
   const connections = Number(values.connexions ?? 50);

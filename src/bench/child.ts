@@ -14,6 +14,7 @@ import { runEtl } from "../etl/runEtl.ts";
 import { RunController } from "../server/runController.ts";
 import { WarehouseProvider } from "../server/warehouseProvider.ts";
 import { buildSite } from "../site/build.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { loadFloor } from "./floor.ts";
 
 type Args = Record<string, unknown>;
@@ -43,7 +44,7 @@ const steps: Record<string, (a: Args) => Promise<void>> = {
     const r = await timed(async () => {
       const { run, lignesQuarantaine } = await runEtl({ exportsDir: a.exports as string, dbPath: a.db as string, log });
       return {
-        fichiers_nouveaux: run.fichiers.filter((f) => f.statut !== "déjà chargé").length,
+        fichiers_nouveaux: run.fichiers.filter((f) => f.statut === "chargé" || f.statut === "rechargé").length,
         fichiers_deja_charges: run.fichiers.filter((f) => f.statut === "déjà chargé").length,
         lignes_quarantaine: lignesQuarantaine,
       };
@@ -88,6 +89,7 @@ const steps: Record<string, (a: Args) => Promise<void>> = {
   },
 };
 
+ownerOnlyUmask(); // every step writes under data/bench (ownerOnly.ts)
 const [name, json] = process.argv.slice(2);
 const step = name ? steps[name] : undefined;
 if (!step) {

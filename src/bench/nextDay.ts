@@ -1,8 +1,9 @@
 /**
  * One more day of exports for the benchmark's nightly run: the files the ERP would drop the
  * night after the last export of the demo office, in its format (Windows-1252, `;`, CRLF,
- * French numbers), written beside links to every earlier file so that the inbox is the
- * earlier one plus one day.
+ * French numbers), written beside hard links to every earlier file so that the inbox is the
+ * earlier one plus one day. (Hard links, not symbolic ones: the ETL never follows a symbolic
+ * link in the inbox; a hard link is the same file, with its size and modification time.)
  *
  * The day after the demo's last export is the 1st of a month, the heaviest night of the
  * year's ordinary ones: every present lease is billed its rent and charges (QL, QC), and some
@@ -15,6 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { CsvFileWriter, csvField, formatAmount } from "../demo/csv.ts";
 import { HEADERS } from "../demo/world.ts";
+import { exportMtimeMs } from "../demo/writer.ts";
 import { parseExportFileName } from "../etl/exportSchema.ts";
 import { queryRows } from "../warehouse/db.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
@@ -45,6 +47,17 @@ function rng(seed: number): () => number {
 const frDate = (iso: string) => iso.split("-").reverse().join("/");
 const cents = (euros: string | number) => Math.round(Number(euros) * 100);
 
+/** A hard link to `from` (same size and modification time); a copy keeping them across file systems. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
+    const st = fs.statSync(from);
+    fs.utimesSync(to, st.atime, st.mtime);
+  }
+}
+
 /** The last export date among `<kind>_<YYYYMMDD>.csv` files of a folder. */
 export function lastExportDate(dir: string): string {
   const dates = fs
@@ -64,7 +77,7 @@ export async function writeNextDay(db: string, baseDir: string, outDir: string, 
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   for (const f of fs.readdirSync(baseDir)) {
-    if (parseExportFileName(f)) fs.symlinkSync(path.resolve(baseDir, f), path.join(outDir, f));
+    if (parseExportFileName(f)) linkOrCopy(path.resolve(baseDir, f), path.join(outDir, f));
   }
   const last = new Date(`${lastExportDate(baseDir)}T00:00:00Z`);
   const day = new Date(last.getTime() + 86_400_000).toISOString().slice(0, 10);
@@ -156,5 +169,8 @@ export async function writeNextDay(db: string, baseDir: string, outDir: string, 
   rows.baux = baux.rows;
   baux.close();
   files.push(baux.path);
+  // As the ERP leaves them: complete, modified at 01:00 on their export date (the ETL's stability delay).
+  const at = exportMtimeMs(stamp, Date.now()) / 1000;
+  for (const f of files) fs.utimesSync(f, at, at);
   return { day, files, rows };
 }

@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 
 import { generateDemo, type DemoProgress } from "../demo/generate.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { DEFAULT_ANNEES, DEFAULT_LOGEMENTS, DEFAULT_SEED } from "../demo/world.ts";
 
 const USAGE = `usage: npm run demo -- [--logements N] [--annees Y] [--seed S] [--out DIR] [--json]
@@ -25,6 +26,7 @@ function integer(name: string, text: string | undefined, fallback: number): numb
 }
 
 async function main(): Promise<void> {
+  ownerOnlyUmask(); // the exports hold the tenants' ledger: owner-only (ownerOnly.ts)
   let values;
   try {
     ({ values } = parseArgs({

@@ -3,7 +3,8 @@ import path from "node:path";
 import { exportParquet } from "../etl/exportParquet.ts";
 import { runEtl } from "../etl/runEtl.ts";
 import { loadProfile } from "../etl/profile.ts";
-import { DEFAULT_DB_PATH, DEFAULT_EXPORTS_DIR } from "../paths.ts";
+import { tightenInstallation } from "../ownerOnly.ts";
+import { DEFAULT_DB_PATH, DEFAULT_EXPORTS_DIR, projectPath } from "../paths.ts";
 import { parseCli, runMain } from "./args.ts";
 
 const USAGE =
@@ -24,16 +25,22 @@ runMain(async () => {
   );
   if (values.help) return void console.log(USAGE);
   const dbPath = path.resolve(values.db ?? DEFAULT_DB_PATH);
+  // Owner-only umask, and what an older version left readable by others under data/ (ownerOnly.ts).
+  tightenInstallation({ dataDir: projectPath("data"), dbPath, log: (l) => process.stderr.write(l + "\n") });
   const { run, lignesQuarantaine } = await runEtl({
     exportsDir: path.resolve(values.exports ?? DEFAULT_EXPORTS_DIR),
     dbPath,
     profile: loadProfile(values.profile),
     fullRebuild: values.complet ?? false,
   });
-  const loaded = run.fichiers.filter((f) => f.statut !== "déjà chargé").length;
+  const count = (...s: string[]) => run.fichiers.filter((f) => s.includes(f.statut)).length;
+  const aside = run.fichiers.filter((f) => f.statut === "ignoré" || f.statut === "en attente");
   console.log(
-    `Chargement ${run.run_id} réussi : ${loaded} fichier(s) nouveau(x), ${run.fichiers.length - loaded} déjà chargé(s), ${lignesQuarantaine.toLocaleString("fr-FR")} ligne(s) en quarantaine.`,
+    `Chargement ${run.run_id} réussi : ${count("chargé", "rechargé")} fichier(s) nouveau(x), ${count("déjà chargé")} déjà chargé(s), ` +
+      `${count("en attente")} en attente, ${count("ignoré")} ignoré(s), ${lignesQuarantaine.toLocaleString("fr-FR")} ligne(s) en quarantaine.`,
   );
+  // Files left aside do not fail the run, but someone should look at them.
+  for (const f of aside) process.stderr.write(`Attention : ${f.fichier} ${f.statut} : ${f.motif}\n`);
   const parquetDir = values["export-parquet"];
   if (parquetDir) {
     const out = await exportParquet(dbPath, parquetDir, (line) => process.stderr.write(line + "\n"));

@@ -9,12 +9,14 @@ import { renderCsv, renderTable } from "../figures/render.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { getFigures, getFiguresBySector, type FiguresRecord } from "../warehouse/figures.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { parseCli, runMain } from "./args.ts";
 
 const USAGE =
   "Usage : npm run figures -- --annee AAAA [--au aaaa-mm-jj] [--secteur CODE | --par-secteur] [--format json|csv|table] [--db FICHIER]";
 
 runMain(async () => {
+  ownerOnlyUmask(); // reads only, but one rule for every entry point (ownerOnly.ts)
   const { values } = parseCli(
     {
       db: { type: "string" },

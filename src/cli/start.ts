@@ -10,11 +10,14 @@ import { ensureDemoAccounts } from "../server/demoAccounts.ts";
 import { startServer } from "../server/main.ts";
 import { renderTable } from "../figures/render.ts";
 import { getFigures } from "../warehouse/figures.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { runMain } from "./args.ts";
 
 const PUBLISHED_YEAR = 2024;
 
 runMain(async () => {
+  // First: the demo's exports, the accounts and everything after are owner-only (ownerOnly.ts).
+  ownerOnlyUmask();
   const config = loadServerConfig();
   const empty = !fs.existsSync(config.EXPORTS_DIR) || !fs.readdirSync(config.EXPORTS_DIR).some((f) => f.endsWith(".csv"));
   if (empty) {

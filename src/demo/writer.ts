@@ -4,6 +4,7 @@
 // rows that must end in quarantine. None of that changes a figure: the final version of
 // every key is the simulated one, and bad rows are extra rows with fresh keys.
 
+import { utimesSync } from "node:fs";
 import { join } from "node:path";
 
 import { dayOf, periodText } from "./calendar.ts";
@@ -15,6 +16,28 @@ import { actionNote, cancelNote } from "./texts.ts";
 import { AGENTS, fileOfDay, HEADERS, KINDS, SECTORS, type ExportDate, type Kind, type Timeline } from "./world.ts";
 
 const LITIGATION_CODES = new Set(["CDP", "ASS", "AUD", "JRB", "JDP", "CQL", "DCF", "CFP", "EXP"]);
+
+/** Europe/Paris's offset from UTC (minutes) at an instant. */
+function parisOffsetMinutes(at: number): number {
+  const name = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Paris", timeZoneName: "shortOffset" })
+    .formatToParts(at)
+    .find((p) => p.type === "timeZoneName")?.value;
+  const m = /GMT([+-]\d+)(?::(\d+))?/.exec(name ?? "");
+  return m ? Number(m[1]) * 60 + Math.sign(Number(m[1])) * Number(m[2] ?? 0) : 60;
+}
+
+/**
+ * The modification time an export of `stamp` (YYYYMMDD) gets: 01:00 Paris on its export date, as
+ * the ERP's nightly job would leave it, and never later than an hour before `now`, so the ETL's
+ * stability delay (etl/inbox.ts) sees a complete file. The milliseconds of `now` are added: a
+ * demo generated again (other options, same file names) gives its files a new modification time,
+ * so the ETL checks their content instead of taking them for the ones it loaded.
+ */
+export function exportMtimeMs(stamp: string, now: number): number {
+  const utcMidnight = Date.UTC(Number(stamp.slice(0, 4)), Number(stamp.slice(4, 6)) - 1, Number(stamp.slice(6, 8)));
+  const oneAmParis = utcMidnight + 3_600_000 - parisOffsetMinutes(utcMidnight) * 60_000;
+  return Math.min(oneAmParis, Math.floor(now / 1000) * 1000 - 3_600_000) + (now % 1000);
+}
 
 export class ExportWriter implements Sink {
   private readonly t: Timeline;
@@ -175,12 +198,15 @@ export class ExportWriter implements Sink {
   close(): string[] {
     this.writeBadRows();
     const paths: string[] = [];
+    const now = Date.now();
     for (const kind of KINDS)
-      for (const w of this.files[kind]) {
-        if (w === null) continue;
+      this.files[kind].forEach((w, i) => {
+        if (w === null) return;
         w.close();
+        const at = exportMtimeMs((this.t.exports[i] as ExportDate).stamp, now) / 1000;
+        utimesSync(w.path, at, at);
         paths.push(w.path);
-      }
+      });
     return paths.sort();
   }
 

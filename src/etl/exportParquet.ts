@@ -5,7 +5,8 @@
  *
  *   DIR/_manifest.json                       tables, their folder, partition column, row count
  *   DIR/raw/raw_<kind>/date_export=YYYY-MM-DD/*.parquet        the raw layer, as text
- *   DIR/raw/raw_rejects/type_fichier=<kind>/*.parquet
+ *   DIR/raw/raw_rejects/type_fichier=<kind>/*.parquet     records the decoder could not split: line,
+ *                                            column, reason, kept columns' values (never their text)
  *   DIR/reference/<table>/*.parquet          ref_codes, etl_profile_codes, figure_definitions
  *   DIR/models/<table>/[annee=YYYY/]*.parquet every table the models keep (marts, metrics,
  *                                            intermediate tables the metrics read)

@@ -35,12 +35,15 @@ import { projectPath } from "../paths.ts";
 import { queryRows, sqlLiteral } from "../warehouse/db.ts";
 import { KINDS, type Kind } from "./exportSchema.ts";
 import { faultPoint } from "./faults.ts";
-import { loadModels, materialize, readSql, type Model } from "./models.ts";
+import { loadModels, macrosSql, materialize, readSql, type Model } from "./models.ts";
 import { attachScratch, mainSchema, runInScratch, SCRATCH } from "./parts.ts";
 import { codeMappingRows, type Profile } from "./profile.ts";
 
-/** Bump when the way the warehouse is built changes outside the SQL files. */
-const BUILD_VERSION = "2";
+/**
+ * Bump when the way the warehouse is built changes outside the SQL files.
+ * 3: raw_rejects keeps the kept columns' values (valeurs_chargees), never a record's text.
+ */
+const BUILD_VERSION = "3";
 
 const INCREMENTAL_DIR = projectPath("etl", "incremental");
 
@@ -105,7 +108,7 @@ export function buildFingerprint(profile: Profile, models: Model[] = loadModels(
   hash.update(`version ${BUILD_VERSION}\n`);
   for (const m of models) hash.update(`${m.name}\n${m.sql}\n`);
   for (const f of fs.readdirSync(INCREMENTAL_DIR).sort()) hash.update(`${f}\n${fs.readFileSync(path.join(INCREMENTAL_DIR, f), "utf8")}\n`);
-  hash.update(fs.readFileSync(projectPath("etl", "macros.sql"), "utf8"));
+  hash.update(macrosSql());
   hash.update(fs.readFileSync(projectPath("etl", "seeds", "ref_codes.csv"), "utf8"));
   hash.update(JSON.stringify(codeMappingRows(profile)));
   return hash.digest("hex");

@@ -14,6 +14,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { projectPath } from "../paths.ts";
+import { LEASE_NUMBER } from "./exportSchema.ts";
 
 export const LAYERS = ["staging", "intermediate", "marts", "metrics"] as const;
 
@@ -35,9 +36,28 @@ function stripComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, "").replace(/'(?:[^']|'')*'/g, "''");
 }
 
-/** The SQL macros of etl/macros.sql (French dates, amounts, codes), in the current schema. */
+/**
+ * The macros built from TypeScript constants, so that a rule the API also applies is
+ * written once: `lease_number_ok(s)` and `lease_number_description()`, the lease-number
+ * rule of src/etl/exportSchema.ts.
+ */
+export function generatedMacrosSql(): string {
+  // Constants of this code base, never data: safe to inline as literals.
+  const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  return [
+    `create or replace macro lease_number_ok(s) as regexp_full_match(s, ${literal(LEASE_NUMBER.pattern)})`,
+    `create or replace macro lease_number_description() as ${literal(LEASE_NUMBER.description)}`,
+  ].join(";\n");
+}
+
+/** Everything createMacros runs, in order (also what the models' fingerprint hashes). */
+export function macrosSql(): string {
+  return `${readSql(projectPath("etl", "macros.sql"))};\n${generatedMacrosSql()}`;
+}
+
+/** The SQL macros of etl/macros.sql (French dates, amounts, codes) and the generated ones, in the current schema. */
 export async function createMacros(conn: DuckDBConnection): Promise<void> {
-  for (const statement of readSql(projectPath("etl", "macros.sql")).split(/;\s*\n/)) {
+  for (const statement of macrosSql().split(/;\s*\n/)) {
     const sql = statement.replace(/--[^\n]*\n/g, "\n").trim();
     if (sql) await conn.run(sql);
   }

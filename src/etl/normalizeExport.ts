@@ -6,9 +6,14 @@
  * the disk or the warehouse. Values stay text: they are parsed and validated in SQL.
  *
  * Refuses the whole file (ExportFormatError) when it cannot be decoded, when its
- * header lacks a required column, or when a quote is never closed. Records that are
- * structurally broken (wrong field count, stray quote, oversized) are returned as
- * rejects for the quarantine; the rest of the file goes on.
+ * header lacks a required column, or when a quote is never closed before the end of
+ * the file. Records that are structurally broken (wrong field count, stray quote,
+ * over-long) are returned as rejects for the quarantine; the rest of the file goes on.
+ *
+ * No text of a record leaves this module except the values of the kept columns
+ * (issue 10): a broken actions row holds commentaire, personal data, and a reject or an
+ * error message that quoted the record would carry it into the warehouse, the run
+ * journal or a log.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -19,9 +24,16 @@ import { headerMapping, type Profile } from "./profile.ts";
 
 export interface StructuralReject {
   line: number;
+  /** The column where the problem is, when it is known (a stray quote, an over-long field). */
   column: string | null;
   reason: string;
-  value: string | null;
+  /**
+   * The kept (loaded) reference columns' values, by reference column name, when the record
+   * split into the header's number of fields; null otherwise (its fields cannot be trusted to
+   * be the columns the header says). Never the record's text: columns never loaded
+   * (commentaire) and unknown extra columns are not in it.
+   */
+  keptValues: Record<string, string> | null;
 }
 
 export interface NormalizeResult {
@@ -32,8 +44,12 @@ export interface NormalizeResult {
   rejects: StructuralReject[];
 }
 
-/** A record longer than this is rejected (DuckDB's own line limit is 2 MB). */
-const MAX_RECORD_CHARS = 1_000_000;
+/**
+ * A record longer than this (in UTF-16 code units, line ends excluded) is quarantined,
+ * whatever its length: DuckDB's own line limit is 2 MB, and the decoder skips the rest of
+ * such a record without buffering it (LongRecordSkipper).
+ */
+export const MAX_RECORD_CHARS = 1_000_000;
 /** Bytes that Windows-1252 leaves undefined, and NUL: their presence means binary data or another encoding. */
 const CP1252_UNDEFINED = new Set([0x00, 0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 
@@ -66,6 +82,127 @@ class Utf8Sniffer {
   }
   get looksLikeUtf8(): boolean {
     return this.valid && this.pending === 0 && this.sawMultibyte;
+  }
+}
+
+/** Where a quote opened that nothing closes before the end of the file: the file is refused. */
+const UNCLOSED_QUOTE =
+  "guillemet ouvert jamais refermé : le champ entre guillemets qui commence à cette ligne court jusqu'à la fin du fichier, " +
+  "dont la suite est illisible. Fermez ce guillemet (ou doublez-le s'il fait partie du texte) et réexportez le fichier.";
+
+const frNumber = (n: number) => n.toLocaleString("fr-FR");
+
+/** The quoting state of LongRecordSkipper, the tokenizer's rules as states. */
+const enum Q {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  /** A quote inside a quoted field: doubled (text) or closing, said by the next character. */
+  QuoteSeen,
+  /** Characters after a closing quote (a broken field): skipped to the next ; or line feed. */
+  AfterClose,
+}
+
+/**
+ * Reads an over-long record to its end in constant memory, with the tokenizer's rules (a
+ * quote opens a field only at its start, "" inside quotes is a quote, a line end inside
+ * quotes is text), and says what it found: its length, the physical lines it spans, the
+ * field where it crossed MAX_RECORD_CHARS and whether that was inside quotes (a quote
+ * opened by mistake makes a record run over the following lines until another quote).
+ */
+class LongRecordSkipper {
+  private state = Q.FieldStart;
+  private field = 0;
+  private quoteLine = 0;
+  /** Characters of the record read so far (its terminating line end excluded). */
+  chars = 0;
+  /** Line feeds inside the record. */
+  lfs = 0;
+  private overField = 0;
+  private overInQuotes = false;
+  private overQuoteLine = 0;
+  /** The record ended with a line feed (consumed), rather than a lone CR or the end of the file. */
+  endedWithLf = false;
+
+  constructor(readonly line: number) {}
+
+  /** Reads `text` from `from`: the index just after the record's line end, or -1 when the text ends first. */
+  scan(text: string, from: number): number {
+    const n = text.length;
+    for (let i = from; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const ends = c === LF || c === CR;
+      switch (this.state) {
+        case Q.FieldStart:
+        case Q.Unquoted:
+          if (ends) return this.end(c, i);
+          if (c === SEMI) {
+            this.field++;
+            this.state = Q.FieldStart;
+          } else if (c === QUOTE && this.state === Q.FieldStart) {
+            this.state = Q.Quoted;
+            this.quoteLine = this.line + this.lfs;
+          } else this.state = Q.Unquoted;
+          break;
+        case Q.Quoted:
+          if (c === QUOTE) this.state = Q.QuoteSeen;
+          break;
+        case Q.QuoteSeen:
+          if (ends) return this.end(c, i);
+          if (c === QUOTE) this.state = Q.Quoted;
+          else if (c === SEMI) {
+            this.field++;
+            this.state = Q.FieldStart;
+          } else this.state = Q.AfterClose;
+          break;
+        case Q.AfterClose:
+          // why only LF here: the tokenizer skips a broken field's rest up to ; or LF, CR included
+          if (c === LF) return this.end(c, i);
+          if (c === SEMI) {
+            this.field++;
+            this.state = Q.FieldStart;
+          }
+          break;
+      }
+      if (c === LF) this.lfs++;
+      if (++this.chars === MAX_RECORD_CHARS + 1) {
+        this.overField = this.field;
+        this.overInQuotes = this.state === Q.Quoted || this.state === Q.QuoteSeen;
+        this.overQuoteLine = this.quoteLine;
+      }
+    }
+    return -1;
+  }
+
+  private end(c: number, i: number): number {
+    // A CR ends the record like the tokenizer's; an LF after it is then a blank line.
+    this.endedWithLf = c === LF;
+    return i + 1;
+  }
+
+  /** At the end of the file with the record unfinished: null when a quote is still open (the file is refused). */
+  get openQuoteLine(): number | null {
+    return this.state === Q.Quoted ? this.quoteLine : null;
+  }
+
+  /** The physical line where the next record starts. */
+  get nextLine(): number {
+    return this.line + this.lfs + (this.endedWithLf ? 1 : 0);
+  }
+
+  reject(header: string[]): StructuralReject {
+    const lines = this.lfs + 1;
+    const span = lines === 1 ? "sur 1 ligne physique" : `sur ${frNumber(lines)} lignes physiques (${this.line} à ${this.line + this.lfs})`;
+    const where = this.overInQuotes
+      ? `limite dépassée dans un champ entre guillemets ouvert ligne ${this.overQuoteLine}`
+      : "limite dépassée hors guillemets";
+    const todo = this.overInQuotes ? "vérifiez que ce guillemet est bien refermé" : "raccourcissez ce champ dans l'ERP";
+    return {
+      line: this.line,
+      column: header[this.overField] ?? null,
+      reason: `enregistrement de ${frNumber(this.chars)} caractères, au-delà de la limite de ${frNumber(MAX_RECORD_CHARS)}, ${span}, ${where} : ligne écartée, ${todo}`,
+      keptValues: null,
+    };
   }
 }
 
@@ -160,6 +297,10 @@ export async function normalizeExport(
     emit(`ligne;${schema.columns.join(";")}\n`);
   };
 
+  /** The kept columns' values of a record split into the header's number of fields, else null. */
+  const keptValues = (fields: string[]): Record<string, string> | null =>
+    header && fields.length === header.length ? Object.fromEntries(schema.columns.map((c, k) => [c, fields[keptIdx[k]!]!])) : null;
+
   const onRecord = (fields: string[], raw: string, line: number, quoted: boolean) => {
     if (!header) return onHeader(fields);
     rowsRead++;
@@ -168,7 +309,7 @@ export async function normalizeExport(
         line,
         column: null,
         reason: `${fields.length} champ${fields.length > 1 ? "s" : ""} au lieu de ${header.length}`,
-        value: raw.length > 200 ? raw.slice(0, 200) + "…" : raw,
+        keptValues: null,
       });
       return;
     }
@@ -181,6 +322,29 @@ export async function normalizeExport(
     emit(s + "\n");
   };
 
+  /** The over-long record being skipped across chunks, if any (its start was at `skipping.line`). */
+  let skipping: LongRecordSkipper | null = null;
+
+  /** An over-long record read to its end: quarantined, or the header refused. */
+  const onLongRecord = (skipper: LongRecordSkipper) => {
+    physLine = skipper.nextLine;
+    rowsRead++;
+    rejects.push(skipper.reject(header!));
+  };
+
+  /** Start skipping the over-long record at `start` of `text`: the index after it, or -1 when it goes on past the text. */
+  const skipLongRecord = (start: number): number => {
+    if (!header) fail(`en-tête de plus de ${frNumber(MAX_RECORD_CHARS)} caractères : fichier refusé. Vérifiez la première ligne de l'export.`, physLine);
+    const skipper = new LongRecordSkipper(physLine);
+    const end = skipper.scan(text, start);
+    if (end < 0) {
+      skipping = skipper;
+      return -1;
+    }
+    onLongRecord(skipper);
+    return end;
+  };
+
   /**
    * Consume complete records from `text`. Returns the index where the unfinished
    * record starts. With `final`, the end of text ends the last record.
@@ -188,17 +352,24 @@ export async function normalizeExport(
   const consume = (final: boolean): number => {
     let start = 0;
     const n = text.length;
+    // One rule for over-long records, whatever their length and however they are split into
+    // chunks: a record still unfinished past the limit, or finished beyond it, is read to its
+    // end by the skipper and quarantined. Returns where the next record starts (n: later text).
+    const tooLong = (from: number) => {
+      const end = skipLongRecord(from);
+      return end < 0 ? n : end;
+    };
     while (start < n) {
       const fields: string[] = [];
       let i = start;
       let line = physLine;
       let quoted = false;
-      let bad: StructuralReject | null = null;
+      let bad: { field: number; reason: string } | null = null;
       let fieldStart = i;
       let complete = false;
       for (;;) {
         if (i >= n) {
-          if (!final) return start;
+          if (!final) return n - start > MAX_RECORD_CHARS ? tooLong(start) : start;
           // End of file ends the record (no final line end).
           fields.push(text.slice(fieldStart, i));
           complete = true;
@@ -213,12 +384,12 @@ export async function normalizeExport(
           let segStart = j;
           for (;;) {
             if (j >= n) {
-              if (!final) return start;
-              fail(`guillemet ouvert jamais refermé : la suite du fichier est illisible`, physLine + countLf(text, start, i));
+              if (!final) return n - start > MAX_RECORD_CHARS ? tooLong(start) : start;
+              fail(UNCLOSED_QUOTE, physLine + countLf(text, start, i));
             }
             const d = text.charCodeAt(j);
             if (d === QUOTE) {
-              if (j + 1 >= n && !final) return start;
+              if (j + 1 >= n && !final) return n - start > MAX_RECORD_CHARS ? tooLong(start) : start;
               if (text.charCodeAt(j + 1) === QUOTE) {
                 value += text.slice(segStart, j + 1);
                 j += 2;
@@ -232,7 +403,7 @@ export async function normalizeExport(
             j++;
           }
           // After the closing quote: separator, line end or end of text.
-          if (j >= n && !final) return start;
+          if (j >= n && !final) return n - start > MAX_RECORD_CHARS ? tooLong(start) : start;
           const e = j < n ? text.charCodeAt(j) : -1;
           if (e === SEMI || e === LF || e === CR || e === -1) {
             fields.push(value.replace(/\r\n/g, "\n"));
@@ -245,11 +416,12 @@ export async function normalizeExport(
             fieldStart = -1; // field already pushed
             // fall through to line-end handling
           } else {
-            bad ??= { line, column: null, reason: "caractère après un guillemet fermant", value: null };
+            bad ??= { field: fields.length, reason: "caractère après un guillemet fermant" };
             // Skip to the next separator or line end and go on.
             while (j < n && text.charCodeAt(j) !== SEMI && text.charCodeAt(j) !== LF) j++;
-            if (j >= n && !final) return start;
-            fields.push("");
+            if (j >= n && !final) return n - start > MAX_RECORD_CHARS ? tooLong(start) : start;
+            // The field as written (quotes included): it is one column's value, kept only if that column is.
+            fields.push(text.slice(i, j).replace(/\r$/, ""));
             if (j < n && text.charCodeAt(j) === SEMI) {
               i = j + 1;
               fieldStart = i;
@@ -267,17 +439,21 @@ export async function normalizeExport(
           continue;
         }
         if (c2 === LF || c2 === CR || c2 === -1) {
-          if (c2 === CR && i + 1 >= n && !final) return start;
+          if (c2 === CR && i + 1 >= n && !final) return n - start > MAX_RECORD_CHARS ? tooLong(start) : start;
           if (fieldStart >= 0) fields.push(text.slice(fieldStart, i));
           complete = true;
           break;
         }
         if (c2 === QUOTE) {
-          bad ??= { line, column: null, reason: "guillemet au milieu d'un champ non protégé", value: null };
+          bad ??= { field: fields.length, reason: "guillemet au milieu d'un champ non protégé" };
         }
         i++;
       }
       if (!complete) return start;
+      if (i - start > MAX_RECORD_CHARS) {
+        start = tooLong(start);
+        continue;
+      }
       // i is at CR, LF or end.
       const recordText = text.slice(start, i);
       if (text.charCodeAt(i) === CR) i++;
@@ -286,17 +462,10 @@ export async function normalizeExport(
       physLine += linesInRecord;
       start = i;
       if (recordText.length === 0 || (fields.length === 1 && fields[0]!.trim() === "" && !quoted)) continue; // blank line
-      if (recordText.length > MAX_RECORD_CHARS) {
-        rowsRead += header ? 1 : 0;
-        if (!header) fail("en-tête démesuré", line);
-        rejects.push({ line, column: null, reason: `ligne de plus de ${MAX_RECORD_CHARS} caractères`, value: null });
-        continue;
-      }
       if (bad) {
         if (!header) fail(bad.reason + " dans l'en-tête", line);
         rowsRead++;
-        const col = header ? (header[fields.length - 1] ?? null) : null;
-        rejects.push({ ...bad, column: col, value: recordText.length > 200 ? recordText.slice(0, 200) + "…" : recordText });
+        rejects.push({ line, column: header![bad.field] ?? null, reason: bad.reason, keptValues: keptValues(fields) });
         continue;
       }
       onRecord(fields, recordText, line, quoted);
@@ -305,12 +474,35 @@ export async function normalizeExport(
   };
 
   const feed = async (decoded: string, final: boolean) => {
-    text = text.length ? text + decoded : decoded;
+    let from = 0;
+    if (skipping) {
+      // The rest of an over-long record: read past, never kept.
+      const skipper: LongRecordSkipper = skipping;
+      const end = skipper.scan(decoded, 0);
+      if (end < 0) {
+        if (final) {
+          const open = skipper.openQuoteLine;
+          if (open !== null) fail(UNCLOSED_QUOTE, open);
+          skipping = null;
+          onLongRecord(skipper);
+        }
+        await flush();
+        return;
+      }
+      skipping = null;
+      onLongRecord(skipper);
+      from = end;
+    }
+    text = text.length ? text + decoded.slice(from) : decoded.slice(from);
     const rest = consume(final);
     text = rest > 0 ? text.slice(rest) : text;
-    if (!final && text.length > 2 * MAX_RECORD_CHARS + (1 << 20)) {
-      // A single record this long cannot be valid: refuse rather than buffer without bound.
-      fail(`enregistrement de plus de ${MAX_RECORD_CHARS} caractères (guillemet non refermé ?)`, physLine);
+    if (final && skipping) {
+      // The file ended inside an over-long record that started in this last piece of text.
+      const skipper: LongRecordSkipper = skipping;
+      const open = skipper.openQuoteLine;
+      if (open !== null) fail(UNCLOSED_QUOTE, open);
+      skipping = null;
+      onLongRecord(skipper);
     }
     await flush();
   };

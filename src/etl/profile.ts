@@ -33,6 +33,20 @@ export const profileSchema = z
     codes: z.partialRecord(codeFieldEnum, z.record(z.string(), z.string())).default({}),
     /** Share of bad rows above which a file is refused whole. */
     seuil_refus: z.number().min(0).max(1).default(0.01),
+    /**
+     * Seconds a file must have been left unchanged (by its modification time) before a run
+     * reads it: a file modified more recently may still be being written and waits for a later
+     * run ("en attente"). Not applied when `marqueur_fin` is set.
+     */
+    delai_stabilite_s: z.number().int().min(0).max(86_400).default(60),
+    /**
+     * Completion marker, a suffix such as ".ok": when set, `<file><suffix>` dropped in the inbox
+     * after the file says it is complete, and a file is read only once its marker is there.
+     */
+    marqueur_fin: z
+      .string()
+      .regex(/^[._-][a-z0-9._-]{1,20}$/i, "suffixe de marqueur attendu, par exemple « .ok » (un point, un tiret ou un souligné, puis lettres ou chiffres)")
+      .optional(),
   })
   .strict()
   .superRefine((p, ctx) => {

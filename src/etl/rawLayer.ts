@@ -94,7 +94,7 @@ export async function writeRawFile(
 ): Promise<{ relative: string; rows: number }> {
   const relative = rawRelativePath(file.kind, file.exportDate, file.name, sha256);
   const target = path.join(rawDir(dbPath), relative);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
   const tmp = `${target}.tmp`;
   // File names and dates come from listInbox (validated pattern), never from file contents.
   const reader = await conn.runAndReadAll(
@@ -102,6 +102,8 @@ export async function writeRawFile(
            from ${normalisedCsvReader(file.kind, normalisedCsv)})
      to ${sqlLiteral(tmp)} (${RAW_PARQUET})`,
   );
+  // DuckDB creates the file with the process umask; owner-only whatever it is (ownerOnly.ts).
+  fs.chmodSync(tmp, 0o600);
   fs.renameSync(tmp, target);
   const rows = Number(reader.getRows()[0]?.[0] ?? 0);
   return { relative, rows };
@@ -160,11 +162,12 @@ export async function migrateRawTables(conn: DuckDBConnection, dbPath: string, l
     for (const f of files) {
       const relative = rawRelativePath(kind, f.date_export, f.fichier, f.sha256);
       const target = path.join(rawDir(dbPath), relative);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
       await conn.run(
         `copy (select * from raw_${kind} where fichier = ${sqlLiteral(f.fichier)}) to ${sqlLiteral(`${target}.tmp`)}
          (${RAW_PARQUET})`,
       );
+      fs.chmodSync(`${target}.tmp`, 0o600);
       fs.renameSync(`${target}.tmp`, target);
       await conn.run(`update etl_files set fichier_brut = $r where fichier = $f`, { r: relative, f: f.fichier });
     }

@@ -20,16 +20,19 @@ import { AppError, ExportFormatError, InvariantError } from "../errors.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
 import { projectPath } from "../paths.ts";
 import { openDatabase, queryRows, sqlLiteral } from "../warehouse/db.ts";
-import { KINDS, parseExportFileName, type Kind } from "./exportSchema.ts";
+import type { Kind } from "./exportSchema.ts";
 import { faultPoint } from "./faults.ts";
+import { awaitingReason, changedSinceListed, listInbox, stabilityRule, type InboxFile } from "./inbox.ts";
 import { buildFingerprint, readState, refreshIncrementally, writeState } from "./incremental.ts";
 import { createMacros, loadModels, materialize, readSql, type Model } from "./models.ts";
 import { normalizeExport, type NormalizeResult } from "./normalizeExport.ts";
+import { eraseRejectedRecordText } from "./rejectedTextErasure.ts";
 import { attachScratch, fileGroups, inRange, leaseRanges, mainSchema, runInScratch, SCRATCH } from "./parts.ts";
 import { createRawViews, migrateRawTables, rawDir, removeUnlisted, writeRawFile } from "./rawLayer.ts";
-import { codeMappingRows, DEFAULT_PROFILE, kindForPrefix, type Profile } from "./profile.ts";
+import { codeMappingRows, DEFAULT_PROFILE, type Profile } from "./profile.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { acquireRunLock } from "./runLock.ts";
-import { appendRun, readRuns, type RunFileRecord, type RunRecord } from "./runJournal.ts";
+import { appendRun, readRuns, SKIPPED_STATUSES, type RunFileRecord, type RunRecord } from "./runJournal.ts";
 
 export interface EtlOptions {
   exportsDir: string;
@@ -46,20 +49,22 @@ export interface EtlOptions {
   beforePublish?: (warehouse: string) => Promise<void>;
   /** Rebuild every model from the raw layer even when only new files arrived. */
   fullRebuild?: boolean;
+  /**
+   * Overrides the profile's `delai_stabilite_s` (seconds a file must be left unchanged before it
+   * is read; inbox.ts). For callers that wrote the files themselves, complete, just before (tests);
+   * the default is the profile's.
+   */
+  settleSeconds?: number;
+  /**
+   * Called with each file's path right after it is decoded, before the run checks that it did not
+   * change meanwhile (tests and the reliability checks append to it here, as a late writer would).
+   */
+  onDecoded?: (filePath: string) => void;
 }
 
 export interface EtlResult {
   run: RunRecord;
   lignesQuarantaine: number;
-}
-
-interface InboxFile {
-  name: string;
-  path: string;
-  kind: Kind;
-  exportDate: string;
-  size: number;
-  mtimeMs: number;
 }
 
 export class EtlRunError extends AppError {
@@ -82,29 +87,6 @@ function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${crypto.randomBytes(3).toString("hex")}`;
 }
 
-/** Export files of the inbox, oldest export date first. A .csv that is not an export is refused. */
-function listInbox(dir: string, profile: Profile): InboxFile[] {
-  if (!fs.existsSync(dir)) throw new ExportFormatError(`dossier des exports introuvable`, { file: dir });
-  const files: InboxFile[] = [];
-  for (const name of fs.readdirSync(dir).sort()) {
-    if (!name.toLowerCase().endsWith(".csv")) continue;
-    const full = path.join(dir, name);
-    if (!fs.statSync(full).isFile()) continue;
-    const parsed = parseExportFileName(name);
-    if (!parsed) {
-      throw new ExportFormatError("nom de fichier hors format (<type>_<AAAAMMJJ>.csv attendu) : fichier refusé", { file: name });
-    }
-    const kind = kindForPrefix(profile, parsed.kind);
-    if (!kind) throw new ExportFormatError(`type de fichier « ${parsed.kind} » inconnu : fichier refusé`, { file: name });
-    if (!parsed.exportDate) {
-      throw new ExportFormatError("la date du nom de fichier n'existe pas au calendrier : fichier refusé", { file: name });
-    }
-    const stat = fs.statSync(full);
-    files.push({ name, path: full, kind, exportDate: parsed.exportDate, size: stat.size, mtimeMs: stat.mtimeMs });
-  }
-  return files.sort((a, b) => a.exportDate.localeCompare(b.exportDate) || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind));
-}
-
 async function sha256File(file: string): Promise<string> {
   const hash = crypto.createHash("sha256");
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
@@ -112,8 +94,13 @@ async function sha256File(file: string): Promise<string> {
 }
 
 async function createEtlTables(conn: DuckDBConnection): Promise<void> {
+  // Records the decoder could not split: never their text (it holds commentaire, personal
+  // data), only the kept columns' values as JSON when the record split into the header's
+  // fields (normalizeExport.ts). A warehouse made when this table held the raw record
+  // (`valeur`) is rewritten without it before the run opens it (rejectedTextErasure.ts).
   await conn.run(`create table if not exists raw_rejects (
-    type_fichier varchar, fichier varchar, ligne integer, colonne varchar, motif varchar, valeur varchar)`);
+    type_fichier varchar, fichier varchar, ligne integer, colonne varchar, motif varchar, valeurs_chargees varchar)`);
+  await conn.run(`alter table raw_rejects add column if not exists valeurs_chargees varchar`);
   await conn.run(`create table if not exists etl_files (
     fichier varchar primary key, type_fichier varchar, date_export date, taille bigint, sha256 varchar,
     encodage varchar, lignes_lues integer, run_id varchar, charge_le timestamp)`);
@@ -132,7 +119,8 @@ async function createEtlTables(conn: DuckDBConnection): Promise<void> {
 /**
  * Decode files and write their raw Parquet. Decoding (JavaScript, this thread) of a file
  * overlaps DuckDB writing the previous one (its own threads): on two cores, the load takes
- * about the longer of the two instead of their sum.
+ * about the longer of the two instead of their sum. `afterDecode` says why a decoded file must
+ * not be stored (it changed while it was read); such a file is dropped and the others go on.
  */
 async function loadFiles(
   conn: DuckDBConnection,
@@ -143,6 +131,7 @@ async function loadFiles(
   runId: string,
   onLoaded: (file: InboxFile, r: NormalizeResult) => void,
   onFailed: (file: InboxFile, e: unknown) => void,
+  afterDecode: (file: InboxFile) => string | null,
 ): Promise<void> {
   let writing: Promise<{ file: InboxFile; error: unknown }> | null = null;
   const settle = async () => {
@@ -165,6 +154,10 @@ async function loadFiles(
         throw e;
       }
       faultPoint("after-decode");
+      if (afterDecode(file) !== null) {
+        fs.rmSync(out, { force: true });
+        continue;
+      }
       await settle();
       writing = storeFile(conn, dbPath, file, result, out, runId).then(
         () => {
@@ -187,9 +180,10 @@ async function storeFile(conn: DuckDBConnection, dbPath: string, file: InboxFile
   await conn.run(`delete from raw_rejects where fichier = $f`, { f: file.name });
   await conn.run(`delete from etl_files where fichier = $f`, { f: file.name });
   for (const r of result.rejects) {
-    await conn.run(`insert into raw_rejects values ($k, $f, $l, $c, $m, $v)`, {
-      k: file.kind, f: file.name, l: r.line, c: r.column, m: r.reason, v: r.value,
-    });
+    await conn.run(
+      `insert into raw_rejects (type_fichier, fichier, ligne, colonne, motif, valeurs_chargees) values ($k, $f, $l, $c, $m, $v)`,
+      { k: file.kind, f: file.name, l: r.line, c: r.column, m: r.reason, v: r.keptValues ? JSON.stringify(r.keptValues) : null },
+    );
   }
   await conn.run(
     `insert into etl_files (fichier, type_fichier, date_export, taille, sha256, encodage, lignes_lues, run_id, charge_le, fichier_brut, modifie_ms)
@@ -464,7 +458,9 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const log = options.log ?? stderrLog;
   const dbPath = path.resolve(options.dbPath);
-  fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+  // Everything a run writes beside the warehouse (DuckDB's files included) is owner-only.
+  ownerOnlyUmask();
+  fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o700 });
   const started = new Date();
   const runId = newRunId(started);
   const t0 = performance.now();
@@ -486,12 +482,27 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
   let db: Awaited<ReturnType<typeof openDatabase>> | null = null;
   try {
     cleanLeftovers(dbPath);
-    fs.mkdirSync(tmpDir);
-    fs.mkdirSync(rawDir(dbPath), { recursive: true });
+    fs.mkdirSync(tmpDir, { mode: 0o700 });
+    fs.mkdirSync(rawDir(dbPath), { recursive: true, mode: 0o700 });
     const inbox = listInbox(options.exportsDir, profile);
-    step(`${inbox.length} fichier(s) dans ${options.exportsDir}`);
+    step(`${inbox.files.length} fichier(s) d'export dans ${options.exportsDir}`);
+    // Entries that are not exports this profile reads: never opened; the run goes on without them.
+    for (const e of inbox.ignored) {
+      fileRecords.set(e.name, {
+        fichier: e.name, type_fichier: e.kind, date_export: e.exportDate, taille: e.size, sha256: null,
+        encodage: null, statut: "ignoré", lignes_lues: null, lignes_chargees: null, lignes_quarantaine: null, motif: e.motif,
+      });
+      step(`${e.name} : ignoré, ${e.motif}`);
+    }
+    const stability = stabilityRule(profile, options.settleSeconds);
     const published = fs.existsSync(dbPath);
-    if (published) fs.copyFileSync(dbPath, building);
+    if (published) {
+      fs.copyFileSync(dbPath, building);
+      // copyFile keeps the source's mode: a warehouse published by an older version may be 0644
+      fs.chmodSync(building, 0o600);
+      // A warehouse that still holds rejected records' text is rewritten without it (issue 10).
+      await eraseRejectedRecordText(building, NEW_WAREHOUSE_OPTIONS, step);
+    }
     faultPoint("after-copy");
     // A new warehouse gets DuckDB's current storage format (denser string compression);
     // an existing one keeps the format it was made with.
@@ -522,31 +533,46 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     const missingRaw = new Set(
       [...loaded.values()].filter((f) => !f.fichier_brut || !fs.existsSync(path.join(rawDir(dbPath), f.fichier_brut))).map((f) => f.fichier),
     );
-    const lost = [...missingRaw].filter((name) => !inbox.some((f) => f.name === name));
+    const lost = [...missingRaw].filter((name) => !inbox.files.some((f) => f.name === name));
     if (lost.length) {
       throw new AppError(
         `couche brute incomplète : ${lost.slice(0, 3).join(", ")}${lost.length > 3 ? ` et ${lost.length - 3} autre(s)` : ""} absent(s) de ${rawDir(dbPath)} et du dossier des exports. Remettez le dossier ${path.basename(rawDir(dbPath))} à côté de l'entrepôt, ou les fichiers d'export dans ${options.exportsDir}.`,
       );
     }
     const toLoad: InboxFile[] = [];
-    for (const file of inbox) {
+    const startedMs = started.getTime();
+    for (const file of inbox.files) {
       const base: RunFileRecord = {
         fichier: file.name, type_fichier: file.kind, date_export: file.exportDate, taille: file.size, sha256: null,
         encodage: null, statut: "chargé", lignes_lues: null, lignes_chargees: null, lignes_quarantaine: null, motif: null,
       };
       fileRecords.set(file.name, base);
       const previous = loaded.get(file.name);
+      // why: hashing every file already loaded, every night, would read the whole history again;
+      // a file whose size and modification time are those recorded at its loading is that file
+      if (previous && !missingRaw.has(file.name) && Number(previous.taille) === file.size && previous.modifie_ms === file.mtimeMs) {
+        base.sha256 = previous.sha256;
+        base.statut = "déjà chargé";
+        continue;
+      }
+      // Any file to read (new, changed, or to reload) must be complete: not still being written.
+      const waiting = awaitingReason(file, stability, inbox.markers, startedMs);
+      if (waiting) {
+        if (missingRaw.has(file.name)) {
+          // the warehouse lists its rows but the raw layer lost them: this run cannot go on without it
+          throw new AppError(
+            `couche brute incomplète : ${file.name} absent de ${rawDir(dbPath)}, et son export ne peut pas être relu maintenant (${waiting}). Relancez le chargement plus tard, ou remettez le dossier ${path.basename(rawDir(dbPath))} à côté de l'entrepôt.`,
+          );
+        }
+        base.statut = "en attente";
+        base.motif = waiting;
+        step(`${file.name} : en attente, ${waiting}`);
+        continue;
+      }
       if (previous && missingRaw.has(file.name)) {
         base.statut = "rechargé";
         step(`${file.name} : absent de la couche brute, rechargé depuis l'export`);
       } else if (previous) {
-        // why: hashing every file already loaded, every night, would read the whole history again;
-        // a file whose size and modification time are those recorded at its loading is that file
-        if (Number(previous.taille) === file.size && previous.modifie_ms === file.mtimeMs) {
-          base.sha256 = previous.sha256;
-          base.statut = "déjà chargé";
-          continue;
-        }
         const sha = await sha256File(file.path);
         base.sha256 = sha;
         if (sha === previous.sha256) {
@@ -574,7 +600,26 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
         f.statut = "refusé";
         f.motif = (e as Error).message;
       },
+      (file) => {
+        options.onDecoded?.(file.path);
+        // A writer still appending, or a file replaced meanwhile: what was read is not that file.
+        const changed = changedSinceListed(file);
+        if (changed) {
+          Object.assign(fileRecords.get(file.name)!, { statut: "en attente", motif: changed, sha256: null, encodage: null, lignes_lues: null });
+          step(`${file.name} : en attente, ${changed}`);
+        }
+        return changed;
+      },
     );
+    // Files dropped because they changed while read count as not arrived: nothing of them is kept.
+    const dropped = toLoad.filter((f) => fileRecords.get(f.name)!.statut === "en attente");
+    const droppedLost = dropped.find((f) => missingRaw.has(f.name));
+    if (droppedLost) {
+      throw new AppError(
+        `couche brute incomplète : ${droppedLost.name} absent de ${rawDir(dbPath)}, et son export a changé pendant sa relecture. Relancez le chargement une fois le fichier stable.`,
+      );
+    }
+    if (dropped.length) toLoad.splice(0, toLoad.length, ...toLoad.filter((f) => !dropped.includes(f)));
     if (toLoad.length) step(`${toLoad.length} fichier(s) décodé(s) et écrit(s) dans la couche brute`);
     await createRawViews(conn, dbPath);
 
@@ -597,7 +642,8 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     const stats = await fileStats(conn);
     for (const f of fileRecords.values()) {
       const s = stats.get(f.fichier);
-      if (!s) continue;
+      // why: a file left aside this run may be an older version's name: its counts are not this run's
+      if (!s || SKIPPED_STATUSES.includes(f.statut)) continue;
       f.lignes_lues = s.lues;
       f.lignes_quarantaine = s.quarantaine;
       f.lignes_chargees = s.lues - s.quarantaine;
@@ -628,6 +674,8 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
       step(`site construit`);
     }
     faultPoint("before-publish");
+    // DuckDB created it with the process umask; owner-only even where that could not be set.
+    fs.chmodSync(building, 0o600);
     fsyncPath(building);
     fs.renameSync(building, dbPath);
     fsyncPath(path.dirname(dbPath));

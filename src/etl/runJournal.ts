@@ -5,13 +5,23 @@
  */
 import fs from "node:fs";
 
-export type FileStatus = "chargé" | "rechargé" | "déjà chargé" | "refusé";
+/**
+ * What a run did with an inbox entry. "ignoré": not an export this profile reads (a name off the
+ * pattern, an unknown kind or date, a symbolic link or anything but a regular file), never
+ * opened; "en attente": an export not yet complete (modified too recently, completion marker
+ * missing, or changed while it was read), left for a later run. Neither stops the run.
+ */
+export type FileStatus = "chargé" | "rechargé" | "déjà chargé" | "refusé" | "ignoré" | "en attente";
+
+/** Statuses of the entries a run left aside: the data-quality page warns about them. */
+export const SKIPPED_STATUSES: readonly FileStatus[] = ["ignoré", "en attente"];
 
 export interface RunFileRecord {
   fichier: string;
   type_fichier: string | null;
   date_export: string | null;
-  taille: number;
+  /** Bytes; null for an entry that is not a regular file (its target is never looked at). */
+  taille: number | null;
   sha256: string | null;
   encodage: string | null;
   statut: FileStatus;
@@ -35,7 +45,8 @@ export function journalPath(dbPath: string): string {
 }
 
 export function appendRun(dbPath: string, run: RunRecord): void {
-  const fd = fs.openSync(journalPath(dbPath), "a");
+  // Owner-only even without the umask (ownerOnly.ts): the journal names every file and failure.
+  const fd = fs.openSync(journalPath(dbPath), "a", 0o600);
   try {
     fs.writeSync(fd, JSON.stringify(run) + "\n");
     fs.fsyncSync(fd);

@@ -27,7 +27,7 @@ export interface RunLock {
 export function acquireRunLock(lockPath: string): RunLock {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = fs.openSync(lockPath, "wx");
+      const fd = fs.openSync(lockPath, "wx", 0o600); // owner-only, as everything under data/ (ownerOnly.ts)
       fs.writeSync(fd, JSON.stringify({ pid: process.pid, depuis: new Date().toISOString() }));
       fs.closeSync(fd);
       return {

@@ -3,15 +3,18 @@
  * get the documented status; property-based tests (fast-check) of every API parameter
  * through app.request(): never a 500, never a stack trace, never case data for a role that
  * may not see it, never request text inside the SQL the warehouse runs (recorded from the
- * DuckDB connection); sign-in slowed after repeated failures; no password in any log; no
- * secret in the repository or in the built site.
+ * DuckDB connection); sign-in slowed after repeated failures without letting a stranger lock
+ * an account out; no-store on every answer that depends on the session; Host and Origin
+ * checks (DNS rebinding, cross-origin posts); a public /health without file names; no
+ * symbolic link followed by the static server; no password in any log; no secret in the
+ * repository or in the built site.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { createApp } from "../api/app.ts";
-import type { RunStarter, WarehouseSource } from "../api/context.ts";
+import type { RunStarter, RunStatus, WarehouseSource } from "../api/context.ts";
 import { SessionStore, SignInThrottle } from "../api/sessions.ts";
 import { ROLES, UserStore, hashPassword, type Role } from "../api/users.ts";
 import { runEtl } from "../etl/runEtl.ts";
@@ -32,13 +35,23 @@ type Auth = Role | "aucune" | "expirée" | "forgée" | "altérée";
 const AUTHS: Auth[] = [...ROLES, "aucune", "expirée", "forgée", "altérée"];
 
 class Runs implements RunStarter {
+  started = 0;
+  /** When set, the latest run failed with this message (a file, a line, a column). */
+  failure: string | null = null;
   async start() {
+    this.started++;
     return { depuis: "2025-01-01T02:30:00.000Z" };
   }
-  status() {
-    return { en_cours: null, derniers: [] };
+  status(): RunStatus {
+    const derniers: RunStatus["derniers"] = this.failure
+      ? [{ run_id: "essai-echec", debut: "2099-01-01T02:30:00", fin: "2099-01-01T02:31:00", statut: "échec", message: this.failure, fichiers: [] }]
+      : [];
+    return { en_cours: null, derniers };
   }
 }
+
+/** The connection of a client at this address, as @hono/node-server hands it to the app. */
+const fromAddress = (address: string) => ({ incoming: { socket: { remoteAddress: address, remotePort: 40000, remoteFamily: "IPv4" } } });
 
 /** The warehouse, with every SQL text the API sends to DuckDB recorded. */
 function recordingSource(provider: WarehouseProvider, sql: string[]): WarehouseSource {
@@ -110,16 +123,24 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
   const sql: string[] = [];
   const provider = new WarehouseProvider(db);
   const users = UserStore.onePerRole(PASSWORD);
+  const runs = new Runs();
+  // The throttle's delays are recorded, never waited: the clock is the check's.
+  const slept: number[] = [];
   const app = createApp({
     warehouse: recordingSource(provider, sql),
-    runs: new Runs(),
+    runs,
     users,
     sessions: new SessionStore(8 * 3600_000, clock),
-    throttle: new SignInThrottle(5, 1000, 15 * 60_000, clock),
+    throttle: new SignInThrottle({ now: clock, sleep: async (ms) => void slept.push(ms) }),
     log: (l) => logs.push(l),
   });
-  const signIn = async (id: string, pw = PASSWORD) =>
-    app.request("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ identifiant: id, mot_de_passe: pw }) });
+  /** Sign in; from `address` when given (app.request() has no socket otherwise). */
+  const signIn = async (id: string, pw = PASSWORD, address?: string) =>
+    app.request(
+      "/api/session",
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ identifiant: id, mot_de_passe: pw }) },
+      address ? fromAddress(address) : undefined,
+    );
   const cookieOf = (res: Response) => res.headers.get("set-cookie")!.split(";")[0]!;
 
   // Sessions: expired ones first (made 9 h ago), then live ones.
@@ -137,6 +158,7 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
 
   // 1. Every route × every role and session state: the documented status.
   const matrix: Array<string | null> = [];
+  const caching: Array<string | null> = [];
   for (const r of ROUTES) {
     for (const a of AUTHS) {
       // A DELETE signs the session out: use a throwaway session for it.
@@ -145,6 +167,10 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
       const signedIn = ROLES.includes(a as Role);
       const want = r.allowed === null ? r.ok : !signedIn ? 401 : r.allowed.includes(a as Role) ? r.ok : 403;
       const body = await res.text();
+      // No answer of the API, the sign-in page or /health may be kept by a browser or a proxy.
+      const cc = res.headers.get("cache-control");
+      const vary = res.headers.get("vary") ?? "";
+      caching.push(cc === "no-store" && /\bcookie\b/i.test(vary) ? null : `${r.method} ${r.path} (${a}) → ${res.status} : Cache-Control « ${cc} », Vary « ${vary} »`);
       let problem = res.status === want ? null : `${r.method} ${r.path} (${a}) : ${res.status} au lieu de ${want}`;
       if (!problem && (want === 401 || want === 403)) {
         const msg = (JSON.parse(body) as { erreur?: string }).erreur ?? "";
@@ -157,6 +183,7 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
     }
   }
   out.push(line(FAMILY, `chaque route × chaque rôle, sans session, session expirée, cookie forgé ou altéré : statut documenté (${ROUTES.length} routes × ${AUTHS.length})`, matrix));
+  out.push(line(FAMILY, `chaque route × chaque rôle et état de session : Cache-Control no-store et Vary: Cookie (${ROUTES.length} routes × ${AUTHS.length})`, caching));
 
   // 2. Property-based tests of every parameter.
   const marker = fc.stringMatching(/^[a-z]{2}[0-9a-f]{10}$/).map((m) => `zq${m}`);
@@ -236,40 +263,114 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
   const internal = logs.filter((l) => /erreur [0-9a-f]+ sur/.test(l));
   out.push(line(FAMILY, "aucune erreur interne journalisée pendant les essais", [internal.length ? `${internal.length} erreur(s) : ${internal[0]}` : null]));
 
-  // 3. Sign-in slowed down after repeated failures, doubling; a right password waits too.
+  // 3. Sign-in slowed down after repeated failures (src/api/sessions.ts): per address and
+  // account, doubling; per address over all accounts; never a refusal of an account as such.
   const throttle: Array<string | null> = [];
   {
+    const me = "192.0.2.10";
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await signIn("direction", "mauvais")).status);
+    for (let i = 0; i < 5; i++) statuses.push((await signIn("direction", "mauvais", me)).status);
     throttle.push(statuses.every((s) => s === 401) ? null : `5 premiers essais : ${statuses.join(",")}`);
     const waits: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const blocked = await signIn("direction", PASSWORD);
+      const blocked = await signIn("direction", PASSWORD, me);
       const retry = Number(blocked.headers.get("retry-after"));
       if (blocked.status !== 429 || !(retry > 0)) throttle.push(`essai bloqué attendu, obtenu ${blocked.status}`);
       else throttle.push(null);
       waits.push(retry);
       now += retry * 1000;
-      await signIn("direction", "encore-faux");
+      await signIn("direction", "encore-faux", me);
     }
     const doubling = waits.every((w, i) => i === 0 || w === waits[i - 1]! * 2);
     throttle.push(waits[0] === 1 && doubling ? null : `attentes ${waits.join(", ")} s : pas 1, 2, 4…`);
+    // Meanwhile the right password from another address signs in: the wait is this pair's.
+    throttle.push((await signIn("direction", PASSWORD, "192.0.2.11")).status === 200 ? null : "le bon mot de passe refusé depuis une autre adresse");
     now += 3600_000;
-    throttle.push((await signIn("direction")).status === 200 ? null : "le bon mot de passe refusé une fois l'attente passée");
-    // One address, many accounts: the address is slowed down too.
+    throttle.push((await signIn("direction", PASSWORD, me)).status === 200 ? null : "le bon mot de passe refusé une fois l'attente passée");
+    // One address, many accounts: 20 failures in 15 minutes, then the address waits, and
+    // signing another account in from it in between resets nothing.
     const addr: number[] = [];
-    for (let i = 0; i < 7; i++) addr.push((await signIn(`inconnu-${i}`, "x")).status);
-    throttle.push(addr.slice(5).every((s) => s === 429) ? null : `une adresse, 7 comptes : ${addr.join(",")}`);
+    for (let i = 0; i < 19; i++) addr.push((await signIn(`inconnu-${i % 4}`, "x", "192.0.2.20")).status);
+    addr.push((await signIn("admin", PASSWORD, "192.0.2.20")).status);
+    addr.push((await signIn("inconnu-9", "x", "192.0.2.20")).status);
+    addr.push((await signIn("communication", PASSWORD, "192.0.2.20")).status);
+    const wanted = [...Array(19).fill(401), 200, 401, 429];
+    throttle.push(addr.join(",") === wanted.join(",") ? null : `une adresse, plusieurs comptes : ${addr.join(",")} au lieu de ${wanted.join(",")}`);
     // The sign-in page follows the same rule.
-    const form = await app.request("/connexion", {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
-      body: new URLSearchParams({ identifiant: "communication", mot_de_passe: PASSWORD }),
-    });
+    const form = await app.request(
+      "/connexion",
+      {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
+        body: new URLSearchParams({ identifiant: "communication", mot_de_passe: PASSWORD }),
+      },
+      fromAddress("192.0.2.20"),
+    );
     throttle.push(form.status === 429 ? null : `/connexion pendant l'attente : ${form.status}`);
     now += 3600_000;
   }
-  out.push(line(FAMILY, "connexion ralentie après 5 échecs (attente doublée, 429 + Retry-After), par compte et par adresse", throttle));
+  out.push(line(FAMILY, "connexion ralentie : après 5 échecs d'une adresse sur un compte (attente doublée, 429 + Retry-After), après 20 échecs d'une adresse sur tous les comptes", throttle));
+
+  // 3b. The lock-out of issue 10: failures on one account from rotating addresses must not
+  // refuse its right password; they slow every answer for that account by 2 s at most.
+  const lockout: Array<string | null> = [];
+  {
+    for (let i = 1; i <= 30; i++) {
+      const res = await signIn("recouvrement", "mauvais", `198.51.100.${i}`);
+      lockout.push(res.status === 401 ? null : `échec n° ${i} depuis 198.51.100.${i} : ${res.status} au lieu de 401`);
+    }
+    slept.length = 0;
+    const right = await signIn("recouvrement", PASSWORD, "203.0.113.99");
+    lockout.push(right.status === 200 ? null : `le bon mot de passe après 30 échecs venus de 30 adresses : ${right.status} au lieu de 200`);
+    const wrong = await signIn("recouvrement", "mauvais", "203.0.113.98");
+    lockout.push(slept.length === 2 && slept[0] === slept[1] && slept[0]! <= 2000 ? null : `délais ${slept.join(", ")} ms : attendu le même, 2 s au plus, bon ou mauvais mot de passe`);
+    lockout.push(wrong.status === 401 ? null : `mauvais mot de passe : ${wrong.status} au lieu de 401`);
+    now += 3600_000;
+  }
+  out.push(line(FAMILY, "aucun blocage d'un compte par un inconnu : 30 échecs depuis 30 adresses, puis le bon mot de passe est accepté (délai ≤ 2 s, le même pour un mauvais)", lockout));
+
+  // 3c. Host and Origin: a page of another name (DNS rebinding) or origin changes nothing.
+  const origins: Array<string | null> = [];
+  {
+    const rebound = await app.request("http://evil.example/connexion", {
+      method: "POST",
+      headers: { Host: "evil.example", Origin: "http://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ identifiant: "admin", mot_de_passe: PASSWORD }),
+    });
+    origins.push(rebound.status === 421 && !rebound.headers.get("set-cookie") ? null : `POST /connexion, Host et Origin evil.example : ${rebound.status}${rebound.headers.get("set-cookie") ? " avec un cookie de session" : ""}`);
+    const reboundJson = await app.request("http://evil.example:3000/api/session", {
+      method: "POST",
+      headers: { Host: "evil.example:3000", Origin: "http://evil.example:3000", "Content-Type": "application/json" },
+      body: JSON.stringify({ identifiant: "admin", mot_de_passe: PASSWORD }),
+    });
+    origins.push(reboundJson.status === 421 && !reboundJson.headers.get("set-cookie") ? null : `POST /api/session, Host et Origin evil.example : ${reboundJson.status}`);
+    const before = runs.started;
+    const cross = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Origin: "http://evil.example", Cookie: cookies.admin! } });
+    origins.push(cross.status === 403 && runs.started === before ? null : `POST /api/runs (admin, JSON) depuis http://evil.example : ${cross.status}, ${runs.started - before} chargement(s) lancé(s)`);
+    const marked = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", "Sec-Fetch-Site": "cross-site", Cookie: cookies.admin! } });
+    origins.push(marked.status === 403 && runs.started === before ? null : `POST /api/runs (admin) marqué cross-site sans Origin : ${marked.status}`);
+    const signOut = await app.request("/api/session", { method: "DELETE", headers: { Origin: "http://evil.example", Cookie: cookies.admin! } });
+    const still = await app.request("/api/runs", { headers: { Cookie: cookies.admin! } });
+    origins.push(signOut.status === 403 && still.status === 200 ? null : `DELETE /api/session depuis http://evil.example : ${signOut.status}, session ensuite ${still.status}`);
+  }
+  out.push(line(FAMILY, "Host et Origin : POST /connexion et /api/session sous un autre nom (rebinding DNS) → 421 sans session ; POST /api/runs et DELETE /api/session d'une autre origine → 403", origins));
+
+  // 3d. The public /health names no file, line or column of a failed run.
+  const health: Array<string | null> = [];
+  {
+    runs.failure = "baux_20250301.csv, ligne 1, colonne num_logement : colonne absente";
+    for (const a of AUTHS) {
+      const body = await (await app.request("/health", { headers: headersFor(a) })).text();
+      const signedIn = ROLES.includes(a as Role);
+      const shows = /baux_20250301|ligne 1|num_logement|essai-echec/.test(body);
+      health.push(shows === signedIn ? null : `/health (${a}) : ${signedIn ? "détail absent pour une session ouverte" : `détail visible sans session : ${body.slice(0, 200)}`}`);
+    }
+    runs.failure = null;
+  }
+  out.push(line(FAMILY, "/health sans session : statut et dates seulement (ni fichier, ni ligne, ni colonne d'un échec) ; le détail pour une session ouverte", health));
+
+  // 3e. The static server follows no symbolic link below the build folder.
+  out.push(line(FAMILY, "site statique : aucun lien symbolique suivi (vers /etc/passwd, un fichier ou un dossier hors de la construction, un fichier ou un dossier dedans) → 404", await checkSiteLinks(dir)));
 
   // 4. The password never appears in a log, an answer or the users file.
   const captured: string[] = [];
@@ -328,6 +429,40 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
   provider.close();
   log(`[accès] ${out.map((l) => `${l.tenus}/${l.fois}`).join(", ")}`);
   fs.rmSync(dir, { recursive: true, force: true });
+  return out;
+}
+
+/** A build reached through a `current` link, with links of every kind inside it: only real files are served. */
+async function checkSiteLinks(dir: string): Promise<Array<string | null>> {
+  const base = path.join(dir, "liens");
+  const build = path.join(base, "construction-1");
+  fs.mkdirSync(path.join(build, "sous"), { recursive: true });
+  fs.writeFileSync(path.join(build, "index.html"), "<p>accueil</p>");
+  fs.writeFileSync(path.join(build, "sous", "page.html"), "<p>page</p>");
+  const secret = path.join(base, "comptes-demo.txt");
+  fs.writeFileSync(secret, "secret-hors-construction");
+  fs.symlinkSync(build, path.join(base, "current"));
+  fs.symlinkSync("/etc/passwd", path.join(build, "passwd"));
+  fs.symlinkSync(secret, path.join(build, "comptes.txt"));
+  fs.symlinkSync(path.join(build, "index.html"), path.join(build, "copie.html"));
+  fs.symlinkSync(path.join(build, "sous"), path.join(build, "lien-dossier"));
+  fs.symlinkSync(base, path.join(build, "parent"));
+  const app = createApp({
+    warehouse: { use: () => Promise.reject(new Error("sans entrepôt")), json: () => Promise.reject(new Error("sans entrepôt")) },
+    runs: new Runs(),
+    users: new UserStore([]),
+    sessions: new SessionStore(),
+    throttle: new SignInThrottle(),
+    siteDir: () => path.join(base, "current"),
+    log: () => undefined,
+  });
+  const out: Array<string | null> = [];
+  for (const [p, want] of [["/", 200], ["/sous/page", 200], ["/passwd", 404], ["/comptes.txt", 404], ["/copie.html", 404], ["/copie", 404], ["/lien-dossier/page.html", 404], ["/parent/comptes-demo.txt", 404], ["/parent/construction-1/index.html", 404]] as const) {
+    const res = await app.request(p);
+    const body = await res.text();
+    const leaked = want === 404 && /secret-hors-construction|root:|<p>/.test(body);
+    out.push(res.status === want && !leaked ? null : `${p} : ${res.status} au lieu de ${want}${leaked ? ", contenu servi" : ""}`);
+  }
   return out;
 }
 

@@ -1,10 +1,12 @@
 /**
- * npm run check:reliability [-- --seulement pannes,corpus,csv,acces,charge,endurance]
+ * npm run check:reliability [-- --seulement pannes,corpus,entree,csv,acces,agregats,charge,endurance]
  *                             [--endurance N] [--json FICHIER]
  *
- * The whole reliability suite (issue 5): faults, bad input, CSV neutralisation, access,
- * load and soak, then ONE summary table on stdout (what was tried, how many times, how
- * many held). Progress on stderr. Exit 1 when anything did not hold.
+ * The whole reliability suite (issues 5 and 10): faults, bad input (commentaire never stored),
+ * the inbox (stray names, links, files being written, owner-only modes), CSV neutralisation,
+ * access (lock-out, cache headers, Host and Origin, public health, links in a site build),
+ * aggregates that cannot be differenced, load and soak, then ONE summary table on stdout
+ * (what was tried, how many times, how many held). Progress on stderr. Exit 1 when anything did not hold.
  * The fast part of the same checks runs in `npm test` (test/reliability/*.test.ts).
  */
 import fs from "node:fs";
@@ -13,7 +15,9 @@ import { parseArgs } from "node:util";
 import { checkAccess } from "./access.ts";
 import { checkCorpus } from "./corpus.ts";
 import { checkCsvWriters } from "./csvWriters.ts";
+import { checkDifferencing } from "./differencing.ts";
 import { allKillPoints, concurrentRuns, crashLeftovers, failingWrites, killCampaign, requestsDuringSwaps } from "./faults.ts";
+import { checkInbox } from "./inbox.ts";
 import { checkLoad, renderLoadTable, type LoadMeasure } from "./load.ts";
 import { checkSoak } from "./soak.ts";
 import { held, renderDetails, renderSummary, type CheckLine } from "./table.ts";
@@ -53,8 +57,10 @@ await section("pannes", async () => [
   ...(await crashLeftovers(log)),
 ]);
 await section("corpus", () => checkCorpus({ full: true, log }));
+await section("entree", () => checkInbox({ log }));
 await section("csv", () => checkCsvWriters(log));
 await section("acces", () => checkAccess({ runs: 300, buildSite: true, log }));
+await section("agregats", () => checkDifferencing(log));
 await section("charge", async () => {
   const r = await checkLoad({ durationS: 30, connections: 50, demoDir: values["demo-dir"], log });
   measures.charge = r.measures;

@@ -100,7 +100,8 @@ function siteIndex(o: Office): { build: string | null; bytes: string | null } {
 
 function copyOffice(from: Office): Office {
   const dir = tempDir();
-  fs.cpSync(from.dir, dir, { recursive: true, verbatimSymlinks: true });
+  // preserveTimestamps: the exports stay as old as they were (the ETL's stability delay, etl/inbox.ts)
+  fs.cpSync(from.dir, dir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   return { dir, exportsDir: path.join(dir, "exports"), db: path.join(dir, "w.duckdb"), sitesDir: path.join(dir, "site") };
 }
 

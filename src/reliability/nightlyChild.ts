@@ -14,7 +14,10 @@ import { runEtl } from "../etl/runEtl.ts";
 import { RunController } from "../server/runController.ts";
 import { WarehouseProvider } from "../server/warehouseProvider.ts";
 import { buildFakeSite } from "./fakeSite.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { figuresSnapshot, leftovers, sha256 } from "./office.ts";
+
+ownerOnlyUmask(); // as the server does (src/server/main.ts)
 
 const { values } = parseArgs({
   options: {

@@ -12,6 +12,7 @@ import { queryRows } from "../warehouse/db.ts";
 import { getFigures } from "../warehouse/figures.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { EXPORT_HEADERS } from "../etl/exportSchema.ts";
+import { backdateMtime } from "../etl/inbox.ts";
 
 export const HEADERS = EXPORT_HEADERS;
 export type ExportKind = keyof typeof HEADERS;
@@ -26,10 +27,16 @@ export function csvText(header: readonly string[], rows: string[][], eol = "\r\n
   return [header, ...rows].map((r) => r.map(quoteField).join(";")).join(eol) + eol;
 }
 
+/** How long ago (seconds) the exports written here were last modified. */
+export const EXPORT_AGE_S = 3600;
+
 export function writeExport(dir: string, name: string, header: readonly string[], rows: string[][]): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name);
   fs.writeFileSync(file, iconv.encode(csvText(header, rows), "win1252"));
+  // Complete, as the ERP leaves an export: older than the ETL's stability delay (etl/inbox.ts),
+  // so the runs in child processes (nightly run, server) read it at once.
+  backdateMtime(file, EXPORT_AGE_S);
   return file;
 }
 

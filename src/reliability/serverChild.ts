@@ -18,7 +18,10 @@ import { createProductApp } from "../server/productApp.ts";
 import { RunController } from "../server/runController.ts";
 import { WarehouseProvider } from "../server/warehouseProvider.ts";
 import { buildSite } from "../site/build.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { buildFakeSite } from "./fakeSite.ts";
+
+ownerOnlyUmask(); // as the server does (src/server/main.ts)
 
 const { values } = parseArgs({
   options: { exports: { type: "string" }, db: { type: "string" }, sites: { type: "string" }, "fake-site": { type: "boolean" } },

@@ -4,9 +4,12 @@
  * office (generated when the inbox is empty); `npm run serve` on whatever is in place.
  */
 import fs from "node:fs";
+import path from "node:path";
 import { serve } from "@hono/node-server";
 import { UserStore } from "../api/users.ts";
 import { loadProfile } from "../etl/profile.ts";
+import { tightenInstallation } from "../ownerOnly.ts";
+import { projectPath } from "../paths.ts";
 import { buildSite } from "../site/build.ts";
 import { loadServerConfig } from "./config.ts";
 import type { DemoAccount } from "./demoAccounts.ts";
@@ -17,7 +20,15 @@ import { WarehouseProvider } from "./warehouseProvider.ts";
 export async function startServer(options: { demoAccounts?: DemoAccount[] | null } = {}) {
   const config = loadServerConfig();
   const log = (line: string) => process.stderr.write(line + "\n");
-  fs.mkdirSync(config.SITES_DIR, { recursive: true });
+  // Owner-only umask, and what an older version created readable by others (ownerOnly.ts):
+  // data/, the warehouse's files, the site builds and the users file wherever they live.
+  tightenInstallation({
+    dataDir: projectPath("data"),
+    dbPath: config.WAREHOUSE_DB,
+    paths: [config.SITES_DIR, config.USERS_FILE, path.join(path.dirname(config.USERS_FILE), "comptes-demo.txt")],
+    log,
+  });
+  fs.mkdirSync(config.SITES_DIR, { recursive: true, mode: 0o700 });
   const warehouse = new WarehouseProvider(config.WAREHOUSE_DB);
   const runs = new RunController({
     exportsDir: config.EXPORTS_DIR,
@@ -39,10 +50,12 @@ export async function startServer(options: { demoAccounts?: DemoAccount[] | null
   }
   if (!fs.existsSync(config.WAREHOUSE_DB)) log("[serveur] aucun entrepôt publié : l'API répondra 503 jusqu'au premier chargement réussi.");
 
-  const app = createProductApp({ warehouse, runs, users: UserStore.fromFile(config.USERS_FILE), secureCookies: config.SECURE_COOKIES, log });
+  const app = createProductApp({ warehouse, runs, users: UserStore.fromFile(config.USERS_FILE), secureCookies: config.SECURE_COOKIES, allowedHosts: config.ALLOWED_HOSTS, log });
   runs.schedule(config.NIGHTLY_SCHEDULE, config.NIGHTLY_TIMEZONE);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
-  const address = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/`;
+  // On every interface (0.0.0.0, ::) the address to open is one of the configured names.
+  const name = config.ALLOWED_HOSTS.includes(config.HOST) ? config.HOST : config.ALLOWED_HOSTS[0]!;
+  const address = `http://${name.includes(":") ? `[${name}]` : name}:${config.PORT}/`;
   process.stdout.write(`\nObservatoire des impayés : ${address}\n`);
   process.stdout.write(`  API : ${address}api/docs · santé : ${address}health · connexion : ${address}connexion\n`);
   process.stdout.write(`  Chargement planifié : « ${config.NIGHTLY_SCHEDULE} » (${config.NIGHTLY_TIMEZONE})\n`);

@@ -15,6 +15,8 @@ export function createProductApp(o: {
   users: UserStore;
   log: (line: string) => void;
   secureCookies?: boolean;
+  /** Host names served (src/api/requestOrigin.ts); default: the loopback names. */
+  allowedHosts?: readonly string[];
 }) {
   return createApp({
     warehouse: o.warehouse,
@@ -24,6 +26,7 @@ export function createProductApp(o: {
     throttle: new SignInThrottle(),
     siteDir: () => o.runs.currentSite(),
     secureCookies: o.secureCookies,
+    allowedHosts: o.allowedHosts,
     log: o.log,
   });
 }

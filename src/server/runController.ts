@@ -13,6 +13,7 @@ import type { RunStarter, RunStatus } from "../api/context.ts";
 import { RunLockedError } from "../errors.ts";
 import { runEtl } from "../etl/runEtl.ts";
 import { readRuns } from "../etl/runJournal.ts";
+import { tightenTree } from "../ownerOnly.ts";
 import type { Profile } from "../etl/profile.ts";
 import type { WarehouseProvider } from "./warehouseProvider.ts";
 
@@ -99,7 +100,11 @@ export class RunController implements RunStarter {
           started();
         },
         // The site is built from the new warehouse before it is published: both or neither.
-        beforePublish: (warehouse) => this.o.buildSite(warehouse, output),
+        beforePublish: async (warehouse) => {
+          await this.o.buildSite(warehouse, output);
+          // Owner-only whatever builder made it (ownerOnly.ts): the build served from data/site.
+          tightenTree(output);
+        },
       });
       await this.o.warehouse.reload();
       this.swapSite(output);

@@ -13,12 +13,15 @@
  *    fails the build with its message naming the mart).
  * 4. Check and finish the output: `lang="fr"`, French text for Framework's few English
  *    labels, no reference to another server, and at most 500 KB of data per page.
+ * 5. Make it readable by its owner only (src/ownerOnly.ts): the build runs under the owner-only
+ *    umask, but Framework copies some files with their source's mode (0644).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { AppError, RunLockedError } from "../errors.ts";
 import { acquireRunLock, type RunLock } from "../etl/runLock.ts";
+import { ownerOnlyUmask, tightenTree } from "../ownerOnly.ts";
 import { projectPath } from "../paths.ts";
 import { warehousePath } from "./loaders.ts";
 
@@ -218,6 +221,8 @@ function clearOutput(output: string): void {
 }
 
 export async function buildSite(options: BuildOptions = {}): Promise<BuildResult> {
+  // Framework and the loaders run as child processes: they inherit the owner-only umask.
+  ownerOnlyUmask();
   const log = options.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const warehouse = options.warehouse ? path.resolve(options.warehouse) : warehousePath();
   const output = path.resolve(options.output ?? (process.env.SITE_OUTPUT || DEFAULT_SITE_OUTPUT));
@@ -245,6 +250,7 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
       log,
     );
     const pages = finishOutput(output);
+    tightenTree(output);
     for (const p of pages) log(`[site] ${p.page} : ${(p.dataBytes / 1024).toFixed(1)} Ko de données`);
     log(`[site] ${pages.length} page(s) construite(s) dans ${output} en ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return { output, warehouse, pages };

@@ -3,8 +3,10 @@
  * (data/warehouse.duckdb, or $WAREHOUSE_DB). Progress on stderr; exit 1 on failure.
  */
 import { runMain } from "../cli/args.ts";
+import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { buildSite } from "./build.ts";
 
 runMain(async () => {
+  ownerOnlyUmask();
   await buildSite();
 });

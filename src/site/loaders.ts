@@ -10,9 +10,11 @@ import path from "node:path";
 import { AppError } from "../errors.ts";
 import { COMPLEMENTARY_FIGURES, LITIGATION_STAGES, ROLE_LABELS } from "../figures/complementaryDefinitions.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
+import { SKIPPED_STATUSES } from "../etl/runJournal.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { queryRows, type Params, type Row } from "../warehouse/db.ts";
 import { SELECT_FIGURES, sqlTypeFor, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
+import { litigationStagesAt } from "../warehouse/litigationStages.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
 /** The warehouse the site is built from: $WAREHOUSE_DB, else data/warehouse.duckdb. */
@@ -63,14 +65,32 @@ export interface SiteLoader<T> {
 
 // ─── figures-annuelles.json: every figure of figures.md, per year and scope ───────────────
 
+/**
+ * The site is public and rebuilt every night, so it follows the month-end rule against
+ * differencing (src/warehouse/monthEnds.ts): every date it shows is a month end. The D of a
+ * year is its latest month end: 31/12 for a complete year, the latest month end on or before
+ * the latest posting date for the year in progress (which is left out until its first month
+ * has ended). These are the as-of dates the API gives roles without case access.
+ */
+const SITE_YEAR_DATES = `(
+  select max(date_arrete) as date_arrete from int_as_of_dates where est_fin_de_mois group by year(date_arrete)
+)`;
+
+/** A month-level row (its date_arrete the month's D) of a month that has ended. */
+const MONTH_ENDED = (column: string) => `${column} = last_day(${column})`;
+
 export const annualFigures: SiteLoader<{ lignes: FiguresRecord[] }> = {
   fichier: "figures-annuelles.json",
-  marts: ["figures_per_year_and_sector"],
+  marts: ["figures_per_date_and_sector", "int_as_of_dates"],
   async load(wh) {
     const rows = await fromMart(
       wh,
-      "figures_per_year_and_sector",
-      `select ${SELECT_FIGURES} from figures_per_year_and_sector order by annee, code_secteur nulls first`,
+      "figures_per_date_and_sector",
+      `select ${SELECT_FIGURES},
+         (select ${isoDate("max(date_arrete)", "d")} from int_as_of_dates where est_derniere_donnee) as donnees_jusqu_au
+       from figures_per_date_and_sector
+       where date_arrete in ${SITE_YEAR_DATES}
+       order by annee, code_secteur nulls first`,
     );
     return { lignes: rows.map(toFiguresRecord) };
   },
@@ -109,6 +129,8 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
          code_secteur as secteur,
          ${MONTHLY_FIGURE_KEYS.map((k) => `cast(${k} as ${sqlTypeFor(units.get(k)!)}) as ${k}`).join(",\n         ")}
        from figures_per_month_and_sector
+       -- why: the month in progress (up to the latest posting date) moves a day each night
+       where ${MONTH_ENDED("date_arrete")}
        order by mois, code_secteur nulls first`,
     );
     return toColumnTable(rows, ["mois", "date_arrete", "secteur", ...MONTHLY_FIGURE_KEYS]);
@@ -127,9 +149,8 @@ export const yearlyChanges: SiteLoader<ColumnTable> = {
       `select ${isoDate("c.date_arrete", "date_arrete")}, c.code_secteur as secteur, c.cle, c.variation,
               c.valeur_un_an_avant, ${isoDate("c.date_un_an_avant", "date_un_an_avant")}
        from figure_changes_per_date_and_sector as c
-       inner join int_as_of_dates as d on d.date_arrete = c.date_arrete
-       -- why: the pages show changes at each year's date and at the latest data only
-       where (d.est_date_annuelle or d.est_derniere_donnee) and c.variation is not null
+       -- why: the pages show changes at each year's date only (month ends: see SITE_YEAR_DATES)
+       where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
        order by c.date_arrete, c.code_secteur nulls first, c.cle`,
     );
     return toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant"]);
@@ -159,6 +180,8 @@ export const monthlyActions: SiteLoader<ColumnTable> = {
       `select ${isoDate("mois")}, code_secteur as secteur,
          ${ACTION_KEYS.map((k) => `cast(${k} as integer) as ${k}`).join(", ")}
        from actions_per_month_and_sector
+       -- why: the month in progress (up to the latest posting date) moves a day each night
+       where ${MONTH_ENDED("date_arrete")}
        order by mois, code_secteur nulls first`,
     );
     return toColumnTable(rows, ["mois", "secteur", ...ACTION_KEYS]);
@@ -178,6 +201,8 @@ export const actionsPerRole: SiteLoader<ColumnTable> = {
          cast(agents as integer) as agents,
          cast(actions_par_agent_mois as double) as actions_par_agent_mois
        from actions_per_month_and_role
+       -- why: the month in progress (up to the latest posting date) moves a day each night
+       where ${MONTH_ENDED("date_arrete")}
        order by mois, role`,
     );
     return toColumnTable(rows, ["mois", "role", "actions_mois", "agents", "actions_par_agent_mois"]);
@@ -196,6 +221,8 @@ export const departedTenants: SiteLoader<ColumnTable> = {
          cast(admissions_non_valeur_mois as double) as admissions_non_valeur_mois,
          cast(encaissements_apres_depart_mois as double) as encaissements_apres_depart_mois
        from departed_tenants_per_month_and_sector
+       -- why: the month in progress (up to the latest posting date) moves a day each night
+       where ${MONTH_ENDED("date_arrete")}
        order by mois, code_secteur nulls first`,
     );
     return toColumnTable(rows, [
@@ -220,16 +247,24 @@ export interface StageRow {
 
 export const litigationStages: SiteLoader<StageRow[]> = {
   fichier: "etapes-contentieux.json",
-  marts: ["litigation_stages_per_year_and_sector"],
-  load: (wh) =>
-    fromMart<StageRow & Row>(
-      wh,
-      "litigation_stages_per_year_and_sector",
-      `select cast(annee as integer) as annee, ${isoDate("date_arrete")}, code_secteur as secteur, etape,
-         cast(menages as integer) as menages
-       from litigation_stages_per_year_and_sector
-       order by annee, code_secteur nulls first, rang`,
-    ),
+  marts: ["litigation_stages_per_year_and_sector", "int_as_of_dates"],
+  async load(wh) {
+    // Each year at its site date (SITE_YEAR_DATES). The mart holds each year's D; a year in
+    // progress whose latest data is not a month end is computed at its latest month end by
+    // the same SQL model (src/warehouse/litigationStages.ts), not re-implemented here.
+    const dates = await fromMart<{ d: string }>(wh, "int_as_of_dates", `select ${isoDate("date_arrete", "d")} from ${SITE_YEAR_DATES} order by 1`);
+    const out: StageRow[] = [];
+    for (const { d } of dates) {
+      let rows;
+      try {
+        rows = await litigationStagesAt(wh, d);
+      } catch (e) {
+        throw new SiteDataError("litigation_stages_per_year_and_sector", `la lecture du mart « litigation_stages_per_year_and_sector » a échoué : ${(e as Error).message}`);
+      }
+      for (const r of rows) out.push({ annee: r.annee, date_arrete: r.date_arrete, secteur: r.secteur, etape: r.etape, menages: r.menages });
+    }
+    return out;
+  },
 };
 
 // ─── secteurs.json, definitions.json ─────────────────────────────────────────────────────
@@ -312,6 +347,18 @@ export interface LoadsData {
   executions: RunRow[];
   /** Files each run actually read or refused (files skipped as already loaded are left out). */
   fichiers: RunFileRow[];
+  /**
+   * Inbox entries the latest run left aside ("ignoré": not an export it reads; "en attente": not
+   * yet complete), with why and what to do: the page shows them as a warning.
+   */
+  fichiers_ecartes: SkippedFileRow[];
+}
+
+export interface SkippedFileRow {
+  run_id: string;
+  fichier: string;
+  statut: string;
+  motif: string | null;
 }
 
 export const loads: SiteLoader<LoadsData> = {
@@ -358,12 +405,25 @@ export const loads: SiteLoader<LoadsData> = {
       "figures_per_year_and_sector",
       `select ${isoDate("max(date_arrete)", "d")} from figures_per_year_and_sector`,
     );
+    // The latest run is the one that published this warehouse (a later failed one is not in it yet).
+    const fichiers_ecartes = (
+      await fromMart<SkippedFileRow & Row>(
+        wh,
+        "etl_run_files",
+        `select f.run_id, f.fichier, f.statut, f.motif
+         from etl_run_files as f
+         where f.run_id = (select run_id from etl_runs order by debut desc limit 1)
+           and f.statut in (${SKIPPED_STATUSES.map((st) => `'${st}'`).join(", ")})
+         order by f.statut, f.fichier`,
+      )
+    ).map((f) => ({ ...f, motif: publicRunMessage(f.motif) }));
     return {
       date_arrete_derniere: latest?.d ?? null,
       derniere_reussite: executions.find((r) => r.statut === "succès") ?? null,
       exports_par_type: exports,
       executions,
       fichiers,
+      fichiers_ecartes,
     };
   },
 };

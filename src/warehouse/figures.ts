@@ -3,12 +3,11 @@
  * model figures_per_date_and_sector; for an as-of date the ETL did not materialise,
  * the same SQL models are run for that one date (see asOfChain), never re-implemented.
  */
-import crypto from "node:crypto";
-import type { DuckDBConnection } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
-import { asOfChain, materialize } from "../etl/models.ts";
 import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../figures/definitions.ts";
 import { queryRows, type Params, type Row } from "./db.ts";
+import { atAdHocAsOfDate } from "./adHocAsOf.ts";
+import { isMonthEnd, lastMonthEndOnOrBefore, monthEnd } from "./monthEnds.ts";
 import { memoized, type Warehouse } from "./warehouse.ts";
 
 export interface FiguresQuery {
@@ -17,11 +16,19 @@ export interface FiguresQuery {
   au?: string | null;
   /** Sector code; null or absent for the whole landlord. */
   secteur?: string | null;
+  /**
+   * Month ends only (src/warehouse/monthEnds.ts, for roles without case access): an explicit
+   * `au` must be a month's last day, and the default D of a year in progress is its latest
+   * month end on or before the latest posting date.
+   */
+  monthEndsOnly?: boolean;
 }
 
 export type FiguresRecord = {
   annee: number;
   date_arrete: string;
+  /** The latest posting date loaded: said beside D so that a month-end D is not taken for the data's end. */
+  donnees_jusqu_au?: string;
   secteur: string | null;
   lignes_quarantaine: number;
   cohorte_commandements: Record<string, number | null>;
@@ -103,13 +110,34 @@ export async function resolveAsOfDate(wh: Warehouse, q: FiguresQuery): Promise<s
       `aucune donnée pour l'année ${q.annee} : les écritures chargées vont du ${frDate(premier_jour)} au ${frDate(dernier_jour)}.`,
     );
   }
-  if (q.au == null) return q.annee === lastYear ? dernier_jour : `${q.annee}-12-31`;
+  if (q.au == null) {
+    if (q.annee !== lastYear) return `${q.annee}-12-31`;
+    if (!q.monthEndsOnly) return dernier_jour;
+    const d = lastMonthEndOnOrBefore(dernier_jour);
+    if (Number(d.slice(0, 4)) !== q.annee) {
+      throw new QueryError(
+        `aucune fin de mois n'est encore passée en ${q.annee} (données chargées jusqu'au ${frDate(dernier_jour)}) : pour votre rôle, ` +
+          `les chiffres ne sont donnés qu'en fin de mois ; ceux de ${q.annee} le seront au ${frDate(monthEnd(`${q.annee}-01-01`))}. ` +
+          `Demandez l'année ${q.annee - 1}.`,
+      );
+    }
+    return d;
+  }
   if (!isRealIsoDate(q.au)) throw new QueryError(`date d'arrêté « ${q.au} » invalide : format attendu aaaa-mm-jj, par exemple 2024-06-30.`);
   if (Number(q.au.slice(0, 4)) !== q.annee) {
     throw new QueryError(`la date d'arrêté ${frDate(q.au)} n'est pas dans l'année ${q.annee}.`);
   }
   if (q.au > dernier_jour) {
     throw new QueryError(`la date d'arrêté ${frDate(q.au)} est postérieure aux dernières données (${frDate(dernier_jour)}).`);
+  }
+  if (q.monthEndsOnly && !isMonthEnd(q.au)) {
+    const before = lastMonthEndOnOrBefore(q.au);
+    const otherYear = Number(before.slice(0, 4)) !== q.annee ? `&annee=${before.slice(0, 4)}` : "";
+    throw new QueryError(
+      `la date d'arrêté ${frDate(q.au)} n'est pas une fin de mois : pour votre rôle, les chiffres ne sont donnés qu'en fin de mois, ` +
+        `afin que deux dates proches ne laissent pas déduire la situation d'un ménage. ` +
+        `Demandez la fin du mois précédent, le ${frDate(before)} (au=${before}${otherYear}).`,
+    );
   }
   return q.au;
 }
@@ -122,25 +150,8 @@ async function figuresAt(wh: Warehouse, date: string, secteur: string | null | u
   const materialised = await queryRows(wh.conn, `select 1 from int_as_of_dates where date_arrete = cast($d as date)`, { d: date });
   if (materialised.length > 0) return queryRows(wh.conn, sql("figures_per_date_and_sector"), params);
 
-  // An as-of date the ETL did not materialise: run the date-dependent models for it alone,
-  // in a private in-memory schema that shadows the warehouse's tables of the same name.
-  const conn = await wh.instance.connect();
-  const schema = `adhoc_${crypto.randomBytes(6).toString("hex")}`;
-  try {
-    await conn.run(`create schema memory.${schema}`);
-    await conn.run(`set search_path = 'memory.${schema},wh.main'`);
-    await conn.run(
-      `create table memory.${schema}.int_as_of_dates as
-       select cast($d as date) as date_arrete, year(cast($d as date)) as annee,
-              false as est_fin_de_mois, false as est_derniere_donnee, false as est_date_annuelle`,
-      { d: date },
-    );
-    for (const model of asOfChain("figures_per_date_and_sector")) await materialize(conn, model, `memory.${schema}`);
-    return await queryRows(conn, sql(`memory.${schema}.figures_per_date_and_sector`), params);
-  } finally {
-    await conn.run(`drop schema if exists memory.${schema} cascade`).catch(() => undefined);
-    conn.closeSync();
-  }
+  // An as-of date the ETL did not materialise: the date-dependent models run for it alone.
+  return atAdHocAsOfDate(wh, date, "figures_per_date_and_sector", (conn, table) => queryRows(conn, sql(table), params));
 }
 
 export async function getFigures(wh: Warehouse, q: FiguresQuery): Promise<FiguresRecord> {
@@ -148,10 +159,17 @@ export async function getFigures(wh: Warehouse, q: FiguresQuery): Promise<Figure
   const date = await resolveAsOfDate(wh, q);
   const rows = await figuresAt(wh, date, q.secteur, false);
   if (rows.length !== 1) throw new QueryError(`aucun chiffre calculé pour le ${frDate(date)}.`);
-  return toFiguresRecord(rows[0]!);
+  return withDataEnd(toFiguresRecord(rows[0]!), (await dataBounds(wh)).dernier_jour!);
 }
 
 export async function getFiguresBySector(wh: Warehouse, q: Omit<FiguresQuery, "secteur">): Promise<FiguresRecord[]> {
   const date = await resolveAsOfDate(wh, q);
-  return (await figuresAt(wh, date, null, true)).map(toFiguresRecord);
+  const end = (await dataBounds(wh)).dernier_jour!;
+  return (await figuresAt(wh, date, null, true)).map((r) => withDataEnd(toFiguresRecord(r), end));
+}
+
+/** The record with `donnees_jusqu_au` right after the keys that say what it is (annee, D, scope, quarantine). */
+function withDataEnd(r: FiguresRecord, donnees_jusqu_au: string): FiguresRecord {
+  const { annee, date_arrete, secteur, lignes_quarantaine, ...rest } = r;
+  return { annee, date_arrete, secteur, lignes_quarantaine, donnees_jusqu_au, ...rest } as FiguresRecord;
 }

@@ -34,7 +34,7 @@ export async function smallOfficeWarehouse(): Promise<string> {
   return db;
 }
 
-export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: () => number } = {}) {
+export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: () => number; sleep?: (ms: number) => Promise<void>; allowedHosts?: string[]; secureCookies?: boolean } = {}) {
   const users = UserStore.onePerRole(PASSWORD);
   const warehouse = new WarehouseProvider(db);
   const runs = overrides.runs ?? new FakeRuns();
@@ -44,7 +44,10 @@ export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: (
     runs,
     users,
     sessions: new SessionStore(8 * 3600_000, overrides.now),
-    throttle: new SignInThrottle(5, 1000, 60_000, overrides.now),
+    // A test never really waits: the throttle's delays go through an injected sleep.
+    throttle: new SignInThrottle({ maxDelayMs: 60_000, now: overrides.now, sleep: overrides.sleep ?? (async () => undefined) }),
+    allowedHosts: overrides.allowedHosts,
+    secureCookies: overrides.secureCookies,
     log: (l) => logs.push(l),
   });
   return { app, warehouse, runs, logs };

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import iconv from "iconv-lite";
 import type { Kind } from "../../src/etl/exportSchema.ts";
+import { backdateMtime } from "../../src/etl/inbox.ts";
 import type { CodeField, Profile } from "../../src/etl/profile.ts";
 import { runEtl, type EtlOptions } from "../../src/etl/runEtl.ts";
 import { EXPORT_HEADERS } from "../../src/etl/exportSchema.ts";
@@ -38,14 +39,23 @@ export function writeRaw(dir: string, name: string, text: string, encoding: Writ
         ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")])
         : Buffer.from(text, "utf8");
   fs.writeFileSync(file, bytes);
+  // A complete export, as the ERP leaves it: older than the ETL's stability delay (inbox.ts), so
+  // that runs in another process (the CLI, the server's run controller) read it at once.
+  backdateMtime(file, EXPORT_AGE_S);
   return file;
 }
 
+/** How long ago (seconds) the files written here were last modified, for the ETL's stability delay. */
+export const EXPORT_AGE_S = 3600;
+
 export const HEADERS = EXPORT_HEADERS;
 
-/** Run the ETL with progress silenced. */
+/**
+ * Run the ETL with progress silenced. The tests wrote their files themselves, complete (some
+ * with fs.writeFileSync, not backdated): no stability delay unless the test asks for one.
+ */
 export function etl(opts: EtlOptions) {
-  return runEtl({ log: () => undefined, ...opts });
+  return runEtl({ log: () => undefined, settleSeconds: 0, ...opts });
 }
 
 /**

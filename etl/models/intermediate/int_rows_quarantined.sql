@@ -30,14 +30,25 @@ row_level_bad as (
 
 structural as (
     -- why: records the CSV reader could not split into the header's columns never reach the raw tables
+    -- why no valeur: the decoder keeps no text of such a record (it holds commentaire, personal data),
+    -- only the kept columns' values when the record split into the header's fields; the key is one
     select
         type_fichier,
         fichier,
         ligne,
-        null::varchar as cle,
+        fr_text(json_extract_string(
+            valeurs_chargees,
+            case type_fichier
+                when 'secteurs' then '$.code_secteur'
+                when 'agents' then '$.code_agent'
+                when 'baux' then '$.num_contrat'
+                when 'ecritures' then '$.id_ecriture'
+                when 'actions' then '$.id_action'
+            end
+        )) as cle,
         colonne,
         motif,
-        valeur,
+        null::varchar as valeur,
         1 as nb_motifs,
     from raw_rejects
 ),

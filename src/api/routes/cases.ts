@@ -74,7 +74,7 @@ export const casesRoutes = new Hono<AppEnv>()
       return { page: q.page, taille: q.taille, tri: q.tri, total: result.total, lignes };
     });
   })
-  .get("/:num_contrat", validate("param", z.object({ num_contrat: z.string().regex(/^[A-Za-z0-9_./-]{1,40}$/, "numéro de contrat invalide") })), async (c) => {
+  .get("/:num_contrat", validate("param", z.object({ num_contrat: params.leaseNumber })), async (c) => {
     const { num_contrat } = c.req.valid("param");
     return cachedJson(
       c,

@@ -2,7 +2,12 @@ import { Hono } from "hono";
 import { queryRows } from "../../warehouse/db.ts";
 import type { AppEnv } from "../context.ts";
 
-/** GET /health: liveness, the last successful run, data freshness, the last failure if later. */
+/**
+ * GET /health: liveness, the last successful run, data freshness, the last failure if later.
+ * Anyone may ask (monitoring has no account), so the public answer holds the status and
+ * dates only; the failure's run and message (which name an export file, its line and
+ * column) are for signed-in users.
+ */
 export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const { runs, warehouse } = c.var.ctx;
   const status = runs.status();
@@ -33,7 +38,7 @@ export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
       entrepot_publie: donnees !== null,
       donnees_jusqu_au: donnees?.dernier_jour ?? null,
       dernier_chargement_reussi: donnees?.dernier_chargement_reussi ?? null,
-      dernier_echec: failingNow ? { run_id: lastFailure.run_id, fin: lastFailure.fin, message: lastFailure.message } : null,
+      dernier_echec: !failingNow ? null : c.var.session ? { run_id: lastFailure.run_id, fin: lastFailure.fin, message: lastFailure.message } : { fin: lastFailure.fin },
       chargement_en_cours: status.en_cours !== null,
     },
     donnees ? 200 : 503,

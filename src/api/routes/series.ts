@@ -3,6 +3,7 @@ import { FIGURES } from "../../figures/definitions.ts";
 import { queryRows } from "../../warehouse/db.ts";
 import type { AppEnv } from "../context.ts";
 import { checkSector, requirePermission } from "../auth.ts";
+import { monthEndsOnly } from "../asOfRule.ts";
 import { params, validate, z } from "../validation.ts";
 import { cachedJson } from "../cachedJson.ts";
 
@@ -24,14 +25,19 @@ export const seriesRoutes = new Hono<AppEnv>().get(
     // The column name comes from the fixed list of figures, never from the request text.
     const def = FIGURES.find((f) => f.cle === q.indicateur)!;
     const column = def.unite === "nombre" ? `cast(${def.cle} as integer)` : `cast(${def.cle} as double)`;
-    return cachedJson(c, "series", q, async (wh) => {
+    // The mart's last point is the month in progress up to the latest posting date, which moves
+    // by a day each night: roles without case access stop at the latest month end (asOfRule.ts).
+    const finsDeMois = monthEndsOnly(c);
+    return cachedJson(c, "series", { ...q, finsDeMois }, async (wh) => {
       if (q.secteur) await checkSector(wh, q.secteur);
       const points = await queryRows(
         wh.conn,
         `select strftime(mois, '%Y-%m') as mois, strftime(date_arrete, '%Y-%m-%d') as date_arrete, ${column} as valeur
          from figures_per_month_and_sector
-         where code_secteur is not distinct from cast($s as varchar) order by mois`,
-        { s: q.secteur ?? null },
+         where code_secteur is not distinct from cast($s as varchar)
+           and (not $fins_de_mois or date_arrete = last_day(date_arrete))
+         order by mois`,
+        { s: q.secteur ?? null, fins_de_mois: finsDeMois },
       );
       return { indicateur: def.cle, libelle: def.libelle, unite: def.unite, definition: def.definition, secteur: q.secteur ?? null, points };
     });

@@ -34,7 +34,7 @@ export const signInPageRoutes = new Hono<AppEnv>()
     const form = await c.req.parseBody();
     const retour = safeReturn(form.retour);
     try {
-      signIn(c, String(form.identifiant ?? "").slice(0, 64), String(form.mot_de_passe ?? "").slice(0, 256));
+      await signIn(c, String(form.identifiant ?? "").slice(0, 64), String(form.mot_de_passe ?? "").slice(0, 256));
     } catch (e) {
       if (e instanceof HTTPException) return c.html(page(e.message, retour), e.status);
       throw e;
