@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     // DuckDB work is CPU-bound and the machine has 2 cores.
     maxWorkers: 2,
+    // Finds (or unpacks) the Chromium of the browser tests once: test/util/browser.ts.
+    globalSetup: ["test/globalSetup.ts"],
   },
 });

@@ -5,12 +5,12 @@
  * local server, and the headline figures equal `npm run figures` for the same year. A
  * screenshot per page goes to test/.artifacts/site/ (git-ignored).
  *
- * Chromium is required: without it the suite fails with a message saying how to install it.
+ * Chromium: Debian's when installed, else the build an npm package ships (test/util/browser.ts).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../src/figures/definitions.ts";
 import { formatValue } from "../src/figures/format.ts";
@@ -22,8 +22,8 @@ import { startProductServer, type ProductServer } from "./util/productServer.ts"
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
 import { tempDir } from "./util/exports.ts";
 import { buildSiteWarehouse } from "./util/siteOffice.ts";
+import { launchChromium } from "./util/browser.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = projectPath("test", ".artifacts", "site");
 
 let db: string;
@@ -108,19 +108,11 @@ function ready(): void {
 
 beforeAll(async () => {
   try {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium introuvable (${CHROMIUM}) : le test du site en a besoin. Installez-le (apt-get install chromium, comme le fait .ci/run) ou indiquez son chemin dans CHROMIUM_PATH.`,
-      );
-    }
     ({ db } = await buildSiteWarehouse());
     site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-site-dist-"), "dist"), log: () => undefined });
     // The product serves the site and the API on one port: the pages are tested there.
     server = await startProductServer(db, site.output);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
+    browser = await launchChromium();
   } catch (e) {
     setupError = e as Error;
   }
