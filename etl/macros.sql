@@ -60,3 +60,53 @@ create or replace macro code_category(field, value) as
 -- One quarantine reason for a column; null when there is nothing to say.
 create or replace macro row_error(failed, column_name, reason, raw_value) as
     case when failed then {'colonne': column_name, 'motif': reason, 'valeur': raw_value} end;
+
+-- The monthly review's rules (etl/seeds/review_rules.csv, with their legal basis): the number of a
+-- rule, and its delay as an interval (semaines, mois, jours). No delay is written anywhere else.
+create or replace macro review_rule(rule_code) as
+    (select r.delai from review_rules as r where r.code = rule_code);
+create or replace macro review_delay(rule_code) as
+    (select case r.unite
+         when 'semaines' then to_days(7 * r.delai)
+         when 'mois' then to_months(r.delai)
+         when 'jours' then to_days(r.delai)
+     end
+     from review_rules as r where r.code = rule_code);
+
+-- French presentation inside the review's reasons (fr-FR, as src/figures/format.ts):
+-- 31/12/2024 and 1 234,56 € (narrow no-break space for thousands, no-break space before €).
+create or replace macro fr_date_text(d) as strftime(d, '%d/%m/%Y');
+create or replace macro fr_euros_text(x) as
+    replace(replace(format('{:,.2f}', cast(x as double)), ',', chr(8239)), '.', ',') || chr(160) || '€';
+
+-- Whether day d falls in the winter truce (rule treve_hivernale_debut / _fin: 1 November to 31 March).
+create or replace macro winter_truce(d) as
+    month(d) >= review_rule('treve_hivernale_debut') or month(d) <= review_rule('treve_hivernale_fin');
+
+-- The due date of a proposed action seen from a meeting held on `meeting`: the date the procedure
+-- allows (`due`), except for an eviction, which no one can carry out during the winter truce
+-- (code des procédures civiles d'exécution, art. L412-6): when the later of its due date and the
+-- meeting falls in the truce, it is due on the first day after the truce. The only place the
+-- truce moves a date: the API applies it with the meeting date, the replay with each month end.
+create or replace macro review_action_due(action, due, meeting) as
+    case
+        when action = 'executer_expulsion' and winter_truce(greatest(due, meeting))
+            then make_date(
+                year(greatest(due, meeting))
+                    + case when month(greatest(due, meeting)) >= review_rule('treve_hivernale_debut') then 1 else 0 end,
+                review_rule('treve_hivernale_fin') % 12 + 1,
+                1)
+        else due
+    end;
+
+-- en_retard when due before the meeting, a_venir otherwise; null without an action or a due date.
+create or replace macro review_action_status(action, due, meeting) as
+    case
+        when action is null or due is null then null
+        when review_action_due(action, due, meeting) < meeting then 'en_retard'
+        else 'a_venir'
+    end;
+
+-- A rule's delay in words, for the reasons the review gives: « 6 semaines », « 2 mois ».
+create or replace macro review_delay_text(rule_code) as
+    (select r.delai || ' ' || r.unite from review_rules as r where r.code = rule_code);

@@ -56,3 +56,18 @@ export class RunLockedError extends AppError {
 export class StorageError extends AppError {
   override name = "StorageError";
 }
+
+/**
+ * A publication that cannot be made, found, withdrawn, read or reproduced (src/publications/).
+ * `status` is the HTTP status the API answers with (404 unknown publication, 409 already
+ * withdrawn, 500 storage); the CLI prints the message.
+ */
+export class PublicationError extends AppError {
+  override name = "PublicationError";
+  constructor(
+    message: string,
+    readonly status: 400 | 404 | 409 | 500 = 500,
+  ) {
+    super(message);
+  }
+}

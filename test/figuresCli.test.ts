@@ -78,3 +78,20 @@ describe("figures CLI", () => {
     });
   }
 });
+
+describe("figures CLI, publications", () => {
+  for (const [what, args, message] of [
+    ["--verifier without --publication", ["--verifier"], /--verifier demande --publication ID\./],
+    ["--publication with --annee", ["--publication", "2024-000000", "--annee", "2024"], /sans --annee, --au, --secteur ni --par-secteur/],
+    ["a malformed publication id", ["--publication", "2024"], /--publication « 2024 » invalide/],
+    ["an unknown publication", ["--publication", "2024-000000", "--verifier"], /publication « 2024-000000 » introuvable/],
+  ] as const) {
+    it(`fails with a one-line error and a non-zero exit for ${what}`, () => {
+      const r = figuresCli(...args);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+});

@@ -31,6 +31,8 @@ import {
   monthlyFigures,
   publicRunMessage,
   quarantine,
+  readReviewLabels,
+  reviewLabels,
   sectors,
   type ColumnTable,
 } from "../src/site/loaders.ts";
@@ -221,6 +223,58 @@ describe("loads and quarantine (chargements.json, quarantaine.json)", () => {
     expect(publicRunMessage('Invariant etl/tests/assert_x.sql violé : [{"num_contrat":"B0001"}]')).toBe("Invariant etl/tests/assert_x.sql violé : […]");
     expect(publicRunMessage("fichier refusé : colonne date_ecriture manquante")).toBe("fichier refusé : colonne date_ecriture manquante");
     expect(publicRunMessage(null)).toBeNull();
+  });
+});
+
+describe("reviewLabels (libelles-revue.json)", () => {
+  it("gives every code of the seeds its French label, field by field, in the seeds' order", async () => {
+    // Hand-written seeds: two fields in ref_codes, a field of review_labels with a quote and accents.
+    const dir = tempDir("oph-seeds-");
+    const ref = path.join(dir, "ref_codes.csv");
+    const review = path.join(dir, "review_labels.csv");
+    fs.writeFileSync(ref, "champ;code;categorie;libelle\nrole;CONTENTIEUX;CONTENTIEUX;Chargée de contentieux\ncode_action;CFP;POLICE_GRANTED;Concours de la force publique accordé\nrole;CESF;CESF;Conseillère en économie sociale et familiale\n");
+    fs.writeFileSync(review, "champ;code;libelle\netat;suspendue_plan;Procédure suspendue par un plan d'apurement\npriorite;1;Haute\netat;close;Procédure close\n");
+    await withWarehouse(async (wh) => {
+      expect(await readReviewLabels(wh, { ref_codes: ref, review_labels: review })).toEqual({
+        champs: {
+          role: [
+            { code: "CONTENTIEUX", libelle: "Chargée de contentieux" },
+            { code: "CESF", libelle: "Conseillère en économie sociale et familiale" },
+          ],
+          code_action: [{ code: "CFP", libelle: "Concours de la force publique accordé" }],
+          etat: [
+            { code: "suspendue_plan", libelle: "Procédure suspendue par un plan d'apurement" },
+            { code: "close", libelle: "Procédure close" },
+          ],
+          priorite: [{ code: "1", libelle: "Haute" }],
+        },
+      });
+    });
+  });
+
+  it("publishes the repository's seeds whole, and the page and its components keep no copy of a label", async () => {
+    const seedRows = (file: string, labelColumn: number) =>
+      fs.readFileSync(projectPath("etl", "seeds", file), "utf8").split(/\r?\n/).slice(1).filter((l) => l.trim()).map((l) => {
+        const cells = l.split(";");
+        return { champ: cells[0]!, code: cells[1]!, libelle: cells[labelColumn]! };
+      });
+    const rows = [...seedRows("ref_codes.csv", 3), ...seedRows("review_labels.csv", 2)];
+    const { champs } = await withWarehouse((wh) => reviewLabels.load(wh));
+    expect(Object.values(champs).flat().length).toBe(rows.length);
+    for (const r of rows) expect(champs[r.champ], r.champ).toContainEqual({ code: r.code, libelle: r.libelle });
+    // The fields the review page reads.
+    for (const champ of ["role", "code_action", "etat", "action", "etat_plan", "priorite", "echeance", "examen", "statut", "etape", "tri"]) {
+      expect(champs[champ]?.length, champ).toBeGreaterThan(0);
+    }
+    expect(champs.code_action).toContainEqual({ code: "JDP", libelle: "Jugement accordant des délais de paiement" });
+    // One list: no label of the seeds is written in the review page or its components.
+    const sources = ["revue-mensuelle.md", "components/reviewTable.js", "components/caseCard.js", "components/meetingFile.js", "components/reviewLabels.js"]
+      .map((f) => fs.readFileSync(projectPath("reports", f), "utf8"))
+      .join("\n");
+    const distinctive = rows.filter((r) => r.libelle.length > 12);
+    expect(distinctive.length).toBeGreaterThan(30);
+    for (const r of distinctive) expect(sources, `${r.champ} ${r.code}`).not.toContain(r.libelle);
+    expect(sources).not.toMatch(/const (ETAPES|TRIS) =/);
   });
 });
 

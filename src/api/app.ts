@@ -16,6 +16,7 @@ import { OPENAPI, referencePage } from "./openapi.ts";
 import { casesRoutes } from "./routes/cases.ts";
 import { figuresRoutes } from "./routes/figures.ts";
 import { funnelRoutes } from "./routes/funnel.ts";
+import { publicationsRoutes } from "./routes/publications.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { runsRoutes } from "./routes/runs.ts";
 import { seriesRoutes } from "./routes/series.ts";
@@ -81,6 +82,7 @@ export function createApp(ctx: AppContext) {
   app.route("/api/funnel", funnelRoutes);
   app.route("/api/cases", casesRoutes);
   app.route("/api/runs", runsRoutes);
+  app.route("/api/publications", publicationsRoutes);
   app.route("/health", healthRoutes);
   app.route("/connexion", signInPageRoutes);
   app.get("/api/openapi.json", (c) => c.json(OPENAPI));

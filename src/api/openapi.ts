@@ -6,10 +6,12 @@
 import { CASE_SORTS } from "./data/cases.ts";
 import { LEASE_NUMBER } from "../etl/exportSchema.ts";
 import { FIGURE_KEYS } from "../figures/definitions.ts";
-import { STAGE_CODES } from "../figures/reviewStages.ts";
+import { PUBLICATION_ID } from "../publications/store.ts";
+import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES } from "../figures/reviewStages.ts";
 
 const q = (name: string, description: string, schema: object, required = false) => ({ name, in: "query", required, description, schema });
 const annee = q("annee", "Année (aaaa). La date d'arrêté est le 31/12, ou pour l'année en cours la dernière date d'écriture (recouvrement, admin) ou la dernière fin de mois (direction, communication : fins de mois seulement).", { type: "string", pattern: "^\\d{4}$" }, true);
+const publicationId = { name: "id", in: "path", required: true, description: "Identifiant de la publication (année-hexadécimal).", schema: { type: "string", pattern: PUBLICATION_ID.source } };
 const secteur = q("secteur", "Code secteur ; absent : tout l'organisme.", { type: "string" });
 const errors = {
   "400": { description: "Paramètre invalide : le message nomme le paramètre et dit pourquoi." },
@@ -43,25 +45,43 @@ export const OPENAPI = {
     },
     "/api/cases": {
       get: {
-        summary: "Liste de travail de la revue mensuelle : baux présents en dette ou en procédure à la dernière date. Rôles : recouvrement, admin.",
+        summary:
+          "Liste de travail de la revue mensuelle : baux présents et en dette à la dernière date, avec l'état de la procédure (suivie sur tout l'historique : un plan, un jugement accordant des délais ou un protocole suspendent la procédure tant qu'ils sont respectés ; une dette soldée ou sous le seuil la clôt ; sans événement depuis 12 mois elle est dormante, jamais en retard), l'action proposée, sa date d'échéance pour la date de réunion (trêve hivernale comprise), ses motifs, le rôle responsable, l'agent, la priorité (1 haute, 2 moyenne, 3 basse) et le suivi du plan. Une proposition pour la réunion, jamais une décision. Réponse : { date_arrete, date_reunion, suivis, a_examiner, sans_action_requise, total, page, pages, taille, tri, lignes } ; suivis = a_examiner + sans_action_requise pour le secteur et le rôle ; total compte les lignes de tous les filtres ; une page au-delà de la dernière donne la dernière (page dit laquelle). Chaque ligne : num_contrat, code_secteur, libelle_secteur, date_arrete, solde, dette_en_mois, dette_moins_3_mois, dette_3_12_mois, dette_plus_12_mois, dette_evolution_3_mois, etape, etape_libelle, date_etape, derniere_action, date_derniere_action, dernier_paiement, etat, etat_libelle, action, action_libelle, action_due_le, action_statut (en_retard, a_venir), motifs, role_responsable, role_libelle, code_agent, priorite, priorite_libelle, a_examiner, plan ({ date_signature, montant, nb_echeances, mensualite, echeances_dues, montant_du, montant_verse, etat_plan, etat_plan_libelle } ou null). Règles et délais : etl/seeds/review_rules.csv. Rôles : recouvrement, admin.",
         parameters: [
           secteur,
+          q("role", "Rôle responsable du dossier.", { type: "string", enum: [...OWNER_ROLES] }),
+          q("echeance", "avant_reunion : action due au plus tard à la date de réunion ; 30_jours : due dans les 30 jours qui la suivent.", { type: "string", enum: DUE_WINDOWS }),
+          q("date_reunion", "Date de la réunion (aaaa-mm-jj), pour la trêve hivernale et chaque échéance ; par défaut aujourd'hui (Paris). Au plus tôt un an avant la date d'arrêté des données, au plus tard un an après aujourd'hui.", { type: "string", format: "date" }),
+          q("examen", "a_examiner (par défaut) : dossiers proposés à la discussion ; sans_action : aucune action requise ; tous.", { type: "string", enum: EXAMINATION_FILTERS, default: "a_examiner" }),
           q("etape", "Étape actuelle.", { type: "string", enum: STAGE_CODES }),
           q("dette_min", "Solde minimal en euros.", { type: "string" }),
-          q("tri", "Ordre.", { type: "string", enum: Object.keys(CASE_SORTS), default: "dette_desc" }),
-          q("page", "Page (à partir de 1).", { type: "string", default: "1" }),
+          q("tri", "Ordre ; priorite : priorité puis échéance.", { type: "string", enum: Object.keys(CASE_SORTS), default: "priorite" }),
+          q("page", "Page (à partir de 1) ; au-delà de la dernière, la dernière.", { type: "string", default: "1" }),
           q("taille", "Lignes par page (1 à 500).", { type: "string", default: "50" }),
-          q("format", "json, ou csv pour Excel (toutes les lignes filtrées).", { type: "string", enum: ["json", "csv"] }),
+          q("format", "json, ou csv pour Excel (toutes les lignes filtrées, mêmes colonnes, en-têtes en français).", { type: "string", enum: ["json", "csv"] }),
         ],
         responses: { "200": { description: "Une page de dossiers, ou le CSV." }, ...errors },
       },
     },
     "/api/cases/{num_contrat}": {
-      get: { summary: "Un dossier : bail, situation de revue, soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.", parameters: [{ name: "num_contrat", in: "path", required: true, schema: { type: "string", pattern: `^(?:${LEASE_NUMBER.pattern})$` } }], responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors } },
+      get: { summary: "Un dossier : bail, revue (la même ligne que la liste de travail : action proposée, échéance, motifs, état, plan), soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.", parameters: [{ name: "num_contrat", in: "path", required: true, schema: { type: "string", pattern: `^(?:${LEASE_NUMBER.pattern})$` } }, q("date_reunion", "Date de la réunion (aaaa-mm-jj) ; par défaut aujourd'hui (Paris).", { type: "string", format: "date" })], responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors } },
     },
     "/api/runs": {
       get: { summary: "Chargements récents et celui en cours. Rôles : tous.", responses: { "200": { description: "Les chargements." }, ...errors } },
       post: { summary: "Lancer un chargement maintenant. Rôle : admin.", responses: { "202": { description: "Lancé." }, "409": { description: "Un chargement est déjà en cours." }, ...errors, ...originRefused } },
+    },
+    "/api/publications": {
+      get: { summary: "Publications (chiffres arrêtés) avec leur état : inchangee, revisee (un chiffre recalculé aujourd'hui diffère), retiree. Rôles : tous.", responses: { "200": { description: "Les publications, la plus récente d'abord." }, ...errors } },
+      post: { summary: "Publier les chiffres d'une année, ou d'une date d'arrêté : corps JSON { annee, au?, titre (200 caractères au plus), note? (2 000 au plus) }. Enregistre chaque chiffre de figures.md pour l'organisme et chaque secteur, les définitions, le chargement et les fichiers d'export (SHA-256). Rôle : admin.", responses: { "201": { description: "Publié." }, "409": { description: "Un chargement est en cours : réessayez après sa fin." }, ...errors, ...originRefused } },
+    },
+    "/api/publications/{id}": {
+      get: { summary: "Une publication : ses chiffres tels que publiés et sa provenance (chargement, fichiers d'export, définitions). Rôles : tous.", parameters: [publicationId, q("format", "json, ou csv pour Excel (bloc de provenance puis les chiffres).", { type: "string", enum: ["json", "csv"] })], responses: { "200": { description: "La publication." }, "404": { description: "Publication inconnue." }, ...errors } },
+    },
+    "/api/publications/{id}/revisions": {
+      get: { summary: "Les révisions d'une publication : pour chaque chiffre qui diffère aujourd'hui, la valeur publiée, la valeur du jour et l'écart (points pour les taux, euros, nombres), expliqués par les lignes d'export changées depuis (par fichier et par nature, avec leur effet). Le détail des lignes (numéros de bail) pour recouvrement et admin seulement. Rôles : tous.", parameters: [publicationId], responses: { "200": { description: "Les révisions." }, "404": { description: "Publication inconnue." }, "409": { description: "Un fichier de la publication manque dans la couche brute." }, ...errors } },
+    },
+    "/api/publications/{id}/retrait": {
+      post: { summary: "Retirer une publication (corps JSON { motif }) : elle reste listée comme retirée, jamais effacée. Rôle : admin.", parameters: [publicationId], responses: { "200": { description: "Retirée." }, "404": { description: "Publication inconnue." }, "409": { description: "Déjà retirée, ou un chargement est en cours." }, ...errors, ...originRefused } },
     },
     "/health": {
       get: { summary: "Santé : statut, entrepôt publié, fraîcheur des données, dernier chargement réussi, date du dernier échec ; son message et son identifiant pour un utilisateur connecté seulement.", security: [], responses: { "200": { description: "En service." }, "503": { description: "Aucun entrepôt publié." } } },

@@ -10,11 +10,12 @@ import { ConfigError } from "../errors.ts";
 export const ROLES = ["direction", "communication", "recouvrement", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What each role may do. Aggregates for everyone; cases for recouvrement and admin; runs for admin. */
+/** What each role may do. Aggregates for everyone; cases for recouvrement and admin; runs and publications for admin. */
 export const PERMISSIONS = {
   aggregates: ["direction", "communication", "recouvrement", "admin"],
   cases: ["recouvrement", "admin"],
   startRun: ["admin"],
+  publish: ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -109,7 +109,9 @@ export function buildFingerprint(profile: Profile, models: Model[] = loadModels(
   for (const m of models) hash.update(`${m.name}\n${m.sql}\n`);
   for (const f of fs.readdirSync(INCREMENTAL_DIR).sort()) hash.update(`${f}\n${fs.readFileSync(path.join(INCREMENTAL_DIR, f), "utf8")}\n`);
   hash.update(macrosSql());
-  hash.update(fs.readFileSync(projectPath("etl", "seeds", "ref_codes.csv"), "utf8"));
+  // Every seed: the code lists, and the review's rules and labels (a changed delay rebuilds the models).
+  const seeds = projectPath("etl", "seeds");
+  for (const f of fs.readdirSync(seeds).filter((f) => f.endsWith(".csv")).sort()) hash.update(`${f}\n${fs.readFileSync(path.join(seeds, f), "utf8")}\n`);
   hash.update(JSON.stringify(codeMappingRows(profile)));
   return hash.digest("hex");
 }

@@ -15,12 +15,14 @@
  * Atomicity: a file's Parquet is written under a name that holds its SHA-256 before the
  * warehouse that lists it is published. A run that fails or is killed leaves files no
  * published warehouse lists; the next run removes them (`removeUnlisted`). A file reloaded
- * under the same name gets a new Parquet; the old one goes once the new warehouse is out.
+ * under the same name gets a new Parquet; the old one goes once the new warehouse is out,
+ * unless a publication lists it (kept for as long as the publications file lists it).
  */
 import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { queryRows, sqlLiteral } from "../warehouse/db.ts";
+import { mergePublications, publishedRawFiles } from "../publications/store.ts";
 import { EXPORT_SCHEMA, KINDS, type Kind } from "./exportSchema.ts";
 
 /**
@@ -37,13 +39,31 @@ export function rawDir(dbPath: string): string {
 }
 
 /**
- * Copy a published warehouse: the DuckDB file and its raw layer (what a backup takes).
- * The target's old raw layer is replaced. Not for a warehouse a run is writing.
+ * Copy a published warehouse: the DuckDB file and its raw layer (what a backup takes, and what
+ * a restore puts back). The target's old raw layer is replaced, except the Parquet files a
+ * publication of the target lists (src/publications/): a restore from an older backup keeps
+ * every publication reproducible. The publications file is never replaced: the source's
+ * events the target lacks are appended to it (mergePublications). Not for a warehouse a run
+ * is writing.
  */
 export function copyWarehouse(from: string, to: string): void {
   fs.copyFileSync(from, to);
-  fs.rmSync(rawDir(to), { recursive: true, force: true });
+  const published = publishedRawFiles(to);
+  if (published.size === 0) fs.rmSync(rawDir(to), { recursive: true, force: true });
   if (fs.existsSync(rawDir(from))) fs.cpSync(rawDir(from), rawDir(to), { recursive: true });
+  // why after the copy: a file both in the backup and published stays; the rest of the old layer goes
+  if (published.size > 0) removeUnlisted(to, listFiles(rawDir(from)));
+  mergePublications(from, to);
+}
+
+/** The files under a folder, relative to it (none when it does not exist). */
+function listFiles(root: string): Set<string> {
+  const out = new Set<string>();
+  if (!fs.existsSync(root)) return out;
+  for (const e of fs.readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.add(path.relative(root, path.join(e.parentPath, e.name)));
+  }
+  return out;
 }
 
 /** Bytes of a warehouse's raw layer on disk (0 when it has none). */
@@ -109,14 +129,17 @@ export async function writeRawFile(
   return { relative, rows };
 }
 
-/** (Re)create the views raw_<kind> over the Parquet files etl_files lists. */
-export async function createRawViews(conn: DuckDBConnection, dbPath: string): Promise<void> {
+/**
+ * (Re)create the views raw_<kind> over the Parquet files etl_files lists, relative to `root`
+ * (the warehouse's raw folder; another for a scratch warehouse over a publication's files).
+ */
+export async function createRawViews(conn: DuckDBConnection, dbPath: string, root = rawDir(dbPath)): Promise<void> {
   const listed = await queryRows<{ type_fichier: string; fichier_brut: string }>(
     conn,
     `select type_fichier, fichier_brut from etl_files where fichier_brut is not null order by date_export, fichier`,
   );
   for (const kind of KINDS) {
-    const files = listed.filter((f) => f.type_fichier === kind).map((f) => path.join(rawDir(dbPath), f.fichier_brut));
+    const files = listed.filter((f) => f.type_fichier === kind).map((f) => path.join(root, f.fichier_brut));
     const columns = rawColumns(kind);
     const body = files.length
       ? `select ${columns.map(([c]) => c).join(", ")} from read_parquet([${files.map(sqlLiteral).join(", ")}])`
@@ -176,10 +199,16 @@ export async function migrateRawTables(conn: DuckDBConnection, dbPath: string, l
   }
 }
 
-/** Remove the Parquet files (and empty folders) of the raw folder that `keep` does not list. */
-export function removeUnlisted(dbPath: string, keep: Set<string>): number {
+/**
+ * Remove the Parquet files (and empty folders) of the raw folder that `keep` does not list,
+ * nor any publication (src/publications/store.ts): a file a publication rests on stays, even
+ * after it is reloaded under the same name, so that the publication can be reproduced
+ * (`npm run figures -- --publication ID --verifier`) and its revisions explained.
+ */
+export function removeUnlisted(dbPath: string, keepListed: Set<string>): number {
   const root = rawDir(dbPath);
   if (!fs.existsSync(root)) return 0;
+  const keep = new Set([...keepListed, ...publishedRawFiles(dbPath)]);
   let removed = 0;
   const walk = (dir: string): boolean => {
     let empty = true;

@@ -93,7 +93,7 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-async function createEtlTables(conn: DuckDBConnection): Promise<void> {
+export async function createEtlTables(conn: DuckDBConnection): Promise<void> {
   // Records the decoder could not split: never their text (it holds commentaire, personal
   // data), only the kept columns' values as JSON when the record split into the header's
   // fields (normalizeExport.ts). A warehouse made when this table held the raw record
@@ -198,11 +198,24 @@ async function storeFile(conn: DuckDBConnection, dbPath: string, file: InboxFile
   faultPoint("after-load-file");
 }
 
-async function loadReferenceData(conn: DuckDBConnection, profile: Profile): Promise<void> {
+export async function loadReferenceData(conn: DuckDBConnection, profile: Profile): Promise<void> {
   await conn.run(
     `create or replace table ref_codes as select * from read_csv(${sqlLiteral(projectPath("etl", "seeds", "ref_codes.csv"))},
       delim = ';', header = true, auto_detect = false,
       columns = {'champ': 'VARCHAR', 'code': 'VARCHAR', 'categorie': 'VARCHAR', 'libelle': 'VARCHAR'})`,
+  );
+  // The monthly review's rules (delays with their legal basis) and the French labels of its codes:
+  // read by the SQL models, the API and the site, from these files only.
+  await conn.run(
+    `create or replace table review_rules as select * from read_csv(${sqlLiteral(projectPath("etl", "seeds", "review_rules.csv"))},
+      delim = ';', header = true, auto_detect = false,
+      columns = {'code': 'VARCHAR', 'action': 'VARCHAR', 'delai': 'INTEGER', 'unite': 'VARCHAR', 'role_responsable': 'VARCHAR',
+                 's_applique_a': 'VARCHAR', 'base_legale': 'VARCHAR', 'source': 'VARCHAR'})`,
+  );
+  await conn.run(
+    `create or replace table review_labels as select * from read_csv(${sqlLiteral(projectPath("etl", "seeds", "review_labels.csv"))},
+      delim = ';', header = true, auto_detect = false,
+      columns = {'champ': 'VARCHAR', 'code': 'VARCHAR', 'libelle': 'VARCHAR'})`,
   );
   await conn.run(`create or replace table etl_profile_codes (champ varchar, code_erp varchar, code_reference varchar)`);
   for (const [champ, erp, ref] of codeMappingRows(profile)) {
@@ -254,7 +267,7 @@ const BY_FILE: Record<string, { kind: Kind; staging: string }> = {
  * Every model from the raw layer, in dependency order. The models' previous tables go
  * first (and a checkpoint frees their blocks), so the new ones reuse the room.
  */
-async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void, tmpDir: string): Promise<void> {
+export async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void, tmpDir: string): Promise<void> {
   const models = loadModels();
   const byName = new Map(models.map((m) => [m.name, m]));
   const existing = new Map(
@@ -369,7 +382,7 @@ async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void
  */
 export const NEW_WAREHOUSE_OPTIONS = { storage_compatibility_version: "v1.5.0", default_block_size: "65536" };
 
-const createDatabase = (file: string) => openDatabase(file, { config: NEW_WAREHOUSE_OPTIONS });
+export const createDatabase = (file: string) => openDatabase(file, { config: NEW_WAREHOUSE_OPTIONS });
 
 /** A file with more than the allowed share of bad rows is refused whole: the run fails. */
 async function checkRefusals(conn: DuckDBConnection, threshold: number): Promise<void> {

@@ -1,28 +1,51 @@
 /**
- * French labels of the worklist's stages and next steps (mart review_cases). The
- * litigation stages are those of the funnel (complementaryDefinitions.ts); the review
- * adds the amicable stages before them.
+ * The codes of the monthly review that the API validates (stages, roles, due-date windows,
+ * examination filters), read from the one list of their French labels,
+ * etl/seeds/review_labels.csv (champ;code;libelle), which the SQL models also read. The
+ * labels themselves reach the API's rows through SQL (review_cases.*_libelle); none is
+ * written here.
  */
-import { LITIGATION_STAGES } from "./complementaryDefinitions.ts";
+import fs from "node:fs";
+import { projectPath } from "../paths.ts";
 
-export const REVIEW_STAGES: readonly { etape: string; libelle: string }[] = [
-  { etape: "sans_action", libelle: "En dette, sans relance depuis un an" },
-  { etape: "relance", libelle: "Relancé dans l'année" },
-  { etape: "plan_apurement", libelle: "Plan d'apurement en cours" },
-  ...LITIGATION_STAGES,
-];
+export interface ReviewLabel {
+  champ: string;
+  code: string;
+  libelle: string;
+}
 
-export const NEXT_STEPS: Record<string, string> = {
-  relance: "Relancer",
-  signalement_caf: "Signaler l'impayé à la CAF",
-  commandement_payer: "Faire délivrer un commandement de payer",
-  constat_rupture_plan: "Constater la rupture du plan ou relancer",
-  assignation: "Assigner",
-  commandement_quitter_lieux: "Faire délivrer un commandement de quitter les lieux",
-  demande_concours: "Demander le concours de la force publique",
-  relance_prefecture: "Relancer la préfecture",
-  expulsion: "Exécuter l'expulsion",
-  expulsion_suspendue: "Attendre la fin de la trêve hivernale",
-};
+let cache: ReviewLabel[] | null = null;
 
-export const STAGE_CODES = REVIEW_STAGES.map((s) => s.etape);
+/** Every row of etl/seeds/review_labels.csv. */
+export function reviewLabels(): ReviewLabel[] {
+  if (!cache) {
+    const lines = fs.readFileSync(projectPath("etl", "seeds", "review_labels.csv"), "utf8").split(/\r?\n/).filter((l) => l.trim());
+    cache = lines.slice(1).map((l) => {
+      const [champ, code, libelle] = l.split(";");
+      return { champ: champ!, code: code!, libelle: libelle! };
+    });
+  }
+  return cache;
+}
+
+/** The codes of one field of the seed, in its order. */
+export function reviewCodes(champ: string): string[] {
+  return reviewLabels().filter((l) => l.champ === champ).map((l) => l.code);
+}
+
+/** The French label of a code (for the CSV's fixed columns); the code itself when unknown. */
+export function reviewLabel(champ: string, code: string | null | undefined): string {
+  if (code === null || code === undefined) return "";
+  return reviewLabels().find((l) => l.champ === champ && l.code === code)?.libelle ?? code;
+}
+
+export const STAGE_CODES = reviewCodes("etape");
+export const DUE_WINDOWS = reviewCodes("echeance");
+export const EXAMINATION_FILTERS = reviewCodes("examen");
+/** The roles that own a case (codes of the agents export; labels in ref_codes.csv). */
+export const OWNER_ROLES = ["CESF", "AMIABLE", "CONTENTIEUX"] as const;
+
+/** The worklist's stages with their French labels (from the seed), for the site's loaders. */
+export const REVIEW_STAGES: readonly { etape: string; libelle: string }[] = reviewLabels()
+  .filter((l) => l.champ === "etape")
+  .map((l) => ({ etape: l.code, libelle: l.libelle }));

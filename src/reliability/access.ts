@@ -20,7 +20,7 @@ import { ROLES, UserStore, hashPassword, type Role } from "../api/users.ts";
 import { runEtl } from "../etl/runEtl.ts";
 import { CASE_SORTS } from "../api/data/cases.ts";
 import { FIGURES } from "../figures/definitions.ts";
-import { STAGE_CODES } from "../figures/reviewStages.ts";
+import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES } from "../figures/reviewStages.ts";
 import { projectPath } from "../paths.ts";
 import { WarehouseProvider } from "../server/warehouseProvider.ts";
 import { buildSite } from "../site/build.ts";
@@ -90,6 +90,14 @@ export const ROUTES: Route[] = [
   { method: "GET", path: "/api/cases?format=csv", allowed: CASES, ok: 200 },
   { method: "GET", path: "/api/cases/B0001", allowed: CASES, ok: 200 },
   { method: "POST", path: "/api/runs", allowed: ["admin"], ok: 202 },
+  { method: "GET", path: "/api/publications", allowed: AGG, ok: 200 },
+  // no publication in this office: an unknown one is a 404 for whoever may read them
+  { method: "GET", path: "/api/publications/2024-000000", allowed: AGG, ok: 404 },
+  { method: "GET", path: "/api/publications/2024-000000?format=csv", allowed: AGG, ok: 404 },
+  { method: "GET", path: "/api/publications/2024-000000/revisions", allowed: AGG, ok: 404 },
+  // sent without a body: an admin reaches the validation (400); nothing is published or withdrawn
+  { method: "POST", path: "/api/publications", allowed: ["admin"], ok: 400 },
+  { method: "POST", path: "/api/publications/2024-000000/retrait", allowed: ["admin"], ok: 400 },
   { method: "GET", path: "/api/session", allowed: null, ok: 200 },
   { method: "DELETE", path: "/api/session", allowed: null, ok: 200 },
   { method: "GET", path: "/health", allowed: null, ok: 200 },
@@ -200,12 +208,12 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
   );
   const param = fc.option(value, { nil: undefined, freq: 3 });
   const auth = fc.constantFrom<Auth>(...AUTHS);
-  const enumValues = new Set<string>([...FIGURES.map((f) => f.cle), ...STAGE_CODES, ...Object.keys(CASE_SORTS), "csv", "json"]);
+  const enumValues = new Set<string>([...FIGURES.map((f) => f.cle), ...STAGE_CODES, ...OWNER_ROLES, ...DUE_WINDOWS, ...EXAMINATION_FILTERS, ...Object.keys(CASE_SORTS), "csv", "json"]);
   const specs: Array<{ route: string; params: string[]; cases: boolean; path?: boolean }> = [
     { route: "/api/figures", params: ["annee", "au", "secteur"], cases: false },
     { route: "/api/series", params: ["indicateur", "secteur"], cases: false },
     { route: "/api/funnel", params: ["annee", "secteur"], cases: false },
-    { route: "/api/cases", params: ["secteur", "etape", "dette_min", "tri", "page", "taille", "format"], cases: true },
+    { route: "/api/cases", params: ["secteur", "role", "etape", "echeance", "examen", "date_reunion", "dette_min", "tri", "page", "taille", "format"], cases: true },
     { route: "/api/cases/", params: ["num_contrat"], cases: true, path: true },
     { route: "/api/runs", params: [], cases: false },
     { route: "/health", params: [], cases: false },

@@ -13,6 +13,7 @@ import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
 import { SKIPPED_STATUSES } from "../etl/runJournal.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { queryRows, type Params, type Row } from "../warehouse/db.ts";
+import { projectPath } from "../paths.ts";
 import { SELECT_FIGURES, sqlTypeFor, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
 import { litigationStagesAt } from "../warehouse/litigationStages.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
@@ -303,6 +304,60 @@ export const definitions: SiteLoader<{
   },
 };
 
+// ─── libelles-revue.json: the French label of every code the monthly review shows ──────────
+
+/** The seeds that hold the French labels (etl/seeds/), which the ETL loads and the SQL and API read too. */
+export const LABEL_SEEDS = {
+  ref_codes: projectPath("etl", "seeds", "ref_codes.csv"),
+  review_labels: projectPath("etl", "seeds", "review_labels.csv"),
+} as const;
+
+export interface LabelEntry {
+  code: string;
+  libelle: string;
+}
+
+/**
+ * Per field (`champ`), its codes with their French labels, in the seed's order (the order the
+ * page's lists show): every field of ref_codes.csv (role, code_action, …) and of
+ * review_labels.csv (etat, action, etat_plan, priorite, echeance, examen, statut, etape, tri).
+ * Codes and labels only: no case data.
+ */
+export interface ReviewLabels {
+  champs: Record<string, LabelEntry[]>;
+}
+
+/** The columns of each seed, as the ETL declares them to read_csv. */
+const SEED_COLUMNS: Record<keyof typeof LABEL_SEEDS, string> = {
+  ref_codes: `{'champ': 'VARCHAR', 'code': 'VARCHAR', 'categorie': 'VARCHAR', 'libelle': 'VARCHAR'}`,
+  review_labels: `{'champ': 'VARCHAR', 'code': 'VARCHAR', 'libelle': 'VARCHAR'}`,
+};
+
+/** Reads the label seeds (by default those of etl/seeds/) into ReviewLabels. */
+export async function readReviewLabels(wh: Warehouse, seeds: Record<keyof typeof LABEL_SEEDS, string> = LABEL_SEEDS): Promise<ReviewLabels> {
+  const champs: Record<string, LabelEntry[]> = {};
+  const add = (champ: string, code: string, libelle: string) => (champs[champ] ??= []).push({ code, libelle });
+  for (const seed of Object.keys(LABEL_SEEDS) as (keyof typeof LABEL_SEEDS)[]) {
+    // Read as the ETL reads the seeds (read_csv, ';', a header, text columns): the site shows
+    // exactly the labels the SQL and the API carry.
+    const rows = await fromMart<{ champ: string; code: string; libelle: string }>(
+      wh,
+      `etl/seeds/${seed}.csv`,
+      `select champ, code, libelle
+       from read_csv($f, delim = ';', header = true, auto_detect = false, columns = ${SEED_COLUMNS[seed]})`,
+      { f: seeds[seed] },
+    );
+    for (const r of rows) add(r.champ, r.code, r.libelle);
+  }
+  return { champs };
+}
+
+export const reviewLabels: SiteLoader<ReviewLabels> = {
+  fichier: "libelles-revue.json",
+  marts: ["etl/seeds/ref_codes.csv", "etl/seeds/review_labels.csv"],
+  load: (wh) => readReviewLabels(wh),
+};
+
 // ─── chargements.json, quarantaine.json: freshness and completeness ──────────────────────
 
 /**
@@ -479,4 +534,5 @@ export const ALL_LOADERS = {
   definitions,
   loads,
   quarantine,
+  reviewLabels,
 } as const;

@@ -1,36 +1,44 @@
--- one row per lease on the monthly review worklist: present at the latest as-of date D and
--- in debt or in a litigation procedure, with its stage, last action, last payment and the
--- next procedural step that is due, with the reason
+-- one row per lease on the monthly review worklist: present and owing at the latest as-of date
+-- D, with its stage, its procedure state (int_review_procedures, int_review_plans), the action
+-- proposed with the date the procedure allows it and its reasons, the role that owns it, a
+-- priority with its reasons, and whether the meeting needs to discuss it. Every delay and
+-- threshold comes from etl/seeds/review_rules.csv, every label from etl/seeds/review_labels.csv.
+-- The due date is the procedure's; the API moves an eviction past the winter truce for the
+-- meeting date (macro review_action_due). A proposal for the meeting, never a decision.
 with
 
-latest_date as (
-    select date_arrete from int_as_of_dates where est_derniere_donnee
+trajectories as (
+    select * from int_review_trajectories
 ),
 
-positions as (
-    select p.*
-    from int_lease_positions as p
-    inner join latest_date on latest_date.date_arrete = p.date_arrete
+procedures as (
+    select * from int_review_procedures
 ),
 
-litigation as (
-    select s.*
-    from int_lease_litigation_stages as s
-    inner join latest_date on latest_date.date_arrete = s.date_arrete
+plans as (
+    select * from int_review_plans
 ),
 
-lease_terms as (
-    select num_contrat, echeance_mensuelle, beneficiaire_apl from leases
+lease_actions as (
+    select a.*
+    from recovery_actions as a
+    inner join trajectories on trajectories.num_contrat = a.num_contrat and a.date_action <= trajectories.date_arrete
 ),
 
 sector_names as (
     select code_secteur, libelle_secteur from sectors
 ),
 
-actions_to_date as (
-    select a.*
-    from recovery_actions as a
-    inner join latest_date on a.date_action <= latest_date.date_arrete
+labels as (
+    select champ, code, libelle from review_labels
+),
+
+role_labels as (
+    select code, libelle from ref_codes where champ = 'role'
+),
+
+rule_roles as (
+    select action, role_responsable from review_rules where action is not null
 ),
 
 last_actions as (
@@ -41,133 +49,368 @@ last_actions as (
         max(date_action) as date_derniere_action,
         max(date_action) filter (where categorie = 'REMINDER') as derniere_relance,
         max(date_action) filter (where categorie = 'CAF_REPORT') as dernier_signalement_caf,
-        max(date_action) filter (where categorie = 'PLAN_SIGNED') as dernier_plan_signe,
-        max(date_action) filter (where categorie in ('PLAN_BROKEN', 'PLAN_COMPLETED')) as derniere_fin_de_plan,
-    from actions_to_date
+        max(date_action) filter (where categorie in ('HOME_VISIT', 'APPOINTMENT', 'FSL')) as dernier_contact_social,
+    from lease_actions
     group by num_contrat
 ),
 
-last_payments as (
-    select e.num_contrat, max(e.date_ecriture) as dernier_paiement
-    from ledger_entries as e
-    inner join latest_date on e.date_ecriture <= latest_date.date_arrete
-    where e.code_mouvement = 'REG' and e.credit > 0
-    group by e.num_contrat
-),
-
-worklist as (
+cases as (
     select
-        positions.num_contrat,
-        positions.code_secteur,
+        trajectories.*,
         sector_names.libelle_secteur,
-        positions.date_arrete,
-        positions.solde,
-        positions.dette_moins_3_mois,
-        positions.dette_3_12_mois,
-        positions.dette_plus_12_mois,
-        lease_terms.echeance_mensuelle,
-        round(positions.solde / nullif(lease_terms.echeance_mensuelle, 0), 1) as dette_en_mois,
-        lease_terms.beneficiaire_apl,
-        litigation.rang as rang_contentieux,
-        litigation.etape as etape_contentieux,
-        litigation.date_etape as date_etape_contentieux,
         last_actions.derniere_action,
         last_actions.date_derniere_action,
         last_actions.derniere_relance,
         last_actions.dernier_signalement_caf,
-        last_actions.dernier_plan_signe,
-        -- a plan is running when the latest plan signed is not followed by a break or completion
-        last_actions.dernier_plan_signe is not null
-            and (last_actions.derniere_fin_de_plan is null or last_actions.derniere_fin_de_plan < last_actions.dernier_plan_signe)
-            as plan_en_cours,
-        last_payments.dernier_paiement,
-    from positions
-    inner join lease_terms on lease_terms.num_contrat = positions.num_contrat
-    left join sector_names on sector_names.code_secteur = positions.code_secteur
-    left join litigation on litigation.num_contrat = positions.num_contrat
-    left join last_actions on last_actions.num_contrat = positions.num_contrat
-    left join last_payments on last_payments.num_contrat = positions.num_contrat
-    -- why: the review follows households still in the dwelling that owe or are in procedure
-    where positions.est_present and (positions.solde > 0 or litigation.num_contrat is not null)
+        last_actions.dernier_contact_social,
+        procedures.date_commandement,
+        procedures.rang,
+        procedures.etape as etape_contentieux,
+        procedures.date_etape as date_etape_contentieux,
+        procedures.suspension,
+        procedures.date_suspension,
+        procedures.date_plan_solde,
+        procedures.dernier_evenement,
+        procedures.date_ccapex,
+        procedures.solde_suspension,
+        procedures.suspension_respectee,
+        procedures.date_non_respect,
+        plans.date_signature as plan_date_signature,
+        plans.montant as plan_montant,
+        plans.nb_echeances as plan_nb_echeances,
+        plans.mensualite as plan_mensualite,
+        plans.echeances_dues as plan_echeances_dues,
+        plans.montant_du as plan_montant_du,
+        plans.montant_verse as plan_montant_verse,
+        plans.etat_plan,
+        plans.date_retard as plan_date_retard,
+        plans.date_rupture_de_fait as plan_date_rupture_de_fait,
+        plans.date_rupture as plan_date_rupture,
+        -- the plan that suspends the procedure: the latest plan, signed on or after its furthest step
+        procedures.suspension = 'PLAN_SIGNED' and plans.date_signature = procedures.date_suspension as plan_suspend,
+        -- a plan of the amicable phase: signed after the latest payment order, or with none
+        plans.date_signature is not null
+            and (procedures.date_commandement is null or plans.date_signature > procedures.date_plan_solde) as plan_amiable,
+    from trajectories
+    left join sector_names on sector_names.code_secteur = trajectories.code_secteur
+    left join last_actions on last_actions.num_contrat = trajectories.num_contrat
+    left join procedures on procedures.num_contrat = trajectories.num_contrat
+    left join plans on plans.num_contrat = trajectories.num_contrat
 ),
 
-staged as (
+resumptions as (
+    -- a procedure resumes when what suspended it is no longer kept: since that day
     select
         *,
         case
-            when etape_contentieux is not null then etape_contentieux
-            when plan_en_cours then 'plan_apurement'
-            when derniere_relance is not null and derniere_relance > date_arrete - 365 then 'relance'
-            else 'sans_action'
-        end as etape,
-        case
-            when etape_contentieux is not null then date_etape_contentieux
-            when plan_en_cours then dernier_plan_signe
-            when derniere_relance is not null and derniere_relance > date_arrete - 365 then derniere_relance
-        end as date_etape,
-        -- the winter truce runs from 1 November to 31 March: no eviction then
-        month(date_arrete) >= 11 or month(date_arrete) <= 3 as treve_hivernale,
-    from worklist
+            when plan_suspend and etat_plan = 'rompu' then plan_date_rupture
+            when plan_suspend and etat_plan = 'rompu_de_fait' then plan_date_rupture_de_fait
+            when suspension in ('PAYMENT_TIME_GRANTED', 'PROTOCOL') and not suspension_respectee then date_non_respect
+        end as reprise_depuis,
+    from cases
 ),
 
-next_steps as (
+states as (
+    -- the state machine: later events suspend or close earlier ones
     select
         *,
         case
-            when etape = 'concours_accorde' and treve_hivernale then 'expulsion_suspendue'
-            when etape = 'concours_accorde' then 'expulsion'
-            when etape = 'demande_concours' and date_arrete - date_etape > 60 then 'relance_prefecture'
-            when etape = 'commandement_quitter_lieux' and date_arrete - date_etape > 60 then 'demande_concours'
-            when etape = 'resiliation_bail' then 'commandement_quitter_lieux'
-            when etape = 'commandement_payer' and date_arrete - date_etape > 42 then 'assignation'
-            when etape = 'plan_apurement' and (dernier_paiement is null or date_arrete - dernier_paiement > 60) then 'constat_rupture_plan'
-            when etape in ('relance', 'sans_action') and solde >= 3 * echeance_mensuelle then 'commandement_payer'
-            when etape in ('relance', 'sans_action') and beneficiaire_apl and solde >= 2 * echeance_mensuelle
-                and (dernier_signalement_caf is null or dernier_signalement_caf < date_arrete - 365) then 'signalement_caf'
-            when etape = 'sans_action' then 'relance'
-        end as prochaine_etape,
-    from staged
+            when date_commandement is not null and solde <= review_rule('seuil_cloture') then 'close'
+            when date_commandement is null then 'amiable'
+            -- a plan completed after the furthest step, or paid off, closes the procedure
+            when date_plan_solde is not null then 'amiable'
+            when plan_suspend and etat_plan = 'termine' then 'amiable'
+            when plan_suspend and etat_plan in ('honore', 'en_retard') then 'suspendue_plan'
+            when suspension = 'PAYMENT_TIME_GRANTED' and suspension_respectee then 'suspendue_jdp'
+            when suspension = 'PROTOCOL' and suspension_respectee then 'suspendue_protocole'
+            -- why greatest: a suspension broken lately wakes the procedure up, whatever its last action
+            when greatest(dernier_evenement, coalesce(reprise_depuis, dernier_evenement)) < cast(date_arrete - review_delay('dormance') as date) then 'dormante'
+            else 'procedure_active'
+        end as etat,
+    from resumptions
+),
+
+litigation_steps as (
+    -- the next step of an active procedure, from its furthest step, and the date the law allows it
+    select
+        *,
+        case
+            when etat <> 'procedure_active' then null
+            -- why: a judgment granting time, or a protocol, not kept: the lease's termination takes effect
+            when suspension in ('PAYMENT_TIME_GRANTED', 'PROTOCOL') and rang <= 3 then 'commandement_quitter_lieux'
+            when rang = 1 and date_ccapex is null then 'saisir_ccapex'
+            when rang = 1 then 'assigner'
+            when rang = 2 then 'suivre_audience'
+            when rang = 3 then 'commandement_quitter_lieux'
+            when rang = 4 then 'demander_concours'
+            when rang = 5 then 'relancer_prefecture'
+            when rang = 6 then 'executer_expulsion'
+        end as action_contentieuse,
+        cast(date_commandement + review_delay('commandement_payer_assignation') as date) as fin_delai_commandement,
+        cast(date_ccapex + review_delay('ccapex_avant_assignation') as date) as fin_delai_ccapex,
+    from states
+),
+
+amicable_steps as (
+    -- the next step of a household without an active procedure (first rule that applies)
+    select
+        *,
+        case
+            when etat <> 'amiable' or solde <= review_rule('seuil_cloture') then null
+            when apl_interrompue then 'verifier_apl'
+            when plan_amiable and etat_plan = 'honore' then null
+            when plan_amiable and etat_plan = 'en_retard' then 'relancer_plan'
+            when plan_amiable and etat_plan = 'rompu_de_fait' then 'constater_rupture_plan'
+            when beneficiaire_apl and solde >= review_rule('signalement_caf_seuil') * echeance_nette
+                and (dernier_signalement_caf is null or dernier_signalement_caf < seuil_caf_depuis) then 'signaler_caf'
+            when solde >= review_rule('commandement_payer_seuil') * echeance_mensuelle then 'commandement_payer'
+            when solde >= review_rule('accompagnement_social_seuil') * echeance_mensuelle
+                and (dernier_contact_social is null or dernier_contact_social < seuil_social_depuis) then 'proposer_accompagnement'
+            when derniere_relance is null or derniere_relance < cast(date_arrete - review_delay('relance_amiable') as date) then 'relancer'
+        end as action_amiable,
+    from litigation_steps
+),
+
+actions as (
+    select
+        *,
+        case
+            when etat = 'dormante' then 'reexaminer_dossier'
+            when etat = 'suspendue_plan' and etat_plan = 'en_retard' then 'relancer_plan'
+            else coalesce(action_contentieuse, action_amiable)
+        end as action,
+    from amicable_steps
+),
+
+due_dates as (
+    -- the day the procedure allows the action (before the winter truce, which depends on the meeting)
+    select
+        *,
+        case action
+            when 'saisir_ccapex' then greatest(date_commandement, coalesce(reprise_depuis, date_commandement))
+            when 'assigner' then greatest(fin_delai_commandement, fin_delai_ccapex, coalesce(reprise_depuis, fin_delai_commandement))
+            when 'suivre_audience' then cast(date_etape_contentieux + review_delay('assignation_prefet_audience') as date)
+            when 'commandement_quitter_lieux' then coalesce(reprise_depuis, date_etape_contentieux)
+            when 'demander_concours' then cast(date_etape_contentieux + review_delay('commandement_quitter_concours') as date)
+            when 'relancer_prefecture' then cast(date_etape_contentieux + review_delay('concours_sans_reponse') as date)
+            when 'executer_expulsion' then date_etape_contentieux
+            when 'relancer_plan' then plan_date_retard
+            when 'constater_rupture_plan' then plan_date_rupture_de_fait
+            when 'verifier_apl' then cast(derniere_apl + review_delay('apl_interrompue') as date)
+            when 'signaler_caf' then cast(seuil_caf_depuis + review_delay('signalement_caf') as date)
+            when 'commandement_payer' then seuil_commandement_depuis
+            when 'proposer_accompagnement' then seuil_social_depuis
+            when 'relancer' then greatest(dette_depuis, coalesce(cast(derniere_relance + review_delay('relance_amiable') as date), dette_depuis))
+            -- reexaminer_dossier: a dormant procedure has no due date, it is never overdue
+        end as action_due_base,
+    from actions
+),
+
+reasons as (
+    select
+        *,
+        case
+            when action = 'saisir_ccapex' then
+                'Commandement de payer du ' || fr_date_text(date_commandement) || ' sans saisine de la CCAPEX : la saisir d''abord, aucune assignation avant '
+                || review_delay_text('ccapex_avant_assignation') || ' après la saisine (loi du 6 juillet 1989, art. 24, II)'
+            when action = 'assigner' and fin_delai_ccapex > fin_delai_commandement then
+                'Commandement de payer du ' || fr_date_text(date_commandement) || ' sans assignation : CCAPEX saisie le ' || fr_date_text(date_ccapex)
+                || ', assignation possible ' || review_delay_text('ccapex_avant_assignation') || ' après, le ' || fr_date_text(fin_delai_ccapex)
+                || ' (loi du 6 juillet 1989, art. 24, II)'
+            when action = 'assigner' then
+                'Commandement de payer du ' || fr_date_text(date_commandement) || ' sans assignation : le délai de '
+                || review_delay_text('commandement_payer_assignation')
+                || case when fin_delai_commandement <= date_arrete then ' est écoulé depuis le ' else ' prend fin le ' end
+                || fr_date_text(fin_delai_commandement) || ' (loi du 6 juillet 1989, art. 24, I)'
+            when action = 'suivre_audience' then
+                'Assignation du ' || fr_date_text(date_etape_contentieux) || ' notifiée au préfet : audience au plus tôt '
+                || review_delay_text('assignation_prefet_audience') || ' après, le ' || fr_date_text(action_due_base) || ' (loi du 6 juillet 1989, art. 24, III)'
+            when action = 'commandement_quitter_lieux' and suspension = 'PAYMENT_TIME_GRANTED' then
+                'Délais de paiement accordés par jugement du ' || fr_date_text(date_suspension) || ' non respectés depuis le ' || fr_date_text(reprise_depuis)
+                || ' (dette de ' || fr_euros_text(solde) || ' contre ' || fr_euros_text(solde_suspension) || ' au jugement) : la résiliation reprend effet'
+            when action = 'commandement_quitter_lieux' and suspension = 'PROTOCOL' then
+                'Protocole de cohésion sociale du ' || fr_date_text(date_suspension) || ' non respecté depuis le ' || fr_date_text(reprise_depuis)
+                || ' (dette de ' || fr_euros_text(solde) || ' contre ' || fr_euros_text(solde_suspension) || ' au protocole) : la procédure d''expulsion reprend'
+            when action = 'commandement_quitter_lieux' then
+                'Bail résilié par jugement du ' || fr_date_text(date_etape_contentieux) || ' : commandement de quitter les lieux à faire délivrer (CPCE, art. L411-1)'
+            when action = 'demander_concours' then
+                'Commandement de quitter les lieux du ' || fr_date_text(date_etape_contentieux) || ' : expulsion possible après le délai de '
+                || review_delay_text('commandement_quitter_concours') || ', le ' || fr_date_text(action_due_base) || ' (CPCE, art. L412-1)'
+            when action = 'relancer_prefecture' then
+                'Demande de concours du ' || fr_date_text(date_etape_contentieux) || ' sans réponse après ' || review_delay_text('concours_sans_reponse')
+                || ', le ' || fr_date_text(action_due_base) || ' (règle de l''organisme)'
+            when action = 'executer_expulsion' then
+                'Concours de la force publique accordé le ' || fr_date_text(date_etape_contentieux)
+                || ' : expulsion possible hors trêve hivernale, du 1er novembre au 31 mars (CPCE, art. L412-6)'
+            when action = 'reexaminer_dossier' then
+                'Aucun événement de procédure depuis le ' || fr_date_text(dernier_evenement) || ' (dernière étape : '
+                || (select l.libelle from review_labels as l where l.champ = 'etape' and l.code = etape_contentieux)
+                || ' le ' || fr_date_text(date_etape_contentieux) || ') : procédure dormante depuis plus de ' || review_delay_text('dormance')
+                || ', à réexaminer (jamais en retard)'
+            when action = 'relancer_plan' then
+                'Plan d''apurement du ' || fr_date_text(plan_date_signature) || ' en retard : ' || fr_euros_text(plan_montant_verse)
+                || ' versés au-delà du loyer courant pour ' || fr_euros_text(plan_montant_du) || ' dus (' || plan_echeances_dues
+                || ' échéance(s) de ' || fr_euros_text(plan_mensualite) || ')'
+            when action = 'constater_rupture_plan' then
+                'Plan d''apurement du ' || fr_date_text(plan_date_signature) || ' rompu de fait le ' || fr_date_text(plan_date_rupture_de_fait)
+                || ' (' || review_delay_text('plan_rompu_de_fait') || ' impayées), sans rupture enregistrée : ' || fr_euros_text(plan_montant_verse)
+                || ' versés au-delà du loyer courant pour ' || fr_euros_text(plan_montant_du) || ' dus'
+            when action = 'verifier_apl' then
+                'Bail en tiers payant sans versement d''APL depuis le ' || fr_date_text(derniere_apl) || ' (plus de '
+                || review_delay_text('apl_interrompue') || ') : droits à vérifier avec le ménage et la CAF'
+            when action = 'signaler_caf' then
+                'APL en tiers payant : dette d''au moins 2 mois de loyer et charges nets de l''APL (' || fr_euros_text(review_rule('signalement_caf_seuil') * echeance_nette)
+                || ') depuis le ' || fr_date_text(seuil_caf_depuis) || ', à signaler à la CAF dans les ' || review_delay_text('signalement_caf')
+                || ' (CCH, art. R824-1 et R824-4)'
+            when action = 'commandement_payer' then
+                'Dette de ' || fr_euros_text(solde) || ' (' || replace(cast(dette_en_mois as varchar), '.', ',') || ' mois de loyer et charges) sans procédure, d''au moins '
+                || review_delay_text('commandement_payer_seuil') || ' depuis le ' || fr_date_text(seuil_commandement_depuis) || ' (règle de l''organisme)'
+            when action = 'proposer_accompagnement' then
+                'Dette d''au moins ' || review_delay_text('accompagnement_social_seuil') || ' depuis le ' || fr_date_text(seuil_social_depuis)
+                || ' sans visite, rendez-vous ni demande au FSL : accompagnement par la CESF'
+            when action = 'relancer' then
+                'Dette de ' || fr_euros_text(solde) || ' depuis le ' || fr_date_text(dette_depuis)
+                || coalesce(' ; dernière relance le ' || fr_date_text(derniere_relance), ' ; aucune relance')
+            when etat = 'close' then
+                'Dette de ' || fr_euros_text(solde) || ' au plus égale au seuil de ' || fr_euros_text(review_rule('seuil_cloture')) || ' : procédure close'
+            when etat = 'suspendue_plan' then
+                'Plan d''apurement du ' || fr_date_text(plan_date_signature) || ' signé après le commandement de payer du ' || fr_date_text(date_commandement)
+                || ' et honoré : ' || fr_euros_text(plan_montant_verse) || ' versés au-delà du loyer courant pour ' || fr_euros_text(plan_montant_du) || ' dus'
+            when etat = 'suspendue_jdp' then
+                'Délais de paiement accordés par jugement du ' || fr_date_text(date_suspension) || ' et respectés : dette de ' || fr_euros_text(solde)
+                || ', ' || fr_euros_text(solde_suspension) || ' au jugement'
+            when etat = 'suspendue_protocole' then
+                'Protocole de cohésion sociale du ' || fr_date_text(date_suspension) || ' respecté : dette de ' || fr_euros_text(solde)
+                || ', ' || fr_euros_text(solde_suspension) || ' au protocole'
+            when plan_amiable and etat_plan = 'honore' then
+                'Plan d''apurement du ' || fr_date_text(plan_date_signature) || ' honoré : ' || fr_euros_text(plan_montant_verse)
+                || ' versés au-delà du loyer courant pour ' || fr_euros_text(plan_montant_du) || ' dus'
+            else
+                'Dette de ' || fr_euros_text(solde) || coalesce(', relancée le ' || fr_date_text(derniere_relance), '') || ' : aucune action requise'
+        end as motif_principal,
+        case when date_plan_solde is not null and etat = 'amiable' then
+            'Procédure ouverte par le commandement de payer du ' || fr_date_text(date_commandement) || ' close par le plan soldé du ' || fr_date_text(date_plan_solde)
+        end as motif_cloture,
+        case when apl_interrompue and action is distinct from 'verifier_apl' then
+            'Plus de versement d''APL depuis le ' || fr_date_text(derniere_apl) || ' (tiers payant)'
+        end as motif_apl,
+        case when paiements_interrompus then
+            coalesce('Aucun règlement du ménage depuis le ' || fr_date_text(dernier_paiement), 'Aucun règlement du ménage enregistré')
+            || ' (plus de ' || review_delay_text('paiements_interrompus') || ')'
+        end as motif_paiements,
+        case when hausse_forte then
+            'Dette en hausse de ' || fr_euros_text(dette_evolution_3_mois) || ' en ' || review_delay_text('evolution_dette')
+            || ' (au moins ' || review_delay_text('hausse_forte') || ')'
+        end as motif_hausse,
+        case when premiere_dette then
+            'Première dette d''un ménage à jour les ' || review_delay_text('premiere_dette') || ' précédents, née le ' || fr_date_text(dette_depuis)
+        end as motif_premiere_dette,
+    from due_dates
+),
+
+priorities as (
+    -- readable rules, not a score: 1 = haute, 2 = moyenne, 3 = basse
+    select
+        *,
+        case
+            when etat = 'close' then 3
+            when apl_interrompue or paiements_interrompus or hausse_forte or reprise_depuis is not null
+                or (plan_amiable and etat_plan = 'rompu_de_fait') then 1
+            when premiere_dette or dette_en_mois >= review_rule('commandement_payer_seuil') or etat = 'procedure_active'
+                or etat_plan = 'en_retard' and (plan_amiable or plan_suspend) then 2
+            else 3
+        end as priorite,
+    from reasons
+),
+
+examined as (
+    select
+        priorities.*,
+        -- set apart ("Aucune action requise"): nothing to do (procedure closed, suspended and
+        -- kept, plan honoured), or a debt under a month of rent and falling without urgency
+        priorities.action is not null
+            and not (priorities.etat = 'amiable' and priorities.dette_en_mois < 1 and priorities.dette_evolution_3_mois < 0 and priorities.priorite > 1) as a_examiner,
+        -- the role of the rule that proposes the action; without one, litigation while a procedure
+        -- runs or is suspended by a judgment or protocol, amicable recovery otherwise
+        coalesce(
+            rule_roles.role_responsable,
+            case when priorities.etat in ('procedure_active', 'dormante', 'suspendue_jdp', 'suspendue_protocole') then 'CONTENTIEUX' else 'AMIABLE' end
+        ) as role_responsable,
+    from priorities
+    left join rule_roles on rule_roles.action = priorities.action
+),
+
+agents as (
+    -- the agent of the latest action of the owner role on the lease
+    select
+        examined.num_contrat,
+        max_by(lease_actions.code_agent, (lease_actions.date_action, lease_actions.id_action)) as code_agent,
+    from examined
+    inner join lease_actions
+        on lease_actions.num_contrat = examined.num_contrat
+        and lease_actions.role_agent = examined.role_responsable
+        and lease_actions.code_agent is not null
+    group by examined.num_contrat
 ),
 
 final as (
     select
-        num_contrat,
-        code_secteur,
-        libelle_secteur,
-        date_arrete,
-        solde,
-        dette_en_mois,
-        dette_moins_3_mois,
-        dette_3_12_mois,
-        dette_plus_12_mois,
-        etape,
-        date_etape,
-        derniere_action,
-        date_derniere_action,
-        dernier_paiement,
-        prochaine_etape,
-        case prochaine_etape
-            when 'expulsion_suspendue' then 'Concours accordé mais trêve hivernale jusqu''au 31/03 : expulsion suspendue'
-            when 'expulsion' then 'Concours de la force publique accordé : l''expulsion peut être exécutée'
-            when 'relance_prefecture' then 'Demande de concours sans réponse depuis plus de deux mois'
-            when 'demande_concours' then 'Commandement de quitter les lieux délivré il y a plus de deux mois'
-            when 'commandement_quitter_lieux' then 'Bail résilié par jugement : commandement de quitter les lieux à délivrer'
-            when 'assignation' then 'Commandement de payer délivré il y a plus de six semaines, sans assignation'
-            when 'constat_rupture_plan' then 'Plan d''apurement en cours sans paiement depuis plus de deux mois'
-            when 'commandement_payer' then 'Dette d''au moins trois mois de loyer et charges, sans procédure'
-            when 'signalement_caf' then 'Bénéficiaire de l''APL en dette de deux mois ou plus, sans signalement à la CAF depuis un an'
-            when 'relance' then 'Dette sans aucune relance depuis un an'
-        end as motif_prochaine_etape,
-        case when prochaine_etape is not null then case prochaine_etape
-            when 'expulsion_suspendue' then make_date(year(date_arrete) + case when month(date_arrete) >= 11 then 1 else 0 end, 4, 1)
-            when 'relance_prefecture' then date_etape + 61
-            when 'demande_concours' then date_etape + 61
-            when 'assignation' then date_etape + 43
-            when 'constat_rupture_plan' then coalesce(dernier_paiement, date_etape) + 61
-            when 'commandement_quitter_lieux' then date_etape
-            else date_arrete
-        end end as prochaine_etape_des_le,
-    from next_steps
+        examined.num_contrat,
+        examined.code_secteur,
+        examined.libelle_secteur,
+        examined.date_arrete,
+        examined.solde,
+        examined.dette_en_mois,
+        examined.dette_moins_3_mois,
+        examined.dette_3_12_mois,
+        examined.dette_plus_12_mois,
+        examined.dette_evolution_3_mois,
+        case
+            when examined.etape_contentieux is not null then examined.etape_contentieux
+            when examined.plan_date_signature is not null and examined.etat_plan in ('honore', 'en_retard', 'rompu_de_fait') then 'plan_apurement'
+            when examined.derniere_relance > examined.date_arrete - 365 then 'relance'
+            else 'sans_action'
+        end as etape,
+        case
+            when examined.etape_contentieux is not null then examined.date_etape_contentieux
+            when examined.plan_date_signature is not null and examined.etat_plan in ('honore', 'en_retard', 'rompu_de_fait') then examined.plan_date_signature
+            when examined.derniere_relance > examined.date_arrete - 365 then examined.derniere_relance
+        end as date_etape,
+        examined.derniere_action,
+        examined.date_derniere_action,
+        examined.dernier_paiement,
+        examined.etat,
+        etat_labels.libelle as etat_libelle,
+        examined.action,
+        action_labels.libelle as action_libelle,
+        examined.action_due_base,
+        list_filter(
+            [examined.motif_principal, examined.motif_cloture, examined.motif_apl, examined.motif_paiements, examined.motif_hausse, examined.motif_premiere_dette],
+            m -> m is not null
+        ) as motifs,
+        examined.role_responsable,
+        role_labels.libelle as role_libelle,
+        agents.code_agent,
+        examined.priorite,
+        priority_labels.libelle as priorite_libelle,
+        examined.a_examiner,
+        examined.plan_date_signature,
+        examined.plan_montant,
+        examined.plan_nb_echeances,
+        examined.plan_mensualite,
+        examined.plan_echeances_dues,
+        examined.plan_montant_du,
+        examined.plan_montant_verse,
+        examined.etat_plan,
+        plan_labels.libelle as etat_plan_libelle,
+    from examined
+    left join agents on agents.num_contrat = examined.num_contrat
+    left join labels as etat_labels on etat_labels.champ = 'etat' and etat_labels.code = examined.etat
+    left join labels as action_labels on action_labels.champ = 'action' and action_labels.code = examined.action
+    left join labels as priority_labels on priority_labels.champ = 'priorite' and priority_labels.code = cast(examined.priorite as varchar)
+    left join labels as plan_labels on plan_labels.champ = 'etat_plan' and plan_labels.code = examined.etat_plan
+    left join role_labels on role_labels.code = examined.role_responsable
+    order by examined.num_contrat
 )
 
 select * from final

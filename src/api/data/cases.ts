@@ -1,54 +1,130 @@
 /**
  * Case-level data for the monthly review: the worklist (mart review_cases) and one
  * case's history. Parameterised queries only; sort orders and filters come from
- * fixed lists, never from request text.
+ * fixed lists, never from request text. The meeting date reaches the SQL as a parameter
+ * and goes through one macro (review_action_due in etl/macros.sql: the winter truce) for
+ * every due date, its status and the due-date filters.
  */
 import { queryRows } from "../../warehouse/db.ts";
 import type { Warehouse } from "../../warehouse/warehouse.ts";
 
 export const CASE_SORTS = {
+  priorite: "priorite asc, action_due_le asc nulls last, num_contrat",
   dette_desc: "solde desc, num_contrat",
   dette_asc: "solde asc, num_contrat",
   mois_desc: "dette_en_mois desc nulls last, num_contrat",
   etape_date: "date_etape asc nulls last, num_contrat",
-  echeance: "prochaine_etape_des_le asc nulls last, num_contrat",
+  echeance: "action_due_le asc nulls last, num_contrat",
   contrat: "num_contrat",
 } as const;
 export type CaseSort = keyof typeof CASE_SORTS;
 
 export interface CaseFilter {
   secteur?: string;
+  role?: string;
   etape?: string;
   dette_min?: number;
+  echeance?: string;
+  examen: string;
+  date_reunion: string;
   tri: CaseSort;
   page: number;
   taille: number;
 }
+
+/** The worklist with the meeting's due dates and statuses ($date_reunion: the meeting). */
+const WORKLIST = `(
+  select
+    *,
+    review_action_due(action, action_due_base, cast($date_reunion as date)) as action_due_le,
+    review_action_status(action, action_due_base, cast($date_reunion as date)) as action_statut
+  from review_cases
+) as w`;
 
 const CASE_COLUMNS = `num_contrat, code_secteur, libelle_secteur,
   strftime(date_arrete, '%Y-%m-%d') as date_arrete,
   cast(solde as double) as solde, cast(dette_en_mois as double) as dette_en_mois,
   cast(dette_moins_3_mois as double) as dette_moins_3_mois, cast(dette_3_12_mois as double) as dette_3_12_mois,
   cast(dette_plus_12_mois as double) as dette_plus_12_mois,
-  etape, strftime(date_etape, '%Y-%m-%d') as date_etape,
+  etape, (select l.libelle from review_labels as l where l.champ = 'etape' and l.code = w.etape) as etape_libelle,
+  strftime(date_etape, '%Y-%m-%d') as date_etape,
   derniere_action, strftime(date_derniere_action, '%Y-%m-%d') as date_derniere_action,
   strftime(dernier_paiement, '%Y-%m-%d') as dernier_paiement,
-  prochaine_etape, motif_prochaine_etape, strftime(prochaine_etape_des_le, '%Y-%m-%d') as prochaine_etape_des_le`;
+  etat, etat_libelle, action, action_libelle,
+  strftime(action_due_le, '%Y-%m-%d') as action_due_le, action_statut, motifs,
+  role_responsable, role_libelle, code_agent, priorite, priorite_libelle, a_examiner,
+  cast(dette_evolution_3_mois as double) as dette_evolution_3_mois,
+  case when plan_date_signature is not null then {
+    'date_signature': strftime(plan_date_signature, '%Y-%m-%d'),
+    'montant': cast(plan_montant as double),
+    'nb_echeances': plan_nb_echeances,
+    'mensualite': cast(plan_mensualite as double),
+    'echeances_dues': plan_echeances_dues,
+    'montant_du': cast(plan_montant_du as double),
+    'montant_verse': cast(plan_montant_verse as double),
+    'etat_plan': etat_plan,
+    'etat_plan_libelle': etat_plan_libelle
+  } end as plan`;
 
-const WHERE = `where (cast($secteur as varchar) is null or code_secteur = cast($secteur as varchar))
-  and (cast($etape as varchar) is null or etape = cast($etape as varchar))
-  and (cast($dette_min as double) is null or solde >= cast($dette_min as double))`;
+/** The followed cases of a sector and role (what suivis counts). */
+const FOLLOWED = `(cast($secteur as varchar) is null or code_secteur = cast($secteur as varchar))
+  and (cast($role as varchar) is null or role_responsable = cast($role as varchar))`;
 
-export async function listCases(wh: Warehouse, f: CaseFilter, all = false) {
-  const p = { secteur: f.secteur ?? null, etape: f.etape ?? null, dette_min: f.dette_min ?? null };
-  const [count] = await queryRows<{ n: number }>(wh.conn, `select cast(count(*) as integer) as n from review_cases ${WHERE}`, p);
-  // Sort and paging come from fixed lists and validated integers, never from request text.
-  const limit = all ? "" : `limit ${Math.trunc(f.taille)} offset ${Math.trunc((f.page - 1) * f.taille)}`;
-  const rows = await queryRows(wh.conn, `select ${CASE_COLUMNS} from review_cases ${WHERE} order by ${CASE_SORTS[f.tri]} ${limit}`, p);
-  return { total: count!.n, lignes: rows };
+/** Every other filter (what total counts, with FOLLOWED). */
+const SELECTED = `(cast($etape as varchar) is null or etape = cast($etape as varchar))
+  and (cast($dette_min as double) is null or solde >= cast($dette_min as double))
+  and (cast($examen as varchar) = 'tous'
+       or (cast($examen as varchar) = 'a_examiner' and a_examiner)
+       or (cast($examen as varchar) = 'sans_action' and not a_examiner))
+  and (cast($echeance as varchar) is null
+       or (cast($echeance as varchar) = 'avant_reunion' and action_due_le <= cast($date_reunion as date))
+       or (cast($echeance as varchar) = '30_jours' and action_due_le > cast($date_reunion as date)
+           and action_due_le <= cast($date_reunion as date) + 30))`;
+
+export type CaseCounts = {
+  suivis: number;
+  a_examiner: number;
+  sans_action_requise: number;
+  total: number;
+};
+
+/** The as-of date of the worklist (the latest data), yyyy-mm-dd. */
+export async function worklistDate(wh: Warehouse): Promise<string | null> {
+  const [row] = await queryRows<{ d: string | null }>(
+    wh.conn,
+    `select strftime(max(date_arrete), '%Y-%m-%d') as d from int_as_of_dates where est_derniere_donnee`,
+  );
+  return row?.d ?? null;
 }
 
-export async function getCase(wh: Warehouse, numContrat: string) {
+export async function listCases(wh: Warehouse, f: CaseFilter, all = false) {
+  const p = {
+    secteur: f.secteur ?? null, role: f.role ?? null, etape: f.etape ?? null, dette_min: f.dette_min ?? null,
+    examen: f.examen, echeance: f.echeance ?? null, date_reunion: f.date_reunion,
+  };
+  const [counts] = await queryRows<CaseCounts>(
+    wh.conn,
+    `select cast(count(*) as integer) as suivis,
+            cast(count(*) filter (where a_examiner) as integer) as a_examiner,
+            cast(count(*) filter (where not a_examiner) as integer) as sans_action_requise,
+            cast(count(*) filter (where ${SELECTED}) as integer) as total
+     from ${WORKLIST} where ${FOLLOWED}`,
+    p,
+  );
+  const pages = Math.max(1, Math.ceil(counts!.total / f.taille));
+  // A page beyond the last gives the last one (and says so), never an empty page.
+  const page = Math.min(f.page, pages);
+  // Sort and paging come from fixed lists and validated integers, never from request text.
+  const limit = all ? "" : `limit ${Math.trunc(f.taille)} offset ${Math.trunc((page - 1) * f.taille)}`;
+  const rows = await queryRows(
+    wh.conn,
+    `select ${CASE_COLUMNS} from ${WORKLIST} where ${FOLLOWED} and ${SELECTED} order by ${CASE_SORTS[f.tri]} ${limit}`,
+    p,
+  );
+  return { ...counts!, page, pages, lignes: rows };
+}
+
+export async function getCase(wh: Warehouse, numContrat: string, dateReunion: string) {
   const [lease] = await queryRows(
     wh.conn,
     `select l.num_contrat, l.num_logement, l.code_secteur, s.libelle_secteur, l.commune,
@@ -60,7 +136,10 @@ export async function getCase(wh: Warehouse, numContrat: string) {
     { n: numContrat },
   );
   if (!lease) return null;
-  const [worklist] = await queryRows(wh.conn, `select ${CASE_COLUMNS} from review_cases where num_contrat = $n`, { n: numContrat });
+  const [worklist] = await queryRows(wh.conn, `select ${CASE_COLUMNS} from ${WORKLIST} where num_contrat = $n`, {
+    n: numContrat,
+    date_reunion: dateReunion,
+  });
   const soldes = await queryRows(
     wh.conn,
     `select strftime(p.date_arrete, '%Y-%m-%d') as date_arrete, cast(p.solde as double) as solde,

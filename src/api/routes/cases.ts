@@ -1,9 +1,11 @@
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { excelCsv, numberCell, textCell } from "../../csv/excelCsv.ts";
 import { formatDate } from "../../figures/format.ts";
-import { NEXT_STEPS, REVIEW_STAGES, STAGE_CODES } from "../../figures/reviewStages.ts";
-import { CASE_SORTS, getCase, listCases, type CaseSort } from "../data/cases.ts";
+import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES, reviewLabel } from "../../figures/reviewStages.ts";
+import { CASE_SORTS, getCase, listCases, worklistDate, type CaseSort } from "../data/cases.ts";
 import type { AppEnv } from "../context.ts";
+import type { Warehouse } from "../../warehouse/warehouse.ts";
 import { checkSector, requirePermission } from "../auth.ts";
 import { params, validate, z } from "../validation.ts";
 import { cachedJson } from "../cachedJson.ts";
@@ -18,22 +20,76 @@ const int = (min: number, max: number, dflt: number) =>
     .optional()
     .transform((v) => v ?? dflt);
 
+/** Today in Paris, yyyy-mm-dd: the default meeting date. */
+export function todayInParis(now = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+}
+
+const isRealDate = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
+
+// The meeting date: a real date, resolved to today (Paris) when absent, before the cache key is made.
+const meetingDate = params.isoDate
+  .refine(isRealDate, "cette date n'existe pas")
+  .optional()
+  .transform((v) => v ?? todayInParis());
+
 const listQuery = z.object({
   secteur: params.sector.optional(),
+  role: z.enum(OWNER_ROLES, { error: `rôle inconnu ; valeurs possibles : ${OWNER_ROLES.join(", ")}` }).optional(),
   etape: z.enum(STAGE_CODES as [string, ...string[]], { error: `étape inconnue ; valeurs possibles : ${STAGE_CODES.join(", ")}` }).optional(),
+  echeance: z.enum(DUE_WINDOWS as [string, ...string[]], { error: `échéance inconnue ; valeurs possibles : ${DUE_WINDOWS.join(", ")}` }).optional(),
+  examen: z
+    .enum(EXAMINATION_FILTERS as [string, ...string[]], { error: `valeurs possibles : ${EXAMINATION_FILTERS.join(", ")}` })
+    .optional()
+    .transform((v) => v ?? "a_examiner"),
+  date_reunion: meetingDate,
   dette_min: z
     .string()
     .regex(/^\d{1,9}([.,]\d{1,2})?$/, "un montant positif en euros est attendu, par exemple 500 ou 500,50")
     .transform((s) => Number(s.replace(",", ".")))
     .optional(),
-  tri: z.enum(SORTS, { error: `tri inconnu ; valeurs possibles : ${SORTS.join(", ")}` }).optional().transform((v) => v ?? "dette_desc"),
+  tri: z.enum(SORTS, { error: `tri inconnu ; valeurs possibles : ${SORTS.join(", ")}` }).optional().transform((v) => v ?? "priorite"),
   page: int(1, 100000, 1),
   taille: int(1, 500, 50),
   format: z.enum(["json", "csv"], { error: "format inconnu : json ou csv" }).optional(),
 });
 
-const euros = (n: number | null) => (n === null ? "" : n.toFixed(2).replace(".", ","));
-const stageLabel = (e: string | null) => REVIEW_STAGES.find((s) => s.etape === e)?.libelle ?? e ?? "";
+const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The meeting date must be neither before the data's as-of date minus a year, nor more than a
+ * year after today (or the as-of date, when later): a 400 naming the bounds otherwise.
+ */
+async function checkMeetingDate(wh: Warehouse, date: string): Promise<string | null> {
+  const asOf = await worklistDate(wh);
+  if (!asOf) return null;
+  const earliest = addDays(asOf, -365);
+  const today = todayInParis();
+  const latest = addDays(asOf > today ? asOf : today, 366);
+  if (date < earliest || date > latest) {
+    throw new HTTPException(400, {
+      message: `Paramètre « date_reunion » invalide : la date de réunion doit être comprise entre le ${formatDate(earliest)} et le ${formatDate(latest)} (données arrêtées au ${formatDate(asOf)}).`,
+    });
+  }
+  return asOf;
+}
+
+const euros = (n: number | null) => (n === null || n === undefined ? "" : n.toFixed(2).replace(".", ","));
+const decimal = (n: number | null | undefined) => (n === null || n === undefined ? "" : String(n).replace(".", ","));
+
+type Row = Record<string, unknown> & { plan: Record<string, unknown> | null; motifs: string[] | null };
+
+/** Today's field names of the worklist, kept for the page until it reads the new ones. */
+const withFormerNames = (r: Row) => ({
+  ...r,
+  prochaine_etape: r.action,
+  prochaine_etape_libelle: r.action_libelle,
+  motif_prochaine_etape: r.motifs?.[0] ?? null,
+  prochaine_etape_des_le: r.action_due_le,
+});
 
 /** GET /api/cases (the worklist), GET /api/cases/:num_contrat (one case). */
 export const casesRoutes = new Hono<AppEnv>()
@@ -43,19 +99,29 @@ export const casesRoutes = new Hono<AppEnv>()
     if (q.format === "csv") {
       const result = await c.var.ctx.warehouse.use(async (wh) => {
         if (q.secteur) await checkSector(wh, q.secteur);
+        await checkMeetingDate(wh, q.date_reunion);
         return listCases(wh, q, true);
       });
-      const rows = result.lignes as Array<Record<string, string | number | null>>;
+      const rows = result.lignes as Row[];
       const csv = excelCsv([
         ["Contrat", "Secteur", "Solde (€)", "Dette en mois", "Moins de 3 mois (€)", "3 à 12 mois (€)", "Plus de 12 mois (€)",
-          "Étape", "Date de l'étape", "Dernière action", "Date de la dernière action", "Dernier paiement", "Prochaine étape", "Motif", "À partir du"].map(textCell),
+          "Évolution sur 3 mois (€)", "Étape", "Date de l'étape", "Dernière action", "Date de la dernière action", "Dernier paiement",
+          "État", "Action proposée", "Due le", "Statut", "Motifs", "Rôle", "Agent", "Priorité", "À examiner",
+          "Plan signé le", "Mensualité du plan (€)", "Échéances dues", "Montant dû au plan (€)", "Versé au-delà du loyer (€)", "État du plan"].map(textCell),
         ...rows.map((r) => [
           textCell(r.num_contrat as string), textCell(r.libelle_secteur as string),
-          numberCell(euros(r.solde as number)), numberCell(r.dette_en_mois === null ? "" : String(r.dette_en_mois).replace(".", ",")),
+          numberCell(euros(r.solde as number)), numberCell(decimal(r.dette_en_mois as number | null)),
           numberCell(euros(r.dette_moins_3_mois as number)), numberCell(euros(r.dette_3_12_mois as number)), numberCell(euros(r.dette_plus_12_mois as number)),
-          textCell(stageLabel(r.etape as string)), textCell(formatDate(r.date_etape as string)), textCell(r.derniere_action as string),
+          numberCell(euros(r.dette_evolution_3_mois as number)),
+          textCell((r.etape_libelle as string) ?? ""), textCell(formatDate(r.date_etape as string)), textCell((r.derniere_action as string) ?? ""),
           textCell(formatDate(r.date_derniere_action as string)), textCell(formatDate(r.dernier_paiement as string)),
-          textCell(NEXT_STEPS[r.prochaine_etape as string] ?? ""), textCell(r.motif_prochaine_etape as string), textCell(formatDate(r.prochaine_etape_des_le as string)),
+          textCell((r.etat_libelle as string) ?? ""), textCell((r.action_libelle as string) ?? ""),
+          textCell(r.action_due_le ? formatDate(r.action_due_le as string) : ""), textCell(reviewLabel("statut", r.action_statut as string | null)),
+          textCell((r.motifs ?? []).join(" | ")), textCell((r.role_libelle as string) ?? ""), textCell((r.code_agent as string) ?? ""),
+          textCell((r.priorite_libelle as string) ?? ""), textCell(r.a_examiner ? "Oui" : "Non"),
+          textCell(r.plan ? formatDate(r.plan.date_signature as string) : ""), numberCell(r.plan ? euros(r.plan.mensualite as number | null) : ""),
+          numberCell(r.plan ? decimal(r.plan.echeances_dues as number) : ""), numberCell(r.plan ? euros(r.plan.montant_du as number | null) : ""),
+          numberCell(r.plan ? euros(r.plan.montant_verse as number) : ""), textCell(r.plan ? ((r.plan.etat_plan_libelle as string) ?? "") : ""),
         ]),
       ]);
       return c.body(csv, 200, {
@@ -65,31 +131,41 @@ export const casesRoutes = new Hono<AppEnv>()
     }
     return cachedJson(c, "cases", q, async (wh) => {
       if (q.secteur) await checkSector(wh, q.secteur);
+      const asOf = await checkMeetingDate(wh, q.date_reunion);
       const result = await listCases(wh, q);
-      const lignes = (result.lignes as Array<Record<string, unknown>>).map((r) => ({
-        ...r,
-        etape_libelle: stageLabel(r.etape as string),
-        prochaine_etape_libelle: NEXT_STEPS[r.prochaine_etape as string] ?? null,
-      }));
-      return { page: q.page, taille: q.taille, tri: q.tri, total: result.total, lignes };
+      return {
+        date_arrete: asOf,
+        date_reunion: q.date_reunion,
+        suivis: result.suivis,
+        a_examiner: result.a_examiner,
+        sans_action_requise: result.sans_action_requise,
+        total: result.total,
+        page: result.page,
+        pages: result.pages,
+        taille: q.taille,
+        tri: q.tri,
+        lignes: (result.lignes as Row[]).map(withFormerNames),
+      };
     });
   })
-  .get("/:num_contrat", validate("param", z.object({ num_contrat: params.leaseNumber })), async (c) => {
-    const { num_contrat } = c.req.valid("param");
-    return cachedJson(
-      c,
-      "case",
-      { num_contrat },
-      async (wh) => {
-        const found = await getCase(wh, num_contrat);
-        if (!found) return null;
-        const revue = found.revue && {
-          ...found.revue,
-          etape_libelle: stageLabel(found.revue.etape as string),
-          prochaine_etape_libelle: NEXT_STEPS[found.revue.prochaine_etape as string] ?? null,
-        };
-        return { ...found, revue };
-      },
-      `Bail « ${num_contrat} » introuvable dans l'entrepôt publié.`,
-    );
-  });
+  .get(
+    "/:num_contrat",
+    validate("param", z.object({ num_contrat: params.leaseNumber })),
+    validate("query", z.object({ date_reunion: meetingDate })),
+    async (c) => {
+      const { num_contrat } = c.req.valid("param");
+      const { date_reunion } = c.req.valid("query");
+      return cachedJson(
+        c,
+        "case",
+        { num_contrat, date_reunion },
+        async (wh) => {
+          await checkMeetingDate(wh, date_reunion);
+          const found = await getCase(wh, num_contrat, date_reunion);
+          if (!found) return null;
+          return { ...found, revue: found.revue && withFormerNames(found.revue as Row) };
+        },
+        `Bail « ${num_contrat} » introuvable dans l'entrepôt publié.`,
+      );
+    },
+  );

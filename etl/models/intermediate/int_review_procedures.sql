@@ -1,0 +1,164 @@
+-- one row per lease with a payment order on or before the latest as-of date D: the procedure
+-- opened by its latest order as a sequence of dated events, where later events suspend or close
+-- earlier ones: the furthest step reached, the latest plan, judgment granting time (JDP) or
+-- social cohesion protocol (PCS) after that step, a plan completed after it, the CCAPEX
+-- referral, the latest event, and whether a JDP or PCS is kept (no debt added since)
+with
+
+latest_date as (
+    select date_arrete from int_as_of_dates where est_derniere_donnee
+),
+
+actions_to_date as (
+    select a.*
+    from recovery_actions as a
+    inner join latest_date on a.date_action <= latest_date.date_arrete
+),
+
+stages as (
+    select * from (values
+        -- procedural order, as int_lease_litigation_stages; French labels in etl/seeds/review_labels.csv
+        (1, 'PAYMENT_ORDER', 'commandement_payer'),
+        (2, 'SUMMONS', 'assignation'),
+        (3, 'LEASE_TERMINATED', 'resiliation_bail'),
+        (4, 'ORDER_TO_VACATE', 'commandement_quitter_lieux'),
+        (5, 'POLICE_REQUESTED', 'demande_concours'),
+        (6, 'POLICE_GRANTED', 'concours_accorde')
+    ) as t(rang, categorie, etape)
+),
+
+latest_orders as (
+    select num_contrat, max(date_action) as date_commandement
+    from actions_to_date
+    where categorie = 'PAYMENT_ORDER'
+    group by num_contrat
+),
+
+procedure_actions as (
+    -- why: a new payment order opens a new procedure; events before it belong to an older one
+    select actions_to_date.*, latest_orders.date_commandement
+    from actions_to_date
+    inner join latest_orders
+        on latest_orders.num_contrat = actions_to_date.num_contrat
+        and actions_to_date.date_action >= latest_orders.date_commandement
+),
+
+furthest_steps as (
+    select
+        procedure_actions.num_contrat,
+        procedure_actions.date_commandement,
+        stages.rang,
+        stages.etape,
+        procedure_actions.date_action as date_etape,
+    from procedure_actions
+    inner join stages on stages.categorie = procedure_actions.categorie
+    qualify row_number() over (partition by procedure_actions.num_contrat order by stages.rang desc, procedure_actions.date_action desc) = 1
+),
+
+later_events as (
+    select
+        furthest_steps.num_contrat,
+        -- the latest plan, JDP or PCS on or after the furthest step suspends the procedure while it is kept
+        max_by(procedure_actions.categorie, (procedure_actions.date_action, procedure_actions.id_action)) filter (
+            where procedure_actions.categorie in ('PLAN_SIGNED', 'PAYMENT_TIME_GRANTED', 'PROTOCOL')
+                and procedure_actions.date_action >= furthest_steps.date_etape
+        ) as suspension,
+        max(procedure_actions.date_action) filter (
+            where procedure_actions.categorie in ('PLAN_SIGNED', 'PAYMENT_TIME_GRANTED', 'PROTOCOL')
+                and procedure_actions.date_action >= furthest_steps.date_etape
+        ) as date_suspension,
+        -- a plan completed on or after the furthest step closes the procedure
+        max(procedure_actions.date_action) filter (
+            where procedure_actions.categorie = 'PLAN_COMPLETED' and procedure_actions.date_action >= furthest_steps.date_etape
+        ) as date_plan_solde,
+        -- every procedural event counts against dormancy (reminders and visits do not)
+        max(procedure_actions.date_action) filter (
+            where procedure_actions.categorie in (
+                'PAYMENT_ORDER', 'SUMMONS', 'HEARING', 'LEASE_TERMINATED', 'PAYMENT_TIME_GRANTED', 'ORDER_TO_VACATE',
+                'POLICE_REQUESTED', 'POLICE_GRANTED', 'PLAN_SIGNED', 'PLAN_BROKEN', 'PLAN_COMPLETED', 'CCAPEX', 'PROTOCOL'
+            )
+        ) as dernier_evenement,
+    from furthest_steps
+    inner join procedure_actions on procedure_actions.num_contrat = furthest_steps.num_contrat
+    group by furthest_steps.num_contrat
+),
+
+referrals as (
+    -- why the window: a CCAPEX referral made for this debt, up to the dormancy delay before the order
+    select latest_orders.num_contrat, max(actions_to_date.date_action) as date_ccapex
+    from latest_orders
+    inner join actions_to_date
+        on actions_to_date.num_contrat = latest_orders.num_contrat
+        and actions_to_date.categorie = 'CCAPEX'
+        and actions_to_date.date_action >= cast(latest_orders.date_commandement - review_delay('dormance') as date)
+    group by latest_orders.num_contrat
+),
+
+with_events as (
+    select
+        furthest_steps.*,
+        later_events.suspension,
+        later_events.date_suspension,
+        later_events.date_plan_solde,
+        later_events.dernier_evenement,
+        referrals.date_ccapex,
+        latest_date.date_arrete,
+    from furthest_steps
+    cross join latest_date
+    inner join later_events on later_events.num_contrat = furthest_steps.num_contrat
+    left join referrals on referrals.num_contrat = furthest_steps.num_contrat
+),
+
+balance_at_suspension as (
+    select
+        with_events.num_contrat,
+        coalesce(t.solde_cumule, 0) as solde_suspension,
+    from with_events
+    asof left join int_ledger_days_cumulated as t
+        on t.num_contrat = with_events.num_contrat and t.jour <= with_events.date_suspension
+    where with_events.suspension in ('PAYMENT_TIME_GRANTED', 'PROTOCOL')
+),
+
+kept_or_not as (
+    -- a JDP or PCS is kept while the balance is not above its balance on the day of the
+    -- judgment or protocol; broken since the first as-of date after it at which it was above
+    select
+        balance_at_suspension.num_contrat,
+        balance_at_suspension.solde_suspension,
+        min(p.date_arrete) filter (where p.solde > balance_at_suspension.solde_suspension) as premier_depassement,
+        max_by(p.solde, p.date_arrete) as solde_actuel,
+    from balance_at_suspension
+    inner join with_events on with_events.num_contrat = balance_at_suspension.num_contrat
+    inner join int_lease_positions as p
+        on p.num_contrat = balance_at_suspension.num_contrat
+        and p.date_arrete > with_events.date_suspension
+        and p.date_arrete <= with_events.date_arrete
+    group by balance_at_suspension.num_contrat, balance_at_suspension.solde_suspension
+),
+
+final as (
+    select
+        with_events.num_contrat,
+        with_events.date_arrete,
+        with_events.date_commandement,
+        with_events.rang,
+        with_events.etape,
+        with_events.date_etape,
+        with_events.suspension,
+        with_events.date_suspension,
+        with_events.date_plan_solde,
+        with_events.dernier_evenement,
+        with_events.date_ccapex,
+        cast(kept_or_not.solde_suspension as decimal(18, 2)) as solde_suspension,
+        case
+            when with_events.suspension not in ('PAYMENT_TIME_GRANTED', 'PROTOCOL') then null
+            -- why coalesce: a judgment or protocol of the last days has no as-of date after it yet
+            else coalesce(kept_or_not.solde_actuel <= kept_or_not.solde_suspension, true)
+        end as suspension_respectee,
+        -- the month end since which the balance has been above, when it is above now
+        case when kept_or_not.solde_actuel > kept_or_not.solde_suspension then kept_or_not.premier_depassement end as date_non_respect,
+    from with_events
+    left join kept_or_not on kept_or_not.num_contrat = with_events.num_contrat
+)
+
+select * from final

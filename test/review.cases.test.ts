@@ -1,0 +1,265 @@
+/**
+ * The monthly review's case state (issue 11): each hand-built history of
+ * test/fixtures/review/ in its own office, through the API, against the state, action, due
+ * date and reason worked out by hand in test/fixtures/review/README.md; then the worklist's
+ * filters, counts, paging and CSV on an office holding all of them.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { createApp } from "../src/api/app.ts";
+import type { WarehouseProvider } from "../src/server/warehouseProvider.ts";
+import { HISTORIES, type History } from "./fixtures/review/histories.ts";
+import { buildTestApp, signIn } from "./util/apiApp.ts";
+import { HEADERS, etl, tempDir, writeExport } from "./util/exports.ts";
+
+const euros = (n: number) => n.toFixed(2).replace(".", ",");
+
+function writeOffice(dir: string, histories: History[]): void {
+  writeExport(dir, "secteurs_20261031.csv", [...HEADERS.secteurs], [
+    ["N", "Mulhouse – Nord", "Agence de Mulhouse"],
+    ["S", "Colmar Sud", "Agence de Colmar"],
+  ]);
+  writeExport(dir, "agents_20261031.csv", [...HEADERS.agents], [
+    ["AG_CESF", "CESF", ""],
+    ["AG_AMI", "AMIABLE", ""],
+    ["AG_CTX", "CONTENTIEUX", ""],
+  ]);
+  writeExport(
+    dir,
+    "baux_20261031.csv",
+    [...HEADERS.baux],
+    // odd leases in sector N, even ones in S (R01 N, R02 S, ...)
+    histories.map((h) => [h.lease, `L-${h.lease}`, Number(h.lease.slice(1)) % 2 ? "N" : "S", "Mulhouse", h.entree, "", "", "CDI", "2", h.apl ? "O" : "N", "400,00", "100,00"]),
+  );
+  writeExport(
+    dir,
+    "ecritures_20261031.csv",
+    [...HEADERS.ecritures],
+    histories.flatMap((h) =>
+      h.ledger.map(([date, code, debit, credit], i) => [
+        `${h.lease}-E${i}`, h.lease, date, date.slice(3), code, code, debit ? euros(debit) : "", credit ? euros(credit) : "", code === "REG" ? "VIREMENT" : "",
+      ]),
+    ),
+  );
+  writeExport(
+    dir,
+    "actions_20261031.csv",
+    [...HEADERS.actions],
+    histories.flatMap((h) =>
+      h.actions.map(([date, code, agent, montant, nb], i) => [
+        `${h.lease}-A${i}`, h.lease, date, code, agent, montant ? euros(montant) : "", nb ? String(nb) : "", "N", "",
+      ]),
+    ),
+  );
+}
+
+/**
+ * A lease up to date that posts on 31/10/2026, so that every office's data (its as-of date D)
+ * runs to 31/10/2026 whatever the history's last posting; it owes nothing, so it is on no worklist.
+ */
+const UP_TO_DATE: History = {
+  name: "a-jour",
+  lease: "Z99",
+  entree: "01/10/2026",
+  apl: false,
+  ledger: [["01/10/2026", "QL", 400, 0], ["01/10/2026", "QC", 100, 0], ["31/10/2026", "REG", 0, 500]],
+  actions: [],
+};
+
+async function officeApp(histories: History[]) {
+  const dir = tempDir("oph-review-");
+  writeOffice(path.join(dir, "exports"), [...histories, UP_TO_DATE]);
+  const db = path.join(dir, "w.duckdb");
+  await etl({ exportsDir: path.join(dir, "exports"), dbPath: db });
+  const built = buildTestApp(db);
+  const cookie = await signIn(built.app, "recouvrement");
+  return { ...built, cookie };
+}
+
+type Row = Record<string, unknown> & { motifs: string[]; plan: Record<string, unknown> | null };
+
+/** Expected answers, worked out by hand in test/fixtures/review/README.md (meeting on 01/12/2026). */
+const EXPECTED: Record<string, { etat: string; action: string | null; due: string | null; statut: string | null; motif: string; role: string; priorite: number; a_examiner: boolean; plan?: Record<string, unknown> }> = {
+  R01: {
+    etat: "suspendue_plan", action: null, due: null, statut: null, role: "AMIABLE", priorite: 3, a_examiner: false,
+    motif: "Plan d'apurement du 01/09/2025 signé après le commandement de payer du 15/07/2025 et honoré : 1\u202f750,00\u00a0€ versés au-delà du loyer courant pour 1\u202f625,00\u00a0€ dus",
+    plan: { date_signature: "2025-09-01", montant: 3000, nb_echeances: 24, mensualite: 125, echeances_dues: 13, montant_du: 1625, montant_verse: 1750, etat_plan: "honore" },
+  },
+  R02: {
+    etat: "amiable", action: "constater_rupture_plan", due: "2026-01-15", statut: "en_retard", role: "AMIABLE", priorite: 1, a_examiner: true,
+    motif: "Plan d'apurement du 15/05/2025 rompu de fait le 15/01/2026 (2 échéances impayées), sans rupture enregistrée : 1\u202f200,00\u00a0€ versés au-delà du loyer courant pour 2\u202f000,00\u00a0€ dus",
+    plan: { mensualite: 200, echeances_dues: 10, montant_du: 2000, montant_verse: 1200, etat_plan: "rompu_de_fait" },
+  },
+  R03: {
+    etat: "suspendue_protocole", action: null, due: null, statut: null, role: "CONTENTIEUX", priorite: 2, a_examiner: false,
+    motif: "Protocole de cohésion sociale du 15/09/2025 respecté : dette de 1\u202f600,00\u00a0€, 2\u202f900,00\u00a0€ au protocole",
+  },
+  R04: {
+    etat: "procedure_active", action: "commandement_quitter_lieux", due: "2026-10-31", statut: "en_retard", role: "CONTENTIEUX", priorite: 1, a_examiner: true,
+    motif: "Délais de paiement accordés par jugement du 15/09/2025 non respectés depuis le 31/10/2026 (dette de 4\u202f700,00\u00a0€ contre 4\u202f500,00\u00a0€ au jugement) : la résiliation reprend effet",
+  },
+  R05: {
+    etat: "suspendue_jdp", action: null, due: null, statut: null, role: "CONTENTIEUX", priorite: 2, a_examiner: false,
+    motif: "Délais de paiement accordés par jugement du 15/09/2025 et respectés : dette de 1\u202f900,00\u00a0€, 4\u202f500,00\u00a0€ au jugement",
+  },
+  R06: {
+    etat: "close", action: null, due: null, statut: null, role: "AMIABLE", priorite: 3, a_examiner: false,
+    motif: "Dette de 60,00\u00a0€ au plus égale au seuil de 100,00\u00a0€ : procédure close",
+  },
+  R07: {
+    etat: "dormante", action: "reexaminer_dossier", due: null, statut: null, role: "CONTENTIEUX", priorite: 2, a_examiner: true,
+    motif: "Aucun événement de procédure depuis le 15/05/2018 (dernière étape : Commandement de payer délivré le 15/05/2018) : procédure dormante depuis plus de 12 mois, à réexaminer (jamais en retard)",
+  },
+  R08: {
+    etat: "procedure_active", action: "executer_expulsion", due: "2027-04-01", statut: "a_venir", role: "CONTENTIEUX", priorite: 1, a_examiner: true,
+    motif: "Concours de la force publique accordé le 15/10/2026 : expulsion possible hors trêve hivernale, du 1er novembre au 31 mars (CPCE, art. L412-6)",
+  },
+  R09: {
+    etat: "procedure_active", action: "assigner", due: "2026-12-01", statut: "a_venir", role: "CONTENTIEUX", priorite: 1, a_examiner: true,
+    motif: "Commandement de payer du 01/07/2026 sans assignation : CCAPEX saisie le 01/10/2026, assignation possible 2 mois après, le 01/12/2026 (loi du 6 juillet 1989, art. 24, II)",
+  },
+  R10: {
+    etat: "procedure_active", action: "saisir_ccapex", due: "2026-07-01", statut: "en_retard", role: "CESF", priorite: 1, a_examiner: true,
+    motif: "Commandement de payer du 01/07/2026 sans saisine de la CCAPEX : la saisir d'abord, aucune assignation avant 2 mois après la saisine (loi du 6 juillet 1989, art. 24, II)",
+  },
+  R11: {
+    etat: "amiable", action: "verifier_apl", due: "2026-09-05", statut: "en_retard", role: "CESF", priorite: 1, a_examiner: true,
+    motif: "Bail en tiers payant sans versement d'APL depuis le 05/07/2026 (plus de 2 mois) : droits à vérifier avec le ménage et la CAF",
+  },
+};
+
+describe("review case state: each history in its own office (meeting on 01/12/2026)", () => {
+  for (const history of HISTORIES) {
+    it(`${history.name} (${history.lease}): state, proposed action, due date and reason`, async () => {
+      const { app, warehouse, cookie } = await officeApp([history]);
+      try {
+        const res = await app.request("/api/cases?examen=tous&date_reunion=2026-12-01", { headers: { Cookie: cookie } });
+        expect(res.status, await res.clone().text()).toBe(200);
+        const body = await res.json();
+        expect(body.date_arrete).toBe("2026-10-31");
+        expect(body.lignes).toHaveLength(1);
+        const row = body.lignes[0] as Row;
+        const want = EXPECTED[history.lease]!;
+        expect({
+          etat: row.etat, action: row.action, due: row.action_due_le, statut: row.action_statut, role: row.role_responsable,
+          priorite: row.priorite, a_examiner: row.a_examiner,
+        }).toEqual({ etat: want.etat, action: want.action, due: want.due, statut: want.statut, role: want.role, priorite: want.priorite, a_examiner: want.a_examiner });
+        expect(row.motifs[0]).toBe(want.motif);
+        if (want.plan) expect(row.plan).toMatchObject(want.plan);
+        // Labels come from the seed, through SQL.
+        expect(typeof row.etat_libelle).toBe("string");
+        if (want.action) expect(typeof row.action_libelle).toBe("string");
+      } finally {
+        warehouse.close();
+      }
+    });
+  }
+});
+
+describe("GET /api/cases on an office holding every history", () => {
+  let app: ReturnType<typeof createApp>;
+  let warehouse: WarehouseProvider;
+  let cookie: string;
+  beforeAll(async () => {
+    ({ app, warehouse, cookie } = await officeApp(HISTORIES));
+  });
+  afterAll(() => warehouse.close());
+  const get = (q: string) => app.request(`/api/cases?${q}`, { headers: { Cookie: cookie } });
+  const json = async (q: string) => {
+    const res = await get(q);
+    expect(res.status, await res.clone().text()).toBe(200);
+    return res.json();
+  };
+
+  it("counts the cases followed (11), to examine (7) and set apart (4)", async () => {
+    const body = await json("date_reunion=2026-12-01");
+    // Set apart: R01 (plan honoured), R03 (protocol kept), R05 (JDP kept), R06 (closed).
+    expect([body.suivis, body.a_examiner, body.sans_action_requise, body.total]).toEqual([11, 7, 4, 7]);
+    expect(body.lignes.every((r: Row) => r.a_examiner)).toBe(true);
+    const apart = await json("date_reunion=2026-12-01&examen=sans_action&tri=contrat");
+    expect(apart.lignes.map((r: Row) => r.num_contrat)).toEqual(["R01", "R03", "R05", "R06"]);
+    expect((await json("date_reunion=2026-12-01&examen=tous")).total).toBe(11);
+  });
+
+  it("sorts by priority then due date by default", async () => {
+    const body = await json("date_reunion=2026-12-01");
+    expect(body.tri).toBe("priorite");
+    // Priority 1 by due date: R10 01/07/2026, R11 05/09/2026, R04 31/10/2026, R09 01/12/2026, R08 01/04/2027
+    // (R02 15/01/2026 comes first); then priority 2: R07 (dormant, no due date).
+    expect(body.lignes.map((r: Row) => r.num_contrat)).toEqual(["R02", "R10", "R11", "R04", "R09", "R08", "R07"]);
+  });
+
+  it("filters by role and sector; suivis counts the role and sector only", async () => {
+    const cesf = await json("date_reunion=2026-12-01&role=CESF");
+    expect(cesf.lignes.map((r: Row) => r.num_contrat).sort()).toEqual(["R10", "R11"]);
+    expect(cesf.suivis).toBe(2);
+    const north = await json("date_reunion=2026-12-01&secteur=N&examen=tous");
+    // odd leases: R01 R03 R05 R07 R09 R11
+    expect([north.suivis, north.total]).toEqual([6, 6]);
+    expect(north.lignes.every((r: Row) => r.code_secteur === "N")).toBe(true);
+  });
+
+  it("filters due dates on the meeting date: before it, and within 30 days after it", async () => {
+    const before = await json("date_reunion=2026-12-01&echeance=avant_reunion&tri=contrat");
+    // due on or before 01/12/2026: R02, R04, R09 (due that very day), R10, R11; not R08 (truce: 01/04/2027), not R07 (no date)
+    expect(before.lignes.map((r: Row) => r.num_contrat)).toEqual(["R02", "R04", "R09", "R10", "R11"]);
+    const soon = await json("date_reunion=2026-11-15&echeance=30_jours&tri=contrat");
+    // a meeting on 15/11/2026: due from 16/11 to 15/12/2026: only R09 (01/12/2026)
+    expect(soon.lignes.map((r: Row) => r.num_contrat)).toEqual(["R09"]);
+  });
+
+  it("applies the winter truce on the meeting date, not the data date", async () => {
+    const october = await json("date_reunion=2026-10-20&secteur=S&role=CONTENTIEUX&tri=contrat");
+    const r08 = october.lignes.find((r: Row) => r.num_contrat === "R08");
+    expect([r08.action_due_le, r08.action_statut]).toEqual(["2026-10-15", "en_retard"]);
+    const december = await json("date_reunion=2026-12-01&secteur=S&role=CONTENTIEUX&tri=contrat");
+    const r08d = december.lignes.find((r: Row) => r.num_contrat === "R08");
+    expect([r08d.action_due_le, r08d.action_statut]).toEqual(["2027-04-01", "a_venir"]);
+  });
+
+  it("gives the last page for a page beyond it, and says which", async () => {
+    const body = await json("date_reunion=2026-12-01&taille=3&page=999&tri=contrat");
+    expect([body.page, body.pages, body.total]).toEqual([3, 3, 7]);
+    expect(body.lignes.map((r: Row) => r.num_contrat)).toEqual(["R11"]);
+  });
+
+  it("refuses a meeting date out of range or malformed, a role or window unknown, with a French 400", async () => {
+    for (const [q, param] of [
+      ["date_reunion=2025-10-30", "date_reunion"],
+      ["date_reunion=2031-01-01", "date_reunion"],
+      ["date_reunion=2026-02-30", "date_reunion"],
+      ["date_reunion=01/12/2026", "date_reunion"],
+      ["role=DIRECTION", "role"],
+      ["echeance=demain", "echeance"],
+      ["examen=rien", "examen"],
+    ]) {
+      const res = await get(q!);
+      expect(res.status, q).toBe(400);
+      expect((await res.json()).erreur, q).toContain(`Paramètre « ${param} » invalide`);
+    }
+  });
+
+  it("gives the case card the same worklist row", async () => {
+    const res = await app.request("/api/cases/R09?date_reunion=2026-12-01", { headers: { Cookie: cookie } });
+    const body = await res.json();
+    expect(body.revue).toMatchObject({ action: "assigner", action_due_le: "2026-12-01", action_statut: "a_venir", role_responsable: "CONTENTIEUX", code_agent: "AG_CTX" });
+    expect(body.revue.motifs[0]).toBe(EXPECTED.R09!.motif);
+  });
+
+  it("writes the same rows as CSV with French headers", async () => {
+    const res = await get("date_reunion=2026-12-01&format=csv&tri=contrat");
+    const text = Buffer.from(await res.arrayBuffer()).toString("utf8");
+    const [header, ...lines] = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(header!.split(";")).toEqual([
+      "Contrat", "Secteur", "Solde (€)", "Dette en mois", "Moins de 3 mois (€)", "3 à 12 mois (€)", "Plus de 12 mois (€)",
+      "Évolution sur 3 mois (€)", "Étape", "Date de l'étape", "Dernière action", "Date de la dernière action", "Dernier paiement",
+      "État", "Action proposée", "Due le", "Statut", "Motifs", "Rôle", "Agent", "Priorité", "À examiner",
+      "Plan signé le", "Mensualité du plan (€)", "Échéances dues", "Montant dû au plan (€)", "Versé au-delà du loyer (€)", "État du plan",
+    ]);
+    expect(lines.map((l) => l.split(";")[0])).toEqual(["R02", "R04", "R07", "R08", "R09", "R10", "R11"]);
+    const r09 = lines.find((l) => l.startsWith("R09;"))!.split(";");
+    expect([r09[14], r09[15], r09[16], r09[18], r09[19], r09[20], r09[21]]).toEqual([
+      "Assigner", "01/12/2026", "À venir", "Chargée de contentieux", "AG_CTX", "Haute", "Oui",
+    ]);
+  });
+});
