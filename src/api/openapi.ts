@@ -35,7 +35,7 @@ export const OPENAPI = {
       delete: { summary: "Se déconnecter : la session est fermée sur le serveur, l'ancien cookie ne vaut plus rien.", responses: { "200": { description: "Session fermée." }, ...originRefused } },
     },
     "/api/figures": {
-      get: { summary: "Tous les chiffres de figures.md pour une année (même JSON que `npm run figures -- --format json`). Rôles : tous.", parameters: [annee, q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année ; une fin de mois pour direction et communication.", { type: "string", format: "date" }), secteur], responses: { "200": { description: "Les chiffres." }, ...errors } },
+      get: { summary: "Tous les chiffres de figures.md pour une année (même JSON que `npm run figures -- --format json`). Quand la date d'arrêté a une publication en vigueur (la dernière de cette date, non retirée), la réponse ajoute un bloc publication : { id, titre, note, publie_le, date_arrete, etat (inchangee, revisee), chiffres (tels que publiés), ecarts (valeur du jour moins valeur publiée, en points pour les taux) }. Rôles : tous.", parameters: [annee, q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année ; une fin de mois pour direction et communication.", { type: "string", format: "date" }), secteur], responses: { "200": { description: "Les chiffres." }, ...errors } },
     },
     "/api/series": {
       get: { summary: "Série mensuelle d'un chiffre (chaque mois arrêté à son dernier jour). Rôles : tous.", parameters: [q("indicateur", "Clé du chiffre.", { type: "string", enum: FIGURE_KEYS }, true), secteur], responses: { "200": { description: "Les points mensuels." }, ...errors } },
