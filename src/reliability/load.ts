@@ -10,6 +10,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { generateDemo } from "../demo/generate.ts";
 import { runEtl } from "../etl/runEtl.ts";
+import { copyWarehouse } from "../etl/rawLayer.ts";
 import { writeDayOfExports, tempDir } from "./office.ts";
 import { startServerChild, type ServerHandle } from "./serverHandle.ts";
 import { line, type CheckLine } from "./table.ts";
@@ -86,6 +87,18 @@ export async function prepareDemo(dir: string, log: (l: string) => void): Promis
   return { exportsDir, db };
 }
 
+/** A hard link, or (across file systems) a copy with the same modification time. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    fs.copyFileSync(from, to);
+    const st = fs.statSync(from);
+    fs.utimesSync(to, st.atime, st.mtime);
+  }
+}
+
 export async function checkLoad(o: LoadOptions): Promise<{ lines: CheckLine[]; measures: LoadMeasure[] }> {
   const log = o.log ?? (() => undefined);
   const demo = await prepareDemo(o.demoDir ?? path.join(tempDir("oph-charge-"), "demo"), log);
@@ -93,9 +106,12 @@ export async function checkLoad(o: LoadOptions): Promise<{ lines: CheckLine[]; m
   const work = tempDir("oph-charge-run-");
   const exportsDir = path.join(work, "exports");
   fs.mkdirSync(exportsDir);
-  for (const f of fs.readdirSync(demo.exportsDir)) fs.symlinkSync(path.join(demo.exportsDir, f), path.join(exportsDir, f));
+  // Hard links, not symbolic ones: the inbox never follows a link (src/etl/inbox.ts). A hard link
+  // keeps the file's modification time, so the demo's files stay "already loaded".
+  for (const f of fs.readdirSync(demo.exportsDir)) linkOrCopy(path.join(demo.exportsDir, f), path.join(exportsDir, f));
   const db = path.join(work, "warehouse.duckdb");
-  fs.copyFileSync(demo.db, db);
+  // The warehouse with its raw layer, as a backup copies it.
+  copyWarehouse(demo.db, db);
   if (fs.existsSync(`${demo.db}.runs.jsonl`)) fs.copyFileSync(`${demo.db}.runs.jsonl`, `${db}.runs.jsonl`);
   let server: ServerHandle | null = null;
   const measures: LoadMeasure[] = [];
