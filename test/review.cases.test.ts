@@ -79,7 +79,7 @@ async function officeApp(histories: History[]) {
 type Row = Record<string, unknown> & { motifs: string[]; plan: Record<string, unknown> | null };
 
 /** Expected answers, worked out by hand in test/fixtures/review/README.md (meeting on 01/12/2026). */
-const EXPECTED: Record<string, { etat: string; action: string | null; due: string | null; statut: string | null; motif: string; role: string; priorite: number; a_examiner: boolean; plan?: Record<string, unknown> }> = {
+const EXPECTED: Record<string, { etat: string; action: string | null; due: string | null; statut: string | null; motif: string; motif2?: string; role: string; priorite: number; a_examiner: boolean; plan?: Record<string, unknown> }> = {
   R01: {
     etat: "suspendue_plan", action: null, due: null, statut: null, role: "AMIABLE", priorite: 3, a_examiner: false,
     motif: "Plan d'apurement du 01/09/2025 signé après le commandement de payer du 15/07/2025 et honoré : 1\u202f750,00\u00a0€ versés au-delà du loyer courant pour 1\u202f625,00\u00a0€ dus",
@@ -126,6 +126,22 @@ const EXPECTED: Record<string, { etat: string; action: string | null; due: strin
     etat: "amiable", action: "verifier_apl", due: "2026-09-05", statut: "en_retard", role: "CESF", priorite: 1, a_examiner: true,
     motif: "Bail en tiers payant sans versement d'APL depuis le 05/07/2026 (plus de 2 mois) : droits à vérifier avec le ménage et la CAF",
   },
+  R12: {
+    etat: "procedure_active", action: "suivre_audience", due: "2025-12-15", statut: "en_retard", role: "CONTENTIEUX", priorite: 1, a_examiner: true,
+    motif: "Assignation du 15/05/2019 notifiée au préfet : audience au plus tôt 6 semaines après, le 26/06/2019 (loi du 6 juillet 1989, art. 24, III)",
+    motif2: "Plan d'apurement du 01/09/2025 rompu le 15/12/2025 : la procédure reprend ce jour-là, son étape suivante n'est pas due avant",
+    plan: { date_signature: "2025-09-01", etat_plan: "rompu" },
+  },
+  R13: {
+    etat: "amiable", action: "relancer", due: "2026-10-15", statut: "en_retard", role: "AMIABLE", priorite: 3, a_examiner: true,
+    motif: "Dette de 280,00\u00a0€ depuis le 31/01/2020 ; dernier contact (relance, rendez-vous, visite, plan signé) le 15/09/2026",
+    motif2: "Plan d'apurement du 15/03/2020 échu le 15/01/2022, 12 mois après sa dernière échéance du 15/01/2021 : 720,00\u00a0€ versés au-delà du loyer courant pour 1\u202f000,00\u00a0€, il ne suspend plus rien et le dossier suit les règles sur la dette du jour",
+    plan: { date_signature: "2020-03-15", mensualite: 100, echeances_dues: 10, montant_du: 1000, montant_verse: 720, etat_plan: "echu" },
+  },
+  R14: {
+    etat: "amiable", action: "signaler_caf", due: "2026-06-01", statut: "en_retard", role: "AMIABLE", priorite: 3, a_examiner: true,
+    motif: "APL en tiers payant : dette d'au moins 2 mois de loyer et charges nets de l'APL (600,00\u00a0€) depuis le 01/04/2026, à signaler à la CAF dans les 2 mois (CCH, art. R824-1 et R824-4)",
+  },
 };
 
 describe("review case state: each history in its own office (meeting on 01/12/2026)", () => {
@@ -145,6 +161,7 @@ describe("review case state: each history in its own office (meeting on 01/12/20
           priorite: row.priorite, a_examiner: row.a_examiner,
         }).toEqual({ etat: want.etat, action: want.action, due: want.due, statut: want.statut, role: want.role, priorite: want.priorite, a_examiner: want.a_examiner });
         expect(row.motifs[0]).toBe(want.motif);
+        if (want.motif2) expect(row.motifs[1]).toBe(want.motif2);
         if (want.plan) expect(row.plan).toMatchObject(want.plan);
         // Labels come from the seed, through SQL.
         expect(typeof row.etat_libelle).toBe("string");
@@ -171,22 +188,23 @@ describe("GET /api/cases on an office holding every history", () => {
     return res.json();
   };
 
-  it("counts the cases followed (11), to examine (7) and set apart (4)", async () => {
+  it("counts the cases followed (14), to examine (10) and set apart (4)", async () => {
     const body = await json("date_reunion=2026-12-01");
     // Set apart: R01 (plan honoured), R03 (protocol kept), R05 (JDP kept), R06 (closed).
-    expect([body.suivis, body.a_examiner, body.sans_action_requise, body.total]).toEqual([11, 7, 4, 7]);
+    expect([body.suivis, body.a_examiner, body.sans_action_requise, body.total]).toEqual([14, 10, 4, 10]);
     expect(body.lignes.every((r: Row) => r.a_examiner)).toBe(true);
     const apart = await json("date_reunion=2026-12-01&examen=sans_action&tri=contrat");
     expect(apart.lignes.map((r: Row) => r.num_contrat)).toEqual(["R01", "R03", "R05", "R06"]);
-    expect((await json("date_reunion=2026-12-01&examen=tous")).total).toBe(11);
+    expect((await json("date_reunion=2026-12-01&examen=tous")).total).toBe(14);
   });
 
   it("sorts by priority then due date by default", async () => {
     const body = await json("date_reunion=2026-12-01");
     expect(body.tri).toBe("priorite");
-    // Priority 1 by due date: R10 01/07/2026, R11 05/09/2026, R04 31/10/2026, R09 01/12/2026, R08 01/04/2027
-    // (R02 15/01/2026 comes first); then priority 2: R07 (dormant, no due date).
-    expect(body.lignes.map((r: Row) => r.num_contrat)).toEqual(["R02", "R10", "R11", "R04", "R09", "R08", "R07"]);
+    // Priority 1 by due date: R12 15/12/2025 (resumed by the plan broken that day), R02 15/01/2026,
+    // R10 01/07/2026, R11 05/09/2026, R04 31/10/2026, R09 01/12/2026, R08 01/04/2027; then priority 2:
+    // R07 (dormant, no due date); then priority 3: R14 01/06/2026, R13 15/10/2026.
+    expect(body.lignes.map((r: Row) => r.num_contrat)).toEqual(["R12", "R02", "R10", "R11", "R04", "R09", "R08", "R07", "R14", "R13"]);
   });
 
   it("filters by role and sector; suivis counts the role and sector only", async () => {
@@ -194,15 +212,15 @@ describe("GET /api/cases on an office holding every history", () => {
     expect(cesf.lignes.map((r: Row) => r.num_contrat).sort()).toEqual(["R10", "R11"]);
     expect(cesf.suivis).toBe(2);
     const north = await json("date_reunion=2026-12-01&secteur=N&examen=tous");
-    // odd leases: R01 R03 R05 R07 R09 R11
-    expect([north.suivis, north.total]).toEqual([6, 6]);
+    // odd leases: R01 R03 R05 R07 R09 R11 R13
+    expect([north.suivis, north.total]).toEqual([7, 7]);
     expect(north.lignes.every((r: Row) => r.code_secteur === "N")).toBe(true);
   });
 
   it("filters due dates on the meeting date: before it, and within 30 days after it", async () => {
     const before = await json("date_reunion=2026-12-01&echeance=avant_reunion&tri=contrat");
-    // due on or before 01/12/2026: R02, R04, R09 (due that very day), R10, R11; not R08 (truce: 01/04/2027), not R07 (no date)
-    expect(before.lignes.map((r: Row) => r.num_contrat)).toEqual(["R02", "R04", "R09", "R10", "R11"]);
+    // due on or before 01/12/2026: R02, R04, R09 (due that very day), R10, R11, R12, R13, R14; not R08 (truce: 01/04/2027), not R07 (no date)
+    expect(before.lignes.map((r: Row) => r.num_contrat)).toEqual(["R02", "R04", "R09", "R10", "R11", "R12", "R13", "R14"]);
     const soon = await json("date_reunion=2026-11-15&echeance=30_jours&tri=contrat");
     // a meeting on 15/11/2026: due from 16/11 to 15/12/2026: only R09 (01/12/2026)
     expect(soon.lignes.map((r: Row) => r.num_contrat)).toEqual(["R09"]);
@@ -219,8 +237,8 @@ describe("GET /api/cases on an office holding every history", () => {
 
   it("gives the last page for a page beyond it, and says which", async () => {
     const body = await json("date_reunion=2026-12-01&taille=3&page=999&tri=contrat");
-    expect([body.page, body.pages, body.total]).toEqual([3, 3, 7]);
-    expect(body.lignes.map((r: Row) => r.num_contrat)).toEqual(["R11"]);
+    expect([body.page, body.pages, body.total]).toEqual([4, 4, 10]);
+    expect(body.lignes.map((r: Row) => r.num_contrat)).toEqual(["R14"]);
   });
 
   it("refuses a meeting date out of range or malformed, a role or window unknown, with a French 400", async () => {
@@ -256,7 +274,7 @@ describe("GET /api/cases on an office holding every history", () => {
       "État", "Action proposée", "Due le", "Statut", "Motifs", "Rôle", "Agent", "Priorité", "À examiner",
       "Plan signé le", "Mensualité du plan (€)", "Échéances dues", "Montant dû au plan (€)", "Versé au-delà du loyer (€)", "État du plan",
     ]);
-    expect(lines.map((l) => l.split(";")[0])).toEqual(["R02", "R04", "R07", "R08", "R09", "R10", "R11"]);
+    expect(lines.map((l) => l.split(";")[0])).toEqual(["R02", "R04", "R07", "R08", "R09", "R10", "R11", "R12", "R13", "R14"]);
     const r09 = lines.find((l) => l.startsWith("R09;"))!.split(";");
     expect([r09[14], r09[15], r09[16], r09[18], r09[19], r09[20], r09[21]]).toEqual([
       "Assigner", "01/12/2026", "À venir", "Chargée de contentieux", "AG_CTX", "Haute", "Oui",

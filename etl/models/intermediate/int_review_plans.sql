@@ -3,7 +3,9 @@
 -- due k months after the signature. What the household paid toward the plan is what it paid
 -- beyond its current rent since the signature: its payments and the housing benefit credited
 -- on or after the signature day, minus the rent and charges billed on or after it (net of
--- credits), floored at 0 (fees and write-offs count neither way).
+-- credits), floored at 0 (fees and write-offs count neither way). A plan whose last instalment
+-- fell due more than the rule plan_echu's months before D, neither broken nor completed, is over
+-- (« échu »): it suspends nothing any more.
 with
 
 latest_date as (
@@ -90,10 +92,13 @@ kept as (
         cast(least(montant, mensualite * least(coalesce(nb_echeances, 0), mois_ecoules)) as decimal(18, 2)) as montant_du,
         -- the instalments the payments cover, the first one they do not
         cast(floor(montant_verse / nullif(mensualite, 0)) as integer) as echeances_couvertes,
+        -- the plan's term (its last instalment) and the day it is over if not paid by then
+        cast(date_signature + to_months(nb_echeances) as date) as date_derniere_echeance,
+        cast(date_signature + to_months(nb_echeances) + review_delay('plan_echu') as date) as date_echu,
     from instalments
 ),
 
-final as (
+plan_states as (
     select
         num_contrat,
         id_action,
@@ -106,10 +111,15 @@ final as (
         montant_verse,
         date_rupture,
         date_fin,
+        date_derniere_echeance,
+        date_echu,
         case
             when date_rupture is not null then 'rompu'
             when date_fin is not null or montant_verse >= montant then 'termine'
             when mensualite is null then 'honore'
+            -- why before the arrears: a plan long past its term is no longer a live plan, however
+            -- far behind it is; the case falls back to the rules on today's debt
+            when date_echu < date_arrete then 'echu'
             when montant_du - montant_verse >= review_rule('plan_rompu_de_fait') * mensualite then 'rompu_de_fait'
             when montant_du - montant_verse >= review_rule('plan_en_retard') * mensualite then 'en_retard'
             else 'honore'
@@ -119,6 +129,20 @@ final as (
         cast(date_signature + to_months(echeances_couvertes + review_rule('plan_en_retard')) as date) as date_retard,
         cast(date_signature + to_months(echeances_couvertes + review_rule('plan_rompu_de_fait')) as date) as date_rupture_de_fait,
     from kept
+),
+
+final as (
+    select
+        *,
+        -- the day the plan stopped holding back the recovery: its recorded break, the day it broke
+        -- in fact, the day it was over, its recorded completion; null while it is honoured or late
+        case etat_plan
+            when 'rompu' then date_rupture
+            when 'rompu_de_fait' then date_rupture_de_fait
+            when 'echu' then date_echu
+            when 'termine' then date_fin
+        end as date_fin_effet,
+    from plan_states
 )
 
 select * from final

@@ -104,7 +104,8 @@ last_below as (
 
 streak_starts as (
     -- since when the balance has stayed at or above each threshold: the first as-of date after
-    -- the latest one under it (the lease's first as-of date when it never was under it)
+    -- the latest one under it (the lease's first as-of date when it never was under it); the
+    -- day within that month is found in crossing_days
     select
         history.num_contrat,
         min(history.date_arrete) filter (where history.date_arrete > coalesce(last_below.dernier_a_jour, date '0001-01-01')) as dette_depuis,
@@ -114,6 +115,31 @@ streak_starts as (
     from history
     inner join last_below on last_below.num_contrat = history.num_contrat
     group by history.num_contrat
+),
+
+crossing_days as (
+    -- the day the balance reached each threshold for the current streak: the first posting day,
+    -- after the latest as-of date at which it was under it, on which the balance was at or above
+    -- it (month ends tell whether it stayed above; the day says when it got there, so a report
+    -- made that month counts, and the delays run from the day the threshold was reached)
+    select
+        d.num_contrat,
+        min(d.jour) filter (
+            where d.jour > coalesce(last_below.dernier_sous_seuil_commandement, date '0001-01-01')
+                and d.solde_cumule >= review_rule('commandement_payer_seuil') * terms_with_aid.echeance_mensuelle
+        ) as jour_seuil_commandement,
+        min(d.jour) filter (
+            where d.jour > coalesce(last_below.dernier_sous_seuil_caf, date '0001-01-01')
+                and d.solde_cumule >= review_rule('signalement_caf_seuil') * terms_with_aid.echeance_nette
+        ) as jour_seuil_caf,
+        min(d.jour) filter (
+            where d.jour > coalesce(last_below.dernier_sous_seuil_social, date '0001-01-01')
+                and d.solde_cumule >= review_rule('accompagnement_social_seuil') * terms_with_aid.echeance_mensuelle
+        ) as jour_seuil_social,
+    from int_ledger_days_cumulated as d
+    inner join terms_with_aid on terms_with_aid.num_contrat = d.num_contrat and d.jour <= terms_with_aid.date_arrete
+    inner join last_below on last_below.num_contrat = d.num_contrat
+    group by d.num_contrat
 ),
 
 before_the_debt as (
@@ -145,9 +171,10 @@ final as (
         terms_with_aid.dernier_paiement,
         terms_with_aid.derniere_apl,
         streak_starts.dette_depuis,
-        streak_starts.seuil_commandement_depuis,
-        streak_starts.seuil_caf_depuis,
-        streak_starts.seuil_social_depuis,
+        -- why coalesce: the month end when no posting day is found (a balance moved by no entry)
+        coalesce(crossing_days.jour_seuil_commandement, streak_starts.seuil_commandement_depuis) as seuil_commandement_depuis,
+        coalesce(crossing_days.jour_seuil_caf, streak_starts.seuil_caf_depuis) as seuil_caf_depuis,
+        coalesce(crossing_days.jour_seuil_social, streak_starts.seuil_social_depuis) as seuil_social_depuis,
         -- first debt: up to date at every as-of date of the 12 months before a debt born within the evolution window
         streak_starts.dette_depuis > terms_with_aid.date_evolution
             and coalesce(before_the_debt.solde_max_avant_dette, 0) <= 0 as premiere_dette,
@@ -163,6 +190,7 @@ final as (
     from terms_with_aid
     inner join streak_starts on streak_starts.num_contrat = terms_with_aid.num_contrat
     left join before_the_debt on before_the_debt.num_contrat = terms_with_aid.num_contrat
+    left join crossing_days on crossing_days.num_contrat = terms_with_aid.num_contrat
 )
 
 select * from final

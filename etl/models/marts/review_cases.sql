@@ -48,6 +48,12 @@ last_actions as (
         max_by(code_action, (date_action, id_action)) as derniere_action,
         max(date_action) as date_derniere_action,
         max(date_action) filter (where categorie = 'REMINDER') as derniere_relance,
+        -- the latest contact with the household about its debt: a reminder, an appointment, a
+        -- home visit, a plan signed (what the amicable reminder rule counts from; a plan recorded
+        -- as broken is no contact, it reopens the reminder through plan_date_fin_effet)
+        max(date_action) filter (
+            where categorie in ('REMINDER', 'APPOINTMENT', 'HOME_VISIT', 'PLAN_SIGNED')
+        ) as dernier_contact,
         max(date_action) filter (where categorie = 'CAF_REPORT') as dernier_signalement_caf,
         max(date_action) filter (where categorie in ('HOME_VISIT', 'APPOINTMENT', 'FSL')) as dernier_contact_social,
     from lease_actions
@@ -61,6 +67,7 @@ cases as (
         last_actions.derniere_action,
         last_actions.date_derniere_action,
         last_actions.derniere_relance,
+        last_actions.dernier_contact,
         last_actions.dernier_signalement_caf,
         last_actions.dernier_contact_social,
         procedures.date_commandement,
@@ -86,6 +93,9 @@ cases as (
         plans.date_retard as plan_date_retard,
         plans.date_rupture_de_fait as plan_date_rupture_de_fait,
         plans.date_rupture as plan_date_rupture,
+        plans.date_derniere_echeance as plan_date_derniere_echeance,
+        plans.date_echu as plan_date_echu,
+        plans.date_fin_effet as plan_date_fin_effet,
         -- the plan that suspends the procedure: the latest plan, signed on or after its furthest step
         procedures.suspension = 'PLAN_SIGNED' and plans.date_signature = procedures.date_suspension as plan_suspend,
         -- a plan of the amicable phase: signed after the latest payment order, or with none
@@ -105,6 +115,7 @@ resumptions as (
         case
             when plan_suspend and etat_plan = 'rompu' then plan_date_rupture
             when plan_suspend and etat_plan = 'rompu_de_fait' then plan_date_rupture_de_fait
+            when plan_suspend and etat_plan = 'echu' then plan_date_echu
             when suspension in ('PAYMENT_TIME_GRANTED', 'PROTOCOL') and not suspension_respectee then date_non_respect
         end as reprise_depuis,
     from cases
@@ -166,7 +177,7 @@ amicable_steps as (
             when solde >= review_rule('commandement_payer_seuil') * echeance_mensuelle then 'commandement_payer'
             when solde >= review_rule('accompagnement_social_seuil') * echeance_mensuelle
                 and (dernier_contact_social is null or dernier_contact_social < seuil_social_depuis) then 'proposer_accompagnement'
-            when derniere_relance is null or derniere_relance < cast(date_arrete - review_delay('relance_amiable') as date) then 'relancer'
+            when dernier_contact is null or dernier_contact < cast(date_arrete - review_delay('relance_amiable') as date) then 'relancer'
         end as action_amiable,
     from litigation_steps
 ),
@@ -183,27 +194,62 @@ actions as (
 ),
 
 due_dates as (
-    -- the day the procedure allows the action (before the winter truce, which depends on the meeting)
+    -- the day the rule allows the action, counted from the event that opened its step
     select
         *,
         case action
-            when 'saisir_ccapex' then greatest(date_commandement, coalesce(reprise_depuis, date_commandement))
-            when 'assigner' then greatest(fin_delai_commandement, fin_delai_ccapex, coalesce(reprise_depuis, fin_delai_commandement))
+            when 'saisir_ccapex' then date_commandement
+            when 'assigner' then greatest(fin_delai_commandement, fin_delai_ccapex)
             when 'suivre_audience' then cast(date_etape_contentieux + review_delay('assignation_prefet_audience') as date)
-            when 'commandement_quitter_lieux' then coalesce(reprise_depuis, date_etape_contentieux)
+            when 'commandement_quitter_lieux' then date_etape_contentieux
             when 'demander_concours' then cast(date_etape_contentieux + review_delay('commandement_quitter_concours') as date)
             when 'relancer_prefecture' then cast(date_etape_contentieux + review_delay('concours_sans_reponse') as date)
             when 'executer_expulsion' then date_etape_contentieux
             when 'relancer_plan' then plan_date_retard
             when 'constater_rupture_plan' then plan_date_rupture_de_fait
             when 'verifier_apl' then cast(derniere_apl + review_delay('apl_interrompue') as date)
-            when 'signaler_caf' then cast(seuil_caf_depuis + review_delay('signalement_caf') as date)
-            when 'commandement_payer' then seuil_commandement_depuis
-            when 'proposer_accompagnement' then seuil_social_depuis
-            when 'relancer' then greatest(dette_depuis, coalesce(cast(derniere_relance + review_delay('relance_amiable') as date), dette_depuis))
+            -- an amicable step held back by a plan opens again the day the plan stopped holding
+            -- it back (plan_date_fin_effet), when that is later than the threshold crossing
+            when 'signaler_caf' then cast(greatest(seuil_caf_depuis, plan_date_fin_effet) + review_delay('signalement_caf') as date)
+            when 'commandement_payer' then greatest(seuil_commandement_depuis, plan_date_fin_effet)
+            when 'proposer_accompagnement' then greatest(seuil_social_depuis, plan_date_fin_effet)
+            when 'relancer' then greatest(dette_depuis, cast(dernier_contact + review_delay('relance_amiable') as date), plan_date_fin_effet)
             -- reexaminer_dossier: a dormant procedure has no due date, it is never overdue
-        end as action_due_base,
+        end as action_due_regle,
     from actions
+),
+
+resumed_due_dates as (
+    -- the day the procedure allows the action (before the winter truce, which depends on the
+    -- meeting): a step of a procedure that resumes after a suspension is due from the resumption
+    -- (the plan broken, broken in fact or over, the judgment or protocol not kept), never from
+    -- the event before the suspension
+    select
+        *,
+        case
+            when action_contentieuse is not null then greatest(action_due_regle, reprise_depuis)
+            else action_due_regle
+        end as action_due_propre,
+    from due_dates
+),
+
+dormant_steps as (
+    -- an amicable step due for more than the dormancy delay on a case with no action at all
+    -- since that delay: dormant, to re-examine, with no due date (never « en retard depuis »)
+    select
+        * exclude (action),
+        action as action_etape,
+        case
+            when etat = 'amiable' and action_due_propre < cast(date_arrete - review_delay('dormance') as date)
+                and date_derniere_action < cast(date_arrete - review_delay('dormance') as date) then 'reexaminer_dossier'
+            else action
+        end as action,
+        case
+            when etat = 'amiable' and action_due_propre < cast(date_arrete - review_delay('dormance') as date)
+                and date_derniere_action < cast(date_arrete - review_delay('dormance') as date) then null
+            else action_due_propre
+        end as action_due_base,
+    from resumed_due_dates
 ),
 
 reasons as (
@@ -224,7 +270,7 @@ reasons as (
                 || fr_date_text(fin_delai_commandement) || ' (loi du 6 juillet 1989, art. 24, I)'
             when action = 'suivre_audience' then
                 'Assignation du ' || fr_date_text(date_etape_contentieux) || ' notifiée au préfet : audience au plus tôt '
-                || review_delay_text('assignation_prefet_audience') || ' après, le ' || fr_date_text(action_due_base) || ' (loi du 6 juillet 1989, art. 24, III)'
+                || review_delay_text('assignation_prefet_audience') || ' après, le ' || fr_date_text(action_due_regle) || ' (loi du 6 juillet 1989, art. 24, III)'
             when action = 'commandement_quitter_lieux' and suspension = 'PAYMENT_TIME_GRANTED' then
                 'Délais de paiement accordés par jugement du ' || fr_date_text(date_suspension) || ' non respectés depuis le ' || fr_date_text(reprise_depuis)
                 || ' (dette de ' || fr_euros_text(solde) || ' contre ' || fr_euros_text(solde_suspension) || ' au jugement) : la résiliation reprend effet'
@@ -235,13 +281,18 @@ reasons as (
                 'Bail résilié par jugement du ' || fr_date_text(date_etape_contentieux) || ' : commandement de quitter les lieux à faire délivrer (CPCE, art. L411-1)'
             when action = 'demander_concours' then
                 'Commandement de quitter les lieux du ' || fr_date_text(date_etape_contentieux) || ' : expulsion possible après le délai de '
-                || review_delay_text('commandement_quitter_concours') || ', le ' || fr_date_text(action_due_base) || ' (CPCE, art. L412-1)'
+                || review_delay_text('commandement_quitter_concours') || ', le ' || fr_date_text(action_due_regle) || ' (CPCE, art. L412-1)'
             when action = 'relancer_prefecture' then
                 'Demande de concours du ' || fr_date_text(date_etape_contentieux) || ' sans réponse après ' || review_delay_text('concours_sans_reponse')
-                || ', le ' || fr_date_text(action_due_base) || ' (règle de l''organisme)'
+                || ', le ' || fr_date_text(action_due_regle) || ' (règle de l''organisme)'
             when action = 'executer_expulsion' then
                 'Concours de la force publique accordé le ' || fr_date_text(date_etape_contentieux)
                 || ' : expulsion possible hors trêve hivernale, du 1er novembre au 31 mars (CPCE, art. L412-6)'
+            when action = 'reexaminer_dossier' and etat = 'amiable' then
+                'Aucune action depuis le ' || fr_date_text(date_derniere_action) || ' alors que l''étape « '
+                || (select l.libelle from review_labels as l where l.champ = 'action' and l.code = action_etape)
+                || ' » est due depuis le ' || fr_date_text(action_due_propre) || ', plus de ' || review_delay_text('dormance')
+                || ' : dossier dormant, à réexaminer (jamais en retard)'
             when action = 'reexaminer_dossier' then
                 'Aucun événement de procédure depuis le ' || fr_date_text(dernier_evenement) || ' (dernière étape : '
                 || (select l.libelle from review_labels as l where l.champ = 'etape' and l.code = etape_contentieux)
@@ -270,7 +321,7 @@ reasons as (
                 || ' sans visite, rendez-vous ni demande au FSL : accompagnement par la CESF'
             when action = 'relancer' then
                 'Dette de ' || fr_euros_text(solde) || ' depuis le ' || fr_date_text(dette_depuis)
-                || coalesce(' ; dernière relance le ' || fr_date_text(derniere_relance), ' ; aucune relance')
+                || coalesce(' ; dernier contact (relance, rendez-vous, visite, plan signé) le ' || fr_date_text(dernier_contact), ' ; aucun contact')
             when etat = 'close' then
                 'Dette de ' || fr_euros_text(solde) || ' au plus égale au seuil de ' || fr_euros_text(review_rule('seuil_cloture')) || ' : procédure close'
             when etat = 'suspendue_plan' then
@@ -286,11 +337,27 @@ reasons as (
                 'Plan d''apurement du ' || fr_date_text(plan_date_signature) || ' honoré : ' || fr_euros_text(plan_montant_verse)
                 || ' versés au-delà du loyer courant pour ' || fr_euros_text(plan_montant_du) || ' dus'
             else
-                'Dette de ' || fr_euros_text(solde) || coalesce(', relancée le ' || fr_date_text(derniere_relance), '') || ' : aucune action requise'
+                'Dette de ' || fr_euros_text(solde) || coalesce(', dernier contact le ' || fr_date_text(dernier_contact), '') || ' : aucune action requise'
         end as motif_principal,
         case when date_plan_solde is not null and etat = 'amiable' then
             'Procédure ouverte par le commandement de payer du ' || fr_date_text(date_commandement) || ' close par le plan soldé du ' || fr_date_text(date_plan_solde)
         end as motif_cloture,
+        case
+            when reprise_depuis is not null and suspension = 'PLAN_SIGNED' and etat = 'procedure_active' then
+                'Plan d''apurement du ' || fr_date_text(plan_date_signature) || ' '
+                || case etat_plan
+                    when 'rompu' then 'rompu le ' || fr_date_text(plan_date_rupture)
+                    when 'rompu_de_fait' then 'rompu de fait le ' || fr_date_text(plan_date_rupture_de_fait)
+                    else 'échu le ' || fr_date_text(plan_date_echu) || ', ' || review_delay_text('plan_echu') || ' après sa dernière échéance du '
+                        || fr_date_text(plan_date_derniere_echeance) || ', sans être soldé'
+                end
+                || ' : la procédure reprend ce jour-là, son étape suivante n''est pas due avant'
+            when etat_plan = 'echu' then
+                'Plan d''apurement du ' || fr_date_text(plan_date_signature) || ' échu le ' || fr_date_text(plan_date_echu) || ', '
+                || review_delay_text('plan_echu') || ' après sa dernière échéance du ' || fr_date_text(plan_date_derniere_echeance) || ' : '
+                || fr_euros_text(plan_montant_verse) || ' versés au-delà du loyer courant pour ' || fr_euros_text(plan_montant)
+                || ', il ne suspend plus rien et le dossier suit les règles sur la dette du jour'
+        end as motif_plan,
         case when apl_interrompue and action is distinct from 'verifier_apl' then
             'Plus de versement d''APL depuis le ' || fr_date_text(derniere_apl) || ' (tiers payant)'
         end as motif_apl,
@@ -305,7 +372,7 @@ reasons as (
         case when premiere_dette then
             'Première dette d''un ménage à jour les ' || review_delay_text('premiere_dette') || ' précédents, née le ' || fr_date_text(dette_depuis)
         end as motif_premiere_dette,
-    from due_dates
+    from dormant_steps
 ),
 
 priorities as (
@@ -314,7 +381,8 @@ priorities as (
         *,
         case
             when etat = 'close' then 3
-            when apl_interrompue or paiements_interrompus or hausse_forte or reprise_depuis is not null
+            -- why not dormant: a suspension broken more than the dormancy delay ago is no urgency by itself
+            when apl_interrompue or paiements_interrompus or hausse_forte or (reprise_depuis is not null and etat <> 'dormante')
                 or (plan_amiable and etat_plan = 'rompu_de_fait') then 1
             when premiere_dette or dette_en_mois >= review_rule('commandement_payer_seuil') or etat = 'procedure_active'
                 or etat_plan = 'en_retard' and (plan_amiable or plan_suspend) then 2
@@ -337,7 +405,8 @@ examined as (
             case when priorities.etat in ('procedure_active', 'dormante', 'suspendue_jdp', 'suspendue_protocole') then 'CONTENTIEUX' else 'AMIABLE' end
         ) as role_responsable,
     from priorities
-    left join rule_roles on rule_roles.action = priorities.action
+    -- why action_etape: a dormant amicable case stays with the role of the step that was due
+    left join rule_roles on rule_roles.action = priorities.action_etape
 ),
 
 agents as (
@@ -385,7 +454,7 @@ final as (
         action_labels.libelle as action_libelle,
         examined.action_due_base,
         list_filter(
-            [examined.motif_principal, examined.motif_cloture, examined.motif_apl, examined.motif_paiements, examined.motif_hausse, examined.motif_premiere_dette],
+            [examined.motif_principal, examined.motif_plan, examined.motif_cloture, examined.motif_apl, examined.motif_paiements, examined.motif_hausse, examined.motif_premiere_dette],
             m -> m is not null
         ) as motifs,
         examined.role_responsable,
