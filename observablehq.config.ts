@@ -27,14 +27,19 @@ export default {
   pages: [
     { name: "Vue d'ensemble", path: "/" },
     { name: "Chiffres clés", path: "/chiffres-cles" },
+    { name: "Publications", path: "/publications" },
     { name: "Entonnoir contentieux", path: "/entonnoir-contentieux" },
     { name: "Revue mensuelle", path: "/revue-mensuelle" },
     {
       name: "Secteurs",
-      path: "/secteurs",
+      // why no `path` on the section: Framework then puts a link inside the <summary>, a control
+      // inside a control (WCAG 4.1.2); the comparison page is the section's first entry instead
       collapsible: true,
       open: false,
-      pages: context.secteurs.map((s) => ({ name: s.libelle_secteur, path: `/secteurs/${s.code_secteur}` })),
+      pages: [
+        { name: "Tous les secteurs", path: "/secteurs" },
+        ...context.secteurs.map((s) => ({ name: s.libelle_secteur, path: `/secteurs/${s.code_secteur}` })),
+      ],
     },
     { name: "Plans et accompagnement", path: "/plans-et-accompagnement" },
     { name: "Locataires partis", path: "/locataires-partis" },

@@ -86,9 +86,9 @@ describe("the month-end rule of /api/funnel and /api/series", () => {
 
   it("ends direction's monthly series at the latest month end; recouvrement's goes on to the latest posting date", async () => {
     const dir = (await api.get("/api/series?indicateur=menages_en_dette&secteur=COLM", "direction")).body.points as Array<Record<string, unknown>>;
-    expect(dir.at(-1)).toEqual({ mois: "2026-10", date_arrete: "2026-10-31", valeur: 1 });
+    expect(dir.at(-1)).toEqual({ mois: "2026-10", date_arrete: "2026-10-31", valeur: 1, fenetre_complete: true });
     const rec = (await api.get("/api/series?indicateur=menages_en_dette&secteur=COLM", "recouvrement")).body.points as Array<Record<string, unknown>>;
-    expect(rec.at(-1)).toEqual({ mois: "2026-11", date_arrete: "2026-11-06", valeur: 2 });
+    expect(rec.at(-1)).toEqual({ mois: "2026-11", date_arrete: "2026-11-06", valeur: 2, fenetre_complete: true });
   });
 
   it("answers 400 in French for a year in progress with no month end yet", async () => {

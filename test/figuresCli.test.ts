@@ -62,6 +62,21 @@ describe("figures CLI", () => {
     expect(f.dette_moins_3_mois).toBe(500);
   });
 
+  it("carries fenetre_complete in JSON, CSV and the table: the office's data start on 01/01/2024", () => {
+    // W(31/12/2024) starts on 01/01/2024, the first posting date: complete. W(15/10/2024) starts
+    // on 16/10/2023, before any data: incomplete (figures.md, "Complete windows").
+    const year = JSON.parse(figuresCli("--annee", "2024", "--format", "json").stdout);
+    expect(year.fenetre_complete).toBe(true);
+    const bySector = JSON.parse(figuresCli("--annee", "2024", "--au", "2024-10-15", "--par-secteur", "--format", "json").stdout);
+    expect(bySector.map((s: { fenetre_complete: boolean }) => s.fenetre_complete)).toEqual([false, false]);
+    const csv = figuresCli("--annee", "2024", "--au", "2024-10-15", "--format", "csv").stdout;
+    expect(csv).toContain("\r\nfenetre_complete;Fenêtre de douze mois complète;non;;Oui quand");
+    const table = figuresCli("--annee", "2024", "--au", "2024-10-15").stdout;
+    expect(table).toContain("Attention, fenêtre incomplète : moins de douze mois de données avant le 15/10/2024");
+    expect(table).toMatch(/Fenêtre de douze mois complète\s+non/);
+    expect(figuresCli("--annee", "2024").stdout).not.toContain("Attention");
+  });
+
   for (const [what, args, message] of [
     ["an unknown sector", ["--annee", "2024", "--secteur", "ZZ"], /secteur « ZZ » inconnu\. Secteurs connus : N, S\./],
     ["a year with no data", ["--annee", "2019"], /aucune donnée pour l'année 2019/],

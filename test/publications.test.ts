@@ -287,3 +287,62 @@ describe("publications API", () => {
     warehouse.close();
   });
 });
+
+describe("GET /api/figures with a publication in force", () => {
+  it("adds the figures as published and today's gaps, follows a publication and a withdrawal at once, and stays the CLI's JSON otherwise", async () => {
+    const { exports, db } = await office();
+    const { app, warehouse } = buildTestApp(db);
+    const cookie = await signIn(app, "communication");
+    const admin = await signIn(app, "admin");
+    const figures = async (query: string) => (await (await app.request(`/api/figures?${query}`, { headers: { Cookie: cookie } })).json()) as Record<string, any>;
+
+    // No publication: exactly the CLI's JSON (kept in the answer cache under this state of the file).
+    expect(await figures("annee=2024")).toEqual(await figuresNow(db));
+    const created = await app.request("/api/publications", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Cookie: admin },
+      body: JSON.stringify({ annee: 2024, titre: "Rapport d'activité 2024", note: "Conseil du 15/03/2025" }),
+    });
+    const p = (await created.json()) as { id: string; publie_le: string };
+
+    // Published, nothing changed since: the block says so, with no gap.
+    const same = await figures("annee=2024");
+    expect(same.publication).toMatchObject({ id: p.id, titre: "Rapport d'activité 2024", note: "Conseil du 15/03/2025", publie_le: p.publie_le, date_arrete: "2024-12-31", etat: "inchangee", ecarts: [] });
+    expect(same.publication.chiffres).toEqual(await figuresNow(db));
+
+    writeCorrections(exports);
+    await etl({ exportsDir: exports, dbPath: db });
+    await warehouse.reload();
+
+    // Today's figures at the top level, the published ones in the block, and only the gaps of the scope asked for.
+    const revised = await figures("annee=2024");
+    const { publication, ...today } = revised;
+    expect(today).toEqual(await figuresNow(db));
+    expect(publication.etat).toBe("revisee");
+    expect(publication.chiffres.commandements_payer).toBe(2);
+    expect(today.commandements_payer).toBe(1);
+    expect(publication.ecarts.map((g: { cle: string }) => g.cle)).toEqual([
+      // B0001's March rent, 400 -> 300: billed, its debt (aged 91-365 days) and, at 3 months of rent, no longer in the 3-month count
+      "quittancement", "dette_presents", "dette_3_12_mois", "taux_impayes", "taux_impayes_global", "taux_recouvrement", "menages_dette_3_mois",
+      // the late reminder, the cancelled payment order and its cohort
+      "relances", "commandements_payer", "effectif",
+    ]);
+    expect(publication.ecarts.find((g: { cle: string }) => g.cle === "commandements_payer")).toMatchObject({ secteur: null, publie: 2, actuel: 1, ecart: -1, ecart_texte: "\u22121" });
+
+    // A sector: its own published figures. S lost B0004 (6 000 € billed in 2024) to N.
+    const s = await figures("annee=2024&secteur=S");
+    expect(s.publication.chiffres.secteur).toBe("S");
+    expect(s.publication.chiffres.quittancement).toBe(30000);
+    expect(s.quittancement).toBe(24000);
+    expect(s.publication.ecarts.every((g: { secteur: string }) => g.secteur === "S")).toBe(true);
+
+    // Another as-of date than the published one: no block.
+    expect((await figures("annee=2024&au=2024-11-30")).publication).toBeUndefined();
+
+    // Withdrawn: no block any more, without waiting for another warehouse.
+    const out = await app.request(`/api/publications/${p.id}/retrait`, { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin }, body: JSON.stringify({ motif: "Chiffres corrigés" }) });
+    expect(out.status).toBe(200);
+    expect(await figures("annee=2024")).toEqual(await figuresNow(db));
+    warehouse.close();
+  });
+});

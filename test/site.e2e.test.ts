@@ -133,6 +133,7 @@ describe("the built site", () => {
       "index.html",
       "locataires-partis.html",
       "plans-et-accompagnement.html",
+      "publications.html",
       "qualite-des-donnees.html",
       "revue-mensuelle.html",
       "secteurs.html",

@@ -81,16 +81,16 @@ describe("monthlyFigures (figures-mensuelles.json)", () => {
   it("gives each month-end's figures as columns, equal to the figures at that date", async () => {
     await withWarehouse(async (wh) => {
       const table = await monthlyFigures.load(wh);
-      expect(table.colonnes).toEqual(["mois", "date_arrete", "secteur", ...MONTHLY_FIGURE_KEYS]);
+      expect(table.colonnes).toEqual(["mois", "date_arrete", "secteur", "fenetre_complete", ...MONTHLY_FIGURE_KEYS]);
       const rows = rowsOf(table);
       // 2023-01 to 2024-12, three scopes each (January 2025, in progress, is left out: month ends only).
       expect(rows).toHaveLength(24 * 3);
       const dec2024 = rows.find((r) => r.date_arrete === "2024-12-31" && r.secteur === null)!;
       const f2024 = await getFigures(wh, { annee: 2024 });
-      for (const k of MONTHLY_FIGURE_KEYS) expect(dec2024[k]).toEqual(f2024[k]);
+      for (const k of [...MONTHLY_FIGURE_KEYS, "fenetre_complete"]) expect(dec2024[k]).toEqual(f2024[k]);
       const jun2024S = rows.find((r) => r.date_arrete === "2024-06-30" && r.secteur === "S")!;
       const fJun = await getFigures(wh, { annee: 2024, au: "2024-06-30", secteur: "S" });
-      for (const k of MONTHLY_FIGURE_KEYS) expect(jun2024S[k]).toEqual(fJun[k]);
+      for (const k of [...MONTHLY_FIGURE_KEYS, "fenetre_complete"]) expect(jun2024S[k]).toEqual(fJun[k]);
     });
   });
 });
@@ -337,7 +337,7 @@ describe("browser ports (reports/components)", () => {
     excelNumber(v: number | null, u: FigureUnit): string;
     formatDate(iso: string | null): string;
   };
-  type CsvPort = { figuresCsv(records: unknown[], defs: unknown[]): string };
+  type CsvPort = { figuresCsv(records: unknown[], defs: unknown[], windowFlag?: unknown): string };
 
   it("format French numbers and dates exactly as src/figures/format.ts", async () => {
     const port = await component<FormatPort>("format.js");
@@ -354,10 +354,10 @@ describe("browser ports (reports/components)", () => {
   it("write the figures CSV byte for byte as `figures --format csv` does", async () => {
     const port = await component<CsvPort>("excelCsv.js");
     await withWarehouse(async (wh) => {
-      const defs = (await definitions.load(wh)).figures;
-      for (const secteur of [null, "S"]) {
-        const record = await getFigures(wh, { annee: 2024, secteur });
-        expect(port.figuresCsv([record], defs)).toBe(renderCsv([record]));
+      const { figures: defs, fenetre } = await definitions.load(wh);
+      for (const [secteur, au] of [[null, null], ["S", null], [null, "2024-06-30"]]) {
+        const record = await getFigures(wh, { annee: 2024, secteur, au });
+        expect(port.figuresCsv([record], defs, fenetre)).toBe(renderCsv([record]));
       }
     });
   });

@@ -1,13 +1,14 @@
 // One case's monthly balance (from /api/cases/:num_contrat), with the debt split by age.
 // Receives its data; never fetches.
 import * as Plot from "@observablehq/plot";
+import {accessiblePlot} from "./a11y.js";
 import {formatDate, formatValue} from "./format.js";
 import {eurosTick, utcDate} from "./locale.js";
 import {COLORS} from "./palette.js";
 
 /** CaseBalance(soldes, {width}): soldes = [{date_arrete, solde}], one point per month end. */
 export function CaseBalance(soldes, {width, height = 260} = {}) {
-  return Plot.plot({
+  return accessiblePlot(Plot.plot({
     width,
     height,
     marginLeft: 70,
@@ -19,5 +20,5 @@ export function CaseBalance(soldes, {width, height = 260} = {}) {
       Plot.lineY(soldes, {x: (d) => utcDate(d.date_arrete), y: "solde", stroke: COLORS.bleu, curve: "step-after"}),
       Plot.tip(soldes, Plot.pointerX({x: (d) => utcDate(d.date_arrete), y: "solde", title: (d) => `${formatDate(d.date_arrete)}\nSolde : ${formatValue(d.solde, "euros")}`}))
     ]
-  });
+  }), "Solde du ménage au dernier jour de chaque mois");
 }

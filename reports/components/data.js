@@ -48,3 +48,13 @@ export function changesOf(table) {
   const index = new Map(rowsOf(table).map((r) => [`${r.date_arrete}|${r.secteur ?? ""}|${r.cle}`, r]));
   return (date, secteur, cle) => index.get(`${date}|${secteur ?? ""}|${cle}`) ?? null;
 }
+
+/**
+ * A change over one year that compares two complete twelve-month windows (figures.md,
+ * "Complete windows"; fenetres_completes comes computed with it), else null: a change against a
+ * window with less than twelve months of data is not shown as a change.
+ */
+export const comparableChange = (c) => (c && c.fenetres_completes !== false ? c : null);
+
+/** Whether a figures record (a year, a month) covers a whole twelve-month window. */
+export const hasCompleteWindow = (r) => r?.fenetre_complete !== false;

@@ -1,6 +1,7 @@
 // The debt of present tenants split by age (0–90 days, 91–365 days, 366 days and more),
 // one stacked bar per as-of date.
 import * as Plot from "@observablehq/plot";
+import {accessiblePlot} from "./a11y.js";
 import {formatDate, formatValue} from "./format.js";
 import {eurosTick} from "./locale.js";
 import {COLORS} from "./palette.js";
@@ -20,7 +21,7 @@ export function DebtByAge(records, definitions, {width} = {}) {
       montant: r[b.cle]
     }))
   );
-  return Plot.plot({
+  return accessiblePlot(Plot.plot({
     width,
     height: 60 * records.length + 70,
     marginLeft: 100,
@@ -32,5 +33,5 @@ export function DebtByAge(records, definitions, {width} = {}) {
       Plot.barX(rows, Plot.stackX({x: "montant", y: "date", fill: "tranche", order: null, title: (d) => `${d.tranche} ${d.date} : ${formatValue(d.montant, "euros")}`})),
       Plot.ruleX([0])
     ]
-  });
+  }), "Dette des locataires présents répartie par ancienneté");
 }

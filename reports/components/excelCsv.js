@@ -25,15 +25,25 @@ const unitLabel = (unit) => (unit === "euros" ? "€" : unit === "taux" ? "%" : 
 
 /**
  * The figures of one or more scopes, one column per scope, as `npm run figures -- --format csv`
- * writes them. `definitions` are the rows of definitions.json (figure_definitions).
+ * writes them. `definitions` are the rows of definitions.json (figure_definitions), `windowFlag`
+ * its `fenetre` (the label of fenetre_complete); without it the flag's row is left out.
  */
-export function figuresCsv(records, definitions) {
+export function figuresCsv(records, definitions, windowFlag = null) {
   const first = records[0];
   if (!first) return excelCsv([]);
   const value = (def, r) => (def.groupe === "cohorte_commandements" ? r.cohorte_commandements[def.cle] ?? null : r[def.cle]);
   const rows = [
     [textCell("Clé"), textCell("Indicateur"), ...records.map((r) => textCell(scopeName(r))), textCell("Unité"), textCell("Définition")],
     [textCell("date_arrete"), textCell("Date d'arrêté"), ...records.map((r) => textCell(formatDate(r.date_arrete))), textCell(""), textCell("")],
+    ...(windowFlag
+      ? [[
+          textCell(windowFlag.cle),
+          textCell(windowFlag.libelle),
+          ...records.map((r) => textCell(r.fenetre_complete === undefined ? "" : r.fenetre_complete ? "oui" : "non")),
+          textCell(""),
+          textCell(windowFlag.definition)
+        ]]
+      : []),
     ...definitions.map((def) => [
       textCell(def.cle),
       textCell(def.libelle),

@@ -19,15 +19,21 @@ export function FigureCard({question, definition, value, unit = definition.unite
   </div>`;
 }
 
+/**
+ * One term and its definition, grouped in a <div> (what HTML allows inside a <dl>): htl wraps a
+ * template with two top-level nodes in a <span>, which a <dl> may not contain.
+ */
+const definitionGroup = (d) => html`<div><dt>${d.libelle}</dt><dd>${d.definition}</dd></div>`;
+
 /** The definitions of the figures a chart shows, as a note under it. */
 export function DefinitionsNote(definitions, {prefix = "Définitions"} = {}) {
   return html`<details class="definitions-note">
     <summary>${prefix} (${definitions.length})</summary>
-    <dl>${definitions.map((d) => html`<dt>${d.libelle}</dt><dd>${d.definition}</dd>`)}</dl>
+    <dl>${definitions.map(definitionGroup)}</dl>
   </details>`;
 }
 
 /** The definitions, always visible (for short lists). */
 export function DefinitionsList(definitions) {
-  return html`<dl class="definitions-list">${definitions.map((d) => html`<dt>${d.libelle}</dt><dd>${d.definition}</dd>`)}</dl>`;
+  return html`<dl class="definitions-list">${definitions.map(definitionGroup)}</dl>`;
 }

@@ -1,6 +1,7 @@
 // The litigation funnel: the year's flows in procedural order, the cohort of the year's
 // first payment orders, and the households at each stage at the as-of date.
 import * as Plot from "@observablehq/plot";
+import {accessiblePlot} from "./a11y.js";
 import {formatInteger} from "./format.js";
 import {integerTick} from "./locale.js";
 import {COLORS} from "./palette.js";
@@ -9,7 +10,7 @@ function horizontalBars(steps, {width = 640, color, label, text = (d) => formatI
   // Labels take at most 40 % of the width (longer ones wrap); the bars always keep room.
   const marginRight = 90;
   const marginLeft = Math.max(80, Math.min(width * 0.4, Math.max(...steps.map((d) => d.libelle.length)) * 6.2 + 14));
-  return Plot.plot({
+  return accessiblePlot(Plot.plot({
     width: Math.max(width, marginLeft + marginRight + 120),
     height: 40 * steps.length + 40,
     marginLeft,
@@ -22,7 +23,7 @@ function horizontalBars(steps, {width = 640, color, label, text = (d) => formatI
       Plot.text(steps, {x: "valeur", y: "libelle", text, textAnchor: "start", dx: 5, fill: "#222"}),
       Plot.ruleX([0])
     ]
-  });
+  }), label);
 }
 
 /** FlowsChart(steps, {width}): steps [{cle, libelle, valeur, definition}] in procedural order. */

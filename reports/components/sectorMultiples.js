@@ -1,5 +1,6 @@
 // Small multiples: the monthly taux d'impayés of each sector, on one shared scale.
 import * as Plot from "@observablehq/plot";
+import {accessiblePlot} from "./a11y.js";
 import {formatDate, formatPercent} from "./format.js";
 import {percentTick, utcDate} from "./locale.js";
 import {COLORS} from "./palette.js";
@@ -13,7 +14,7 @@ export function SectorMultiples(rows, sectors, {width, columns = 3} = {}) {
   const row = (d) => Math.floor(index.get(d.secteur) / columns);
   const x = (d) => utcDate(d.date_arrete);
   const heads = sectors.map((s, i) => ({secteur: s.code_secteur, i}));
-  return Plot.plot({
+  return accessiblePlot(Plot.plot({
     width,
     height: 190 * Math.ceil(sectors.length / columns) + 40,
     marginLeft: 55,
@@ -28,5 +29,5 @@ export function SectorMultiples(rows, sectors, {width, columns = 3} = {}) {
       Plot.text(heads, {fx: col, fy: row, text: (d) => label.get(d.secteur), frameAnchor: "top-left", dx: 4, dy: 4, fontWeight: "bold", fontSize: 11, lineWidth: 22}),
       Plot.tip(data, Plot.pointerX({x, y: "taux_impayes", fx: col, fy: row, title: (d) => `${label.get(d.secteur)}\nau ${formatDate(d.date_arrete)} : ${formatPercent(d.taux_impayes)}`}))
     ]
-  });
+  }), "Taux d'impayés de chaque secteur au dernier jour de chaque mois");
 }

@@ -1,69 +1,165 @@
 // Monthly trends: one figure (TrendChart) or several on one scale (MultiTrendChart), with
 // the yearly values marked and the energy-price period shaded. French axes and tooltips.
+//
+// Honest edges (figures.md, "Complete windows"): a month whose twelve-month window starts
+// before the data (fenetre_complete false) is not comparable with the others. Those months are
+// shaded and labelled « fenêtre incomplète : moins de douze mois de données », and their
+// values are drawn apart (grey and dashed) from the comparable trend, never as part of it.
+// Annotations sit in the top margin, above the frame, so that no value ever crosses them.
+import * as d3 from "d3";
 import * as Plot from "@observablehq/plot";
+import {accessiblePlot} from "./a11y.js";
 import {formatDate, formatPercent} from "./format.js";
 import {percentTick, utcDate} from "./locale.js";
-import {COLORS, ENERGY_PERIOD, SERIES} from "./palette.js";
+import {COLORS, ENERGY_PERIOD, INCOMPLETE_WINDOW, SERIES} from "./palette.js";
 
-function energyBand(band, rows) {
-  if (!band || rows.length === 0) return [];
+/** Rows without the flag (other monthly tables) count as complete: they have no window. */
+export const isIncomplete = (r) => r.fenetre_complete === false;
+
+/** Height of one annotation line in the top margin, and its font size. */
+const ANNOTATION_LINE = 14;
+const ANNOTATION_FONT = 11;
+const MARGIN_LEFT = 70;
+
+/** The periods to shade: [{x1, x2, libelle, fill}], clipped to the rows' dates. */
+function periods(rows, band) {
+  if (rows.length === 0) return [];
   const first = utcDate(rows[0].date_arrete);
   const last = utcDate(rows.at(-1).date_arrete);
-  const x1 = utcDate(band.debut);
-  const x2 = utcDate(band.fin);
-  if (x2 < first || x1 > last) return [];
-  const clipped = [{x1: x1 < first ? first : x1, x2: x2 > last ? last : x2}];
+  const out = [];
+  const incomplete = rows.filter(isIncomplete);
+  if (incomplete.length > 0) {
+    out.push({x1: first, x2: utcDate(incomplete.at(-1).date_arrete), libelle: INCOMPLETE_WINDOW.libelle, fill: INCOMPLETE_WINDOW.fond});
+  }
+  if (band) {
+    const x1 = utcDate(band.debut);
+    const x2 = utcDate(band.fin);
+    if (!(x2 < first || x1 > last)) out.push({x1: x1 < first ? first : x1, x2: x2 > last ? last : x2, libelle: band.libelle, fill: "#d9d9d9"});
+  }
+  return out;
+}
+
+/**
+ * Where each annotation goes: one block of lines per period, stacked in the top margin above
+ * the frame (so no value can cross it), each wrapped to the room left of it on the right.
+ */
+function layoutAnnotations(list, rows, width) {
+  if (list.length === 0) return {notes: [], height: 0};
+  const first = utcDate(rows[0].date_arrete).getTime();
+  const span = Math.max(utcDate(rows.at(-1).date_arrete).getTime() - first, 1);
+  const frame = Math.max(width - MARGIN_LEFT - 20, 80);
+  let below = 0;
+  const notes = [...list].reverse().map((p) => {
+    const room = Math.max(frame * (1 - (p.x1.getTime() - first) / span), 120);
+    const lineWidth = room / ANNOTATION_FONT; // in ems
+    const lines = Math.ceil((p.libelle.length * 0.58) / lineWidth); // about 0.58 em a character
+    const note = {...p, lineWidth, dy: -6 - below};
+    below += lines * ANNOTATION_LINE;
+    return note;
+  });
+  return {notes, height: below};
+}
+
+function periodMarks(list, notes) {
+  if (list.length === 0) return [];
   return [
-    Plot.rectX(clipped, {x1: "x1", x2: "x2", fill: "#d9d9d9", fillOpacity: 0.5}),
-    Plot.text(clipped, {x: "x1", text: () => band.libelle, frameAnchor: "top", textAnchor: "start", dx: 4, dy: 4, fill: "#444", fontSize: 11})
+    Plot.rectX(list, {x1: "x1", x2: "x2", fill: "fill", fillOpacity: 0.6}),
+    ...notes.map((n) =>
+      Plot.text([n], {x: "x1", text: "libelle", frameAnchor: "top", textAnchor: "start", lineAnchor: "bottom", dy: n.dy, lineWidth: n.lineWidth, fill: "#333", fontSize: ANNOTATION_FONT})
+    )
   ];
 }
 
 /**
+ * Year-end ticks (31/12), labelled « fin 2024 »: a year's value (its D is 31/12) sits on its own
+ * tick, and a month between two ticks reads as the year of the tick on its right.
+ */
+const yearEndTick = (d) => `fin ${d.getUTCFullYear()}`;
+
+function yearEndTicks(rows, width) {
+  if (rows.length === 0) return undefined;
+  const first = utcDate(rows[0].date_arrete);
+  const last = utcDate(rows.at(-1).date_arrete);
+  const ends = d3.utcYears(d3.utcYear.floor(first), d3.utcYear.offset(last, 1)).map((d) => new Date(Date.UTC(d.getUTCFullYear(), 11, 31)));
+  const inside = ends.filter((d) => d >= first && d <= last);
+  // Every other year on a narrow screen, so that no two labels touch.
+  const step = width / Math.max(inside.length, 1) < 64 ? 2 : 1;
+  return inside.filter((_, i) => (inside.length - 1 - i) % step === 0);
+}
+
+/** The comparable months, and the incomplete ones joined to the first comparable month. */
+function splitByWindow(rows) {
+  const complete = rows.filter((r) => !isIncomplete(r));
+  const incomplete = rows.filter(isIncomplete);
+  const bridge = incomplete.length > 0 && complete.length > 0 ? [...incomplete, complete[0]] : incomplete;
+  return {complete, incomplete: bridge};
+}
+
+/**
  * TrendChart(rows, {width, key, label, format, tick, yearly, ...})
- * rows: monthly rows ({date_arrete, [key]}), yearly: the year rows to mark (their value is labelled).
+ * rows: monthly rows ({date_arrete, fenetre_complete, [key]}), yearly: the year rows to mark
+ * (31/12; their value is labelled, and a year over an incomplete window is marked as such).
  */
 export function TrendChart(rows, {width, key, label, format = formatPercent, tick = percentTick, yearly = [], band = ENERGY_PERIOD, height = 300, color = COLORS.bleu, zero = true} = {}) {
   const x = (d) => utcDate(d.date_arrete);
-  return Plot.plot({
+  const shaded = periods(rows, band);
+  const {notes, height: notesHeight} = layoutAnnotations(shaded, rows, width);
+  const {complete, incomplete} = splitByWindow(rows);
+  const ticks = yearEndTicks(rows, width);
+  // A year's value is written on its own tick only (every other year on a narrow screen), so
+  // that no two labels collide; every year keeps its dot, and its value in the tooltip.
+  const onTick = new Set((ticks ?? []).map((d) => d.getTime()));
+  const labelled = (r) => onTick.has(utcDate(r.date_arrete).getTime());
+  const yearlyComplete = yearly.filter((r) => !isIncomplete(r));
+  const yearlyIncomplete = yearly.filter(isIncomplete);
+  return accessiblePlot(Plot.plot({
     width,
-    height,
-    marginLeft: 70,
-    marginTop: 24,
-    x: {type: "utc", label: null},
+    height: height + notesHeight,
+    marginLeft: MARGIN_LEFT,
+    marginTop: 24 + notesHeight,
+    x: {type: "utc", label: null, ticks, tickFormat: ticks ? yearEndTick : undefined},
     y: {label, tickFormat: tick, grid: true, zero},
     marks: [
-      ...energyBand(band, rows),
-      Plot.lineY(rows, {x, y: key, stroke: color, strokeWidth: 2}),
-      Plot.dot(yearly, {x, y: key, fill: color, stroke: "white", r: 4.5}),
-      Plot.text(yearly, {x, y: key, text: (d) => `${d.annee} : ${format(d[key])}`, dy: -12, fontSize: 11, stroke: "white", strokeWidth: 3, fill: "#222"}),
-      Plot.tip(rows, Plot.pointerX({x, y: key, title: (d) => `au ${formatDate(d.date_arrete)}\n${label} : ${format(d[key])}`}))
+      ...periodMarks(shaded, notes),
+      Plot.lineY(incomplete, {x, y: key, stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, strokeDasharray: "4,3"}),
+      Plot.lineY(complete, {x, y: key, stroke: color, strokeWidth: 2}),
+      Plot.dot(yearlyComplete, {x, y: key, fill: color, stroke: "white", r: 4.5}),
+      Plot.dot(yearlyIncomplete, {x, y: key, fill: "white", stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, r: 4}),
+      Plot.text(yearlyComplete.filter(labelled), {x, y: key, text: (d) => format(d[key]), dy: -12, fontSize: 11, stroke: "white", strokeWidth: 3, fill: "#222"}),
+      Plot.text(yearlyIncomplete.filter(labelled), {x, y: key, text: (d) => `${format(d[key])} (incomplète)`, dy: 14, fontSize: 11, stroke: "white", strokeWidth: 3, fill: "#444"}),
+      Plot.tip(rows, Plot.pointerX({x, y: key, title: (d) => `au ${formatDate(d.date_arrete)}\n${label} : ${format(d[key])}${isIncomplete(d) ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
     ]
-  });
+  }), `${label} au dernier jour de chaque mois`);
 }
 
 /**
  * MultiTrendChart(rows, {width, series: [{key, label}], format, tick, ...})
- * Several figures sharing one y scale; each series has its own colour and dash.
+ * Several figures sharing one y scale; each series has its own colour and dash. Months over an
+ * incomplete window are shaded and drawn faint, apart from the comparable trend.
  */
 export function MultiTrendChart(rows, {width, series, format = formatPercent, tick = percentTick, yLabel = null, band = ENERGY_PERIOD, height = 300, zero = true} = {}) {
   const x = (d) => utcDate(d.date_arrete);
   const dashes = [null, "6,3", "2,3", "8,3,2,3", "1,2", "4,4", null];
-  const long = series.flatMap((s) => rows.map((r) => ({date_arrete: r.date_arrete, serie: s.label, valeur: r[s.key]})));
-  return Plot.plot({
+  const shaded = periods(rows, band);
+  const {notes, height: notesHeight} = layoutAnnotations(shaded, rows, width);
+  const {complete, incomplete} = splitByWindow(rows);
+  const long = series.flatMap((s) => rows.map((r) => ({date_arrete: r.date_arrete, serie: s.label, valeur: r[s.key], incomplete: isIncomplete(r)})));
+  const ticks = yearEndTicks(rows, width);
+  return accessiblePlot(Plot.plot({
     width,
-    height,
-    marginLeft: 70,
-    marginTop: 24,
-    x: {type: "utc", label: null},
+    height: height + notesHeight,
+    marginLeft: MARGIN_LEFT,
+    marginTop: 24 + notesHeight,
+    x: {type: "utc", label: null, ticks, tickFormat: ticks ? yearEndTick : undefined},
     y: {label: yLabel, tickFormat: tick, grid: true, zero},
     color: {domain: series.map((s) => s.label), range: series.map((s, i) => s.color ?? SERIES[i]), legend: true},
     marks: [
-      ...energyBand(band, rows),
-      ...series.map((s, i) =>
-        Plot.lineY(rows, {x, y: s.key, stroke: () => s.label, strokeWidth: 2, strokeDasharray: dashes[i % dashes.length] ?? undefined})
-      ),
-      Plot.tip(long, Plot.pointerX({x, y: "valeur", stroke: "serie", title: (d) => `au ${formatDate(d.date_arrete)}\n${d.serie} : ${format(d.valeur)}`}))
+      ...periodMarks(shaded, notes),
+      ...series.flatMap((s, i) => [
+        Plot.lineY(incomplete, {x, y: s.key, stroke: () => s.label, strokeWidth: 1.5, strokeOpacity: 0.45, strokeDasharray: "4,3"}),
+        Plot.lineY(complete, {x, y: s.key, stroke: () => s.label, strokeWidth: 2, strokeDasharray: dashes[i % dashes.length] ?? undefined})
+      ]),
+      Plot.tip(long, Plot.pointerX({x, y: "valeur", stroke: "serie", title: (d) => `au ${formatDate(d.date_arrete)}\n${d.serie} : ${format(d.valeur)}${d.incomplete ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
     ]
-  });
+  }), `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`);
 }

@@ -44,6 +44,11 @@ export interface GenerateOptions {
   seed?: number;
   /** Output folder; export files of a previous run found there are replaced. */
   out: string;
+  /**
+   * Also write the correction the demo receives after publishing 2024 (`npm start`,
+   * src/demo/publishDemo.ts) into `<out>/.correction/`, a hidden folder the ETL never reads.
+   */
+  correction?: boolean;
   onProgress?: (p: DemoProgress) => void;
 }
 
@@ -56,6 +61,12 @@ export interface GenerateResult {
   extraRows: { reexported: number; cancelled: number; bad: number };
   /** The generator's own tally of the figures of each year, by the definitions of figures.md. */
   figures: YearFigures[];
+  /**
+   * The correction the demo receives after publishing 2024 (one 2024 reminder cancelled), in the
+   * hidden folder `<out>/.correction/` that the ETL never reads; null when not asked for, or
+   * without a 2024 reminder.
+   */
+  correction: string | null;
   /** Null when the history does not reach far enough before 2024 to calibrate. */
   calibration: {
     year: number;
@@ -66,6 +77,9 @@ export interface GenerateResult {
   } | null;
   elapsedMs: number;
 }
+
+/** The hidden folder of the exports that holds the demo's correction until it is published (src/demo/publishDemo.ts). */
+export const CORRECTION_DIR = ".correction";
 
 const EXPORT_FILE = /^(secteurs|agents|baux|ecritures|actions)_\d{8}\.csv(\.tmp)?$/;
 
@@ -149,6 +163,14 @@ export async function generateDemo(options: GenerateOptions): Promise<GenerateRe
     }
   }
   const files = writer.close();
+  const correctionDir = join(out, CORRECTION_DIR);
+  rmSync(correctionDir, { recursive: true, force: true });
+  let correction: string | null = null;
+  if (options.correction) {
+    mkdirSync(correctionDir, { recursive: true });
+    correction = writer.writeCorrection(correctionDir);
+    if (correction === null) rmSync(correctionDir, { recursive: true, force: true });
+  }
 
   const figures: YearFigures[] = [];
   for (let y = t.startYear; y <= HISTORY_END_YEAR; y++) {
@@ -173,6 +195,7 @@ export async function generateDemo(options: GenerateOptions): Promise<GenerateRe
   const rows = writer.rowCounts();
   return {
     files,
+    correction,
     options: { logements, annees, seed, out },
     rows,
     extraRows: { ...writer.extra },

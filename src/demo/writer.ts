@@ -13,7 +13,7 @@ import type { ActionInfo, Entry, Lease, Sink } from "./model.ts";
 import { hash32, Rng, STREAM } from "./rng.ts";
 import { chargesOf, rentOf } from "./simulate.ts";
 import { actionNote, cancelNote } from "./texts.ts";
-import { AGENTS, fileOfDay, HEADERS, KINDS, SECTORS, type ExportDate, type Kind, type Timeline } from "./world.ts";
+import { AGENTS, CALIBRATION_YEAR, fileOfDay, HEADERS, KINDS, SECTORS, type ExportDate, type Kind, type Timeline } from "./world.ts";
 
 const LITIGATION_CODES = new Set(["CDP", "ASS", "AUD", "JRB", "JDP", "CQL", "DCF", "CFP", "EXP"]);
 
@@ -52,6 +52,8 @@ export class ExportWriter implements Sink {
   private oldLease: string | null = null;
   /** Rows beyond the world's own: superseded first versions, cancelled actions, bad rows. */
   readonly extra = { reexported: 0, cancelled: 0, bad: 0 };
+  /** The first first-level reminder of the calibration year written once only: the one the correction cancels. */
+  private correctionSource: { id: string; lease: Lease; day: number; code: string; agent: string; note: string } | null = null;
 
   constructor(t: Timeline, out: string, seed: number) {
     this.t = t;
@@ -154,7 +156,12 @@ export class ExportWriter implements Sink {
       this.file("actions", f).line(this.actionLine(id, lease, day, code, agent, f, montant * 10, nb, "N", note));
       this.file("actions", g).line(this.actionLine(id, lease, day, code, agent, g, montant, nb, "N", note));
       this.extra.reexported++;
-    } else this.file("actions", f).line(this.actionLine(id, lease, day, code, agent, f, montant, nb, "N", note));
+    } else {
+      this.file("actions", f).line(this.actionLine(id, lease, day, code, agent, f, montant, nb, "N", note));
+      if (this.correctionSource === null && code === "RL1" && this.t.calendar.year(day) === CALIBRATION_YEAR) {
+        this.correctionSource = { id, lease, day, code, agent, note };
+      }
+    }
 
     // Now and then an action keyed twice, or on a whim, is cancelled in the ERP afterwards.
     if (rng.next() < (LITIGATION_CODES.has(code) ? 0.03 : 0.005)) {
@@ -208,6 +215,25 @@ export class ExportWriter implements Sink {
         paths.push(w.path);
       });
     return paths.sort();
+  }
+
+  /**
+   * The demo's correction, for after its 2024 publication (src/demo/publishDemo.ts): an actions
+   * export dated the day after the last one that re-exports one 2024 reminder as cancelled, so
+   * 2024 has exactly one relance less. Written into `dir` (a hidden folder of the exports, which
+   * the ETL's inbox skips); null when no 2024 reminder was written (a history without 2024).
+   */
+  writeCorrection(dir: string): string | null {
+    const src = this.correctionSource;
+    if (src === null) return null;
+    const lastDay = (this.t.exports[this.last] as ExportDate).day;
+    const stamp = this.t.calendar.compact(lastDay + 1);
+    const w = new CsvFileWriter(join(dir, `actions_${stamp}.csv`), HEADERS.actions);
+    w.line(this.actionLine(src.id, src.lease, src.day, src.code, src.agent, this.last, undefined, undefined, "O", `${src.note} – annulée : relance envoyée par erreur`));
+    w.close();
+    const at = exportMtimeMs(stamp, Date.now()) / 1000;
+    utimesSync(w.path, at, at);
+    return w.path;
   }
 
   rowCounts(): Record<Kind, number> {

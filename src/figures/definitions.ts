@@ -97,3 +97,22 @@ export const COHORT_KEYS = COHORT_FIGURES.map((f) => f.cle);
 export function shortLabelFor(value: number | null, def: FigureDefinition): string {
   return value !== null && Math.abs(value) < 2 && def.libelle_court_singulier ? def.libelle_court_singulier : def.libelle_court;
 }
+
+/**
+ * The flag of figures.md "Complete windows" (`fenetre_complete`): not a figure, but said beside
+ * every set of figures (CLI table and CSV, API, site) so that an incomplete window is not read
+ * as a full year's.
+ */
+export const WINDOW_FLAG = {
+  cle: "fenetre_complete",
+  libelle: "Fenêtre de douze mois complète",
+  /** What the site writes beside a value or on a chart when the flag is false. */
+  mention_incomplete: "fenêtre incomplète : moins de douze mois de données",
+  definition:
+    "Oui quand les données chargées couvrent les douze mois qui finissent à la date d'arrêté (la première écriture chargée, " +
+    "tous baux et toutes catégories, est antérieure ou égale au premier jour de ces douze mois). Sinon, les chiffres sont calculés " +
+    "de la même façon mais ne sont pas comparables à ceux d'une année complète.",
+} as const;
+
+/** "oui" / "non" for the flag, as the table and the CSV write it; "" where it is unknown (a record frozen before v1.1). */
+export const windowFlagText = (complete: boolean | undefined): string => (complete === undefined ? "" : complete ? "oui" : "non");

@@ -4,7 +4,7 @@
  */
 import { excelCsv, numberCell, textCell, type Cell } from "../csv/excelCsv.ts";
 import type { FiguresRecord } from "../warehouse/figures.ts";
-import { COHORT_FIGURES, FIGURES, type FigureDefinition } from "./definitions.ts";
+import { COHORT_FIGURES, FIGURES, WINDOW_FLAG, windowFlagText, type FigureDefinition } from "./definitions.ts";
 import { excelNumber, formatDate, formatValue } from "./format.ts";
 
 interface Line {
@@ -23,11 +23,19 @@ export function renderTable(records: FiguresRecord[]): string {
   const first = records[0];
   if (!first) return "";
   const header = ["Indicateur", ...records.map(scopeName)];
-  const body = LINES.map((l) => [l.def.libelle, ...records.map((r) => formatValue(l.value(r), l.def.unite))]);
+  const body = [
+    [WINDOW_FLAG.libelle, ...records.map((r) => windowFlagText(r.fenetre_complete as boolean | undefined))],
+    ...LINES.map((l) => [l.def.libelle, ...records.map((r) => formatValue(l.value(r), l.def.unite))]),
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  // The flag is the same for every scope of one date (figures.md: the earliest entry loaded, any lease).
+  const incomplete = records.some((r) => r.fenetre_complete === false);
   return [
     `Chiffres de l'année ${first.annee}, arrêtés au ${formatDate(first.date_arrete)} (${formatValue(first.lignes_quarantaine, "nombre")} ligne(s) d'export en quarantaine)`,
+    ...(incomplete
+      ? [`Attention, ${WINDOW_FLAG.mention_incomplete} avant le ${formatDate(first.date_arrete)} : ces chiffres ne sont pas comparables à ceux d'une année complète.`]
+      : []),
     "",
     fmt(header),
     widths.map((w) => "─".repeat(w)).join("  "),
@@ -42,6 +50,13 @@ export function renderCsv(records: FiguresRecord[]): string {
   const rows: Cell[][] = [
     [textCell("Clé"), textCell("Indicateur"), ...records.map((r) => textCell(scopeName(r))), textCell("Unité"), textCell("Définition")],
     [textCell("date_arrete"), textCell("Date d'arrêté"), ...records.map((r) => textCell(formatDate(r.date_arrete))), textCell(""), textCell("")],
+    [
+      textCell(WINDOW_FLAG.cle),
+      textCell(WINDOW_FLAG.libelle),
+      ...records.map((r) => textCell(windowFlagText(r.fenetre_complete as boolean | undefined))),
+      textCell(""),
+      textCell(WINDOW_FLAG.definition),
+    ],
     ...LINES.map((l) => [
       textCell(l.def.cle),
       textCell(l.def.libelle),

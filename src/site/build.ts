@@ -134,11 +134,19 @@ function runFramework(env: NodeJS.ProcessEnv, log: (line: string) => void): Prom
   });
 }
 
-/** Framework 1.13 writes `<html>` without a language, and a few labels in English. */
+/**
+ * Framework 1.13 writes `<html>` without a language, and a few labels in English. Its page
+ * template also fails WCAG 2.1 AA in three places the configuration cannot reach (issue 14):
+ * the viewport forbids zooming (`maximum-scale=1`), the sidebar's close button is a <label>
+ * directly inside an <ol>, and there is no skip link. Each is patched here, in the output.
+ */
 function frenchify(html: string): string {
   return html
     .replace(/<html>/, '<html lang="fr">')
-    .replace('title="Toggle sidebar"', 'title="Afficher ou masquer le menu"');
+    .replace('title="Toggle sidebar"', 'title="Afficher ou masquer le menu"')
+    .replace(/(<meta name="viewport" content="[^"]*?),\s*maximum-scale=[\d.]+/, "$1")
+    .replace(/<ol>(\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/, "$2$1<ol>")
+    .replace(/<body>/, '<body>\n<a class="lien-evitement" href="#observablehq-main">Aller au contenu</a>');
 }
 
 /** A reference that would make the browser load something from another server. */

@@ -9,13 +9,14 @@
 import path from "node:path";
 import { AppError } from "../errors.ts";
 import { COMPLEMENTARY_FIGURES, LITIGATION_STAGES, ROLE_LABELS } from "../figures/complementaryDefinitions.ts";
-import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
+import { COHORT_FIGURES, FIGURES, WINDOW_FLAG } from "../figures/definitions.ts";
 import { SKIPPED_STATUSES } from "../etl/runJournal.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { queryRows, type Params, type Row } from "../warehouse/db.ts";
 import { projectPath } from "../paths.ts";
 import { SELECT_FIGURES, sqlTypeFor, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
 import { litigationStagesAt } from "../warehouse/litigationStages.ts";
+import { sitePublications, type SitePublication } from "../publications/siteData.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
 /** The warehouse the site is built from: $WAREHOUSE_DB, else data/warehouse.duckdb. */
@@ -45,11 +46,11 @@ async function fromMart<T extends Row>(wh: Warehouse, mart: string, sql: string,
 /** A table as columns and rows of values: the monthly series repeat no key per row. */
 export interface ColumnTable {
   colonnes: string[];
-  lignes: (string | number | null)[][];
+  lignes: (string | number | boolean | null)[][];
 }
 
 function toColumnTable(rows: Row[], colonnes: string[]): ColumnTable {
-  return { colonnes, lignes: rows.map((r) => colonnes.map((c) => (r[c] ?? null) as string | number | null)) };
+  return { colonnes, lignes: rows.map((r) => colonnes.map((c) => (r[c] ?? null) as string | number | boolean | null)) };
 }
 
 const isoDate = (column: string, alias = column) => `strftime(${column}, '%Y-%m-%d') as ${alias}`;
@@ -128,13 +129,15 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
          ${isoDate("mois")},
          ${isoDate("date_arrete")},
          code_secteur as secteur,
+         fenetre_complete,
          ${MONTHLY_FIGURE_KEYS.map((k) => `cast(${k} as ${sqlTypeFor(units.get(k)!)}) as ${k}`).join(",\n         ")}
        from figures_per_month_and_sector
        -- why: the month in progress (up to the latest posting date) moves a day each night
        where ${MONTH_ENDED("date_arrete")}
        order by mois, code_secteur nulls first`,
     );
-    return toColumnTable(rows, ["mois", "date_arrete", "secteur", ...MONTHLY_FIGURE_KEYS]);
+    // fenetre_complete (figures.md): the pages draw a month whose window starts before the data apart
+    return toColumnTable(rows, ["mois", "date_arrete", "secteur", "fenetre_complete", ...MONTHLY_FIGURE_KEYS]);
   },
 };
 
@@ -148,13 +151,13 @@ export const yearlyChanges: SiteLoader<ColumnTable> = {
       wh,
       "figure_changes_per_date_and_sector",
       `select ${isoDate("c.date_arrete", "date_arrete")}, c.code_secteur as secteur, c.cle, c.variation,
-              c.valeur_un_an_avant, ${isoDate("c.date_un_an_avant", "date_un_an_avant")}
+              c.valeur_un_an_avant, ${isoDate("c.date_un_an_avant", "date_un_an_avant")}, c.fenetres_completes
        from figure_changes_per_date_and_sector as c
        -- why: the pages show changes at each year's date only (month ends: see SITE_YEAR_DATES)
        where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
        order by c.date_arrete, c.code_secteur nulls first, c.cle`,
     );
-    return toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant"]);
+    return toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant", "fenetres_completes"]);
   },
 };
 
@@ -288,6 +291,7 @@ export const definitions: SiteLoader<{
   complementaires: typeof COMPLEMENTARY_FIGURES;
   etapes: typeof LITIGATION_STAGES;
   fonctions: typeof ROLE_LABELS;
+  fenetre: typeof WINDOW_FLAG;
 }> = {
   fichier: "definitions.json",
   marts: ["figure_definitions"],
@@ -300,7 +304,7 @@ export const definitions: SiteLoader<{
     // The singular short labels ("1 relance") live with the definitions in src/figures/definitions.ts.
     const singular = new Map([...FIGURES, ...COHORT_FIGURES].map((f) => [f.cle, f.libelle_court_singulier ?? f.libelle_court]));
     const withSingular = figures.map((f) => ({ ...f, libelle_court_singulier: singular.get(f.cle as string) ?? f.libelle_court }));
-    return { figures: withSingular, complementaires: COMPLEMENTARY_FIGURES, etapes: LITIGATION_STAGES, fonctions: ROLE_LABELS };
+    return { figures: withSingular, complementaires: COMPLEMENTARY_FIGURES, etapes: LITIGATION_STAGES, fonctions: ROLE_LABELS, fenetre: WINDOW_FLAG };
   },
 };
 
@@ -522,6 +526,25 @@ export const quarantine: SiteLoader<QuarantineData> = {
   },
 };
 
+// ─── publications.json: the publications beside the warehouse, their state and revisions ──
+
+/**
+ * Read from `<db>.publications.jsonl`, not from a mart; the revisions compare the publication's
+ * export files (raw layer) with today's in SQL (src/publications/revisions.ts). Counts by file
+ * and kind only: never the changed rows' lease numbers.
+ */
+export const publications: SiteLoader<{ publications: SitePublication[] }> = {
+  fichier: "publications.json",
+  marts: ["publications", "int_baux_deduplicated", "int_ecritures_deduplicated", "int_actions_deduplicated", "figures_per_date_and_sector"],
+  async load(wh) {
+    try {
+      return await sitePublications(wh);
+    } catch (e) {
+      throw new SiteDataError("publications", `la lecture des publications a échoué : ${(e as Error).message}`);
+    }
+  },
+};
+
 export const ALL_LOADERS = {
   annualFigures,
   monthlyFigures,
@@ -535,4 +558,5 @@ export const ALL_LOADERS = {
   loads,
   quarantine,
   reviewLabels,
+  publications,
 } as const;

@@ -31,8 +31,13 @@ export type FiguresRecord = {
   donnees_jusqu_au?: string;
   secteur: string | null;
   lignes_quarantaine: number;
+  /**
+   * figures.md, "Complete windows": the data loaded covers the whole window W(D). When false the
+   * figures are computed all the same but are not comparable with a full year's.
+   */
+  fenetre_complete: boolean;
   cohorte_commandements: Record<string, number | null>;
-} & Record<string, number | string | null | Record<string, number | null>>;
+} & Record<string, number | string | boolean | null | Record<string, number | null>>;
 
 /** The SQL type a figure of this unit is read as. */
 export const sqlTypeFor = (unit: FigureUnit) => (unit === "nombre" ? "integer" : "double");
@@ -43,6 +48,7 @@ export const SELECT_FIGURES = [
   "strftime(date_arrete, '%Y-%m-%d') as date_arrete",
   "code_secteur as secteur",
   "cast(lignes_quarantaine as integer) as lignes_quarantaine",
+  "fenetre_complete",
   ...FIGURES.map((f) => `cast(${f.cle} as ${sqlTypeFor(f.unite)}) as ${f.cle}`),
   ...COHORT_FIGURES.map((f) => `cast(cohorte_${f.cle} as ${sqlTypeFor(f.unite)}) as cohorte_${f.cle}`),
 ].join(",\n  ");
@@ -168,8 +174,11 @@ export async function getFiguresBySector(wh: Warehouse, q: Omit<FiguresQuery, "s
   return (await figuresAt(wh, date, null, true)).map((r) => withDataEnd(toFiguresRecord(r), end));
 }
 
-/** The record with `donnees_jusqu_au` right after the keys that say what it is (annee, D, scope, quarantine). */
+/**
+ * The record with `donnees_jusqu_au` and `fenetre_complete` right after the keys that say what
+ * it is (annee, D, scope, quarantine): both say how far the figures can be compared.
+ */
 function withDataEnd(r: FiguresRecord, donnees_jusqu_au: string): FiguresRecord {
-  const { annee, date_arrete, secteur, lignes_quarantaine, ...rest } = r;
-  return { annee, date_arrete, secteur, lignes_quarantaine, donnees_jusqu_au, ...rest } as FiguresRecord;
+  const { annee, date_arrete, secteur, lignes_quarantaine, fenetre_complete, ...rest } = r;
+  return { annee, date_arrete, secteur, lignes_quarantaine, donnees_jusqu_au, fenetre_complete, ...rest } as FiguresRecord;
 }

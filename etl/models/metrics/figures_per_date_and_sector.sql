@@ -22,6 +22,11 @@ milestones as (
     select * from int_litigation_milestones
 ),
 
+data_start as (
+    -- the earliest posting date loaded, any lease, any category (figures.md, "Complete windows")
+    select min(date_ecriture) as premier_jour from ledger_entries
+),
+
 grid as (
     select dates.date_arrete, dates.annee, scope.code_secteur
     from dates
@@ -163,6 +168,12 @@ combined as (
         grid.date_arrete,
         grid.code_secteur,
         quarantine_size.lignes_quarantaine,
+        -- W(D) is complete when the data starts on or before its first day, (D - 1 year) + 1 day;
+        -- the same for every scope: a sector without entries yet is not missing history
+        coalesce(
+            data_start.premier_jour <= cast(grid.date_arrete - interval 1 year + interval 1 day as date),
+            false
+        ) as fenetre_complete,
         coalesce(flows.quittancement, 0) as quittancement,
         coalesce(flows.encaissements, 0) as encaissements,
         coalesce(households.dette_presents, 0) as dette_presents,
@@ -195,6 +206,7 @@ combined as (
         cohorts.cohorte_jours_median_assignation,
     from grid
     cross join quarantine_size
+    cross join data_start
     left join households
         on households.date_arrete = grid.date_arrete
         and households.code_secteur is not distinct from grid.code_secteur

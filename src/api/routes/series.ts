@@ -9,7 +9,11 @@ import { cachedJson } from "../cachedJson.ts";
 
 const KEYS = FIGURES.map((f) => f.cle) as [string, ...string[]];
 
-/** GET /api/series?indicateur&secteur: the monthly series of one figure (mart figures_per_month_and_sector). */
+/**
+ * GET /api/series?indicateur&secteur: the monthly series of one figure (mart figures_per_month_and_sector).
+ * Each point carries `fenetre_complete` (figures.md): a month whose twelve-month window starts
+ * before the data is not comparable with the others.
+ */
 export const seriesRoutes = new Hono<AppEnv>().get(
   "/",
   requirePermission("aggregates"),
@@ -32,7 +36,8 @@ export const seriesRoutes = new Hono<AppEnv>().get(
       if (q.secteur) await checkSector(wh, q.secteur);
       const points = await queryRows(
         wh.conn,
-        `select strftime(mois, '%Y-%m') as mois, strftime(date_arrete, '%Y-%m-%d') as date_arrete, ${column} as valeur
+        `select strftime(mois, '%Y-%m') as mois, strftime(date_arrete, '%Y-%m-%d') as date_arrete, ${column} as valeur,
+                fenetre_complete
          from figures_per_month_and_sector
          where code_secteur is not distinct from cast($s as varchar)
            and (not $fins_de_mois or date_arrete = last_day(date_arrete))

@@ -1,0 +1,350 @@
+/**
+ * Publications on the site, end to end (issue 13): the fixture office (test/util/siteOffice.ts)
+ * with three publications made before the build (2023; a first 2024 one, withdrawn; the 2024
+ * report), then a late export that revises 2024 by one reminder; the site built from that
+ * warehouse and served with the API by the product's one server, in headless Chromium.
+ *
+ * The Publications page lists the three, newest first, with their state, provenance, figures
+ * as published, and for the revised one its gaps and their explanation. Chiffres clés gives the
+ * 2024 figures as published, today's value beside the one revised, « Publié le … » at the top;
+ * the admin, and only the admin, gets the form that publishes (POST /api/publications), and a
+ * publication made through it is listed by GET /api/publications. Screenshots at 1440 and
+ * 390 px go to test/.artifacts/publications/.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../src/figures/definitions.ts";
+import { formatValue } from "../src/figures/format.ts";
+import { renderCsv } from "../src/figures/render.ts";
+import { projectPath } from "../src/paths.ts";
+import { publish, withdraw } from "../src/publications/publish.ts";
+import type { Publication } from "../src/publications/store.ts";
+import { buildSite, type BuildResult } from "../src/site/build.ts";
+import type { FiguresRecord } from "../src/warehouse/figures.ts";
+import { launchChromium } from "./util/browser.ts";
+import { etl, HEADERS, tempDir, writeExport } from "./util/exports.ts";
+import { startProductServer, type ProductServer } from "./util/productServer.ts";
+import { buildSiteWarehouse } from "./util/siteOffice.ts";
+
+const ARTIFACTS = projectPath("test", ".artifacts", "publications");
+const ADMIN = { identifiant: "admin", role: "admin" };
+const LATE_REMINDER = "1 action de 2024 ajoutée tardivement dans l'export du 15/02/2025 (actions_20250215.csv) : +1 relance";
+
+let site: BuildResult;
+let server: ProductServer;
+let browser: Browser;
+let p2023: Publication;
+let withdrawn: Publication;
+let p2024: Publication;
+
+let setupError: Error | null = null;
+function ready(): void {
+  if (setupError) throw setupError;
+}
+
+beforeAll(async () => {
+  try {
+    const { db, exportsDir } = await buildSiteWarehouse();
+    p2023 = await publish({ dbPath: db, annee: 2023, titre: "Bilan 2023", note: "Présenté au conseil d'administration.", par: ADMIN, now: () => new Date("2025-03-01T08:00:00Z") });
+    withdrawn = await publish({ dbPath: db, annee: 2024, titre: "Première version 2024", par: ADMIN, now: () => new Date("2025-03-10T08:00:00Z") });
+    withdraw({ dbPath: db, id: withdrawn.id, motif: "Erreur de titre", par: ADMIN, now: () => new Date("2025-03-11T08:00:00Z") });
+    p2024 = await publish({ dbPath: db, annee: 2024, titre: "Rapport d'activité 2024", par: ADMIN, now: () => new Date("2025-03-15T10:00:00Z") });
+    // After the 2024 report: a reminder of 20/12/2024 for B0002 arrives late.
+    writeExport(exportsDir, "actions_20250215.csv", [...HEADERS.actions], [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
+    await etl({ exportsDir, dbPath: db });
+    site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-publications-dist-"), "dist"), log: () => undefined });
+    server = await startProductServer(db, site.output);
+    browser = await launchChromium();
+  } catch (e) {
+    setupError = e as Error;
+  }
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Intl may separate thousands with a narrow or a plain no-break space: compare with plain spaces. */
+const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
+
+/** The copy-ready phrase of Chiffres clés, built from src/figures/format.ts. */
+function phrase(record: FiguresRecord, def: FigureDefinition, cohort: boolean): string {
+  const value = (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
+  if (value === null) return `${def.libelle} : non calculable`;
+  const number = def.unite === "jours" ? formatValue(value, "jours").replace(/ j$/, "") : formatValue(value, def.unite);
+  return `${number} ${shortLabelFor(value, def)}`;
+}
+
+interface Visit {
+  context: BrowserContext;
+  page: Page;
+  problems: string[];
+  external: string[];
+}
+
+/** A browser context at a width, signed in as `role` when given, recording every problem. */
+async function open(width: number, role?: string): Promise<Visit> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris", acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const external: string[] = [];
+  // The empty title sent on purpose below is refused with 400 (Chromium logs it as a console error).
+  const refusedOnPurpose = (url: string, status: number) => status === 400 && url === `${server.url}/api/publications`;
+  page.on("console", (m) => {
+    if (m.type() === "error" && !(/status of 400/.test(m.text()) && refusedOnPurpose(m.location().url, 400))) problems.push(`console.error : ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`erreur JavaScript : ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`requête en échec : ${r.url()} (${r.failure()?.errorText})`));
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !refusedOnPurpose(r.url(), r.status())) problems.push(`HTTP ${r.status()} : ${r.url()}`);
+  });
+  page.on("request", (r) => {
+    const url = r.url();
+    if (!url.startsWith(`${server.url}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
+  });
+  if (role) {
+    await page.goto(`${server.url}/connexion?retour=/chiffres-cles`);
+    await page.getByLabel("Identifiant").fill(role);
+    await page.getByLabel("Mot de passe").fill(server.password);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.waitForURL(/chiffres-cles/);
+  }
+  return { context, page, problems, external };
+}
+
+async function goto(v: Visit, pagePath: string): Promise<void> {
+  await v.page.goto(`${server.url}/${pagePath}`, { waitUntil: "networkidle" });
+  await settled(v.page);
+}
+
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
+  const errors = await page.locator(".observablehq--error").allInnerTexts();
+  expect(errors).toEqual([]);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** The card of one publication on the Publications page. */
+const card = (page: Page, id: string) => page.locator(`section[data-publication="${id}"]`);
+
+describe("the Publications page", () => {
+  it("is built, with the others", () => {
+    ready();
+    expect(site.pages.map((p) => p.page)).toContain("publications.html");
+  });
+
+  it("lists every publication newest first with its state, provenance, figures as published, gaps and their explanation", async () => {
+    ready();
+    const v = await open(1440);
+    await goto(v, "publications.html");
+    const { page } = v;
+    expect(await page.locator("section[data-publication]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-publication"), e.getAttribute("data-etat")]))).toEqual([
+      [p2024.id, "revisee"],
+      [withdrawn.id, "retiree"],
+      [p2023.id, "inchangee"],
+    ]);
+    const labels = await page.locator("section[data-publication] [data-etat-libelle]").allTextContents();
+    expect(labels).toEqual(["révisée", "retirée", "inchangée"]);
+    expect(await page.locator("section[data-publication] [data-titre]").allTextContents()).toEqual(["Rapport d'activité 2024", "Première version 2024", "Bilan 2023"]);
+    expect(spaces(await page.locator("main").textContent())).toContain("Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site.");
+
+    // The 2024 report: as-of date, who published it and when (Paris time), its run and files.
+    const report = card(page, p2024.id);
+    expect(await report.locator("[data-date-arrete]").textContent()).toBe("31/12/2024");
+    expect(spaces(await report.locator("[data-publie]").textContent())).toBe("publié le 15/03/2025 à 11:00 par admin");
+    expect(await report.locator("[data-chargement]").textContent()).toBe(p2024.chargement!.run_id);
+    expect(spaces(await report.locator("[data-fichiers]").textContent())).toBe(`${p2024.fichiers.length} fichiers d'export`);
+    // Every figure as published, for the landlord and each sector, in French.
+    const scopes = [p2024.chiffres.ensemble, ...p2024.chiffres.secteurs];
+    expect(scopes.map((r) => r.secteur)).toEqual([null, "N", "S"]);
+    for (const [defs, cohort] of [[FIGURES, false], [COHORT_FIGURES, true]] as const) {
+      for (const def of defs) {
+        for (const r of scopes) {
+          const value = (cohort ? r.cohorte_commandements[def.cle] : r[def.cle]) as number | null;
+          const cell = report.locator(`table[data-chiffres-publies] tr[data-cle="${def.cle}"] td[data-secteur="${r.secteur ?? "ensemble"}"]`);
+          expect(spaces(await cell.textContent()), `${def.cle} ${r.secteur}`).toBe(spaces(formatValue(value, def.unite)));
+        }
+      }
+    }
+    // Revised by the late reminder: one more relance for the landlord and for B0002's sector (S).
+    const published = p2024.chiffres.ensemble.relances as number;
+    const south = p2024.chiffres.secteurs.find((s) => s.secteur === "S")!;
+    const gaps = await report.locator("table[data-ecarts] tbody tr").evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute("data-secteur"), r.getAttribute("data-cle"), ...[...r.querySelectorAll("td")].map((td) => td.textContent!.replace(/\s+/g, " ").trim())]),
+    );
+    expect(gaps).toEqual([
+      ["ensemble", "relances", "Ensemble du bailleur", String(published), String(published + 1), "+1"],
+      ["S", "relances", "Colmar Sud", String(south.relances), String((south.relances as number) + 1), "+1"],
+    ]);
+    expect(await report.locator("[data-explications] li").allTextContents()).toEqual([LATE_REMINDER]);
+
+    // The withdrawn one says why; the 2023 one is unchanged and gives its note.
+    expect(spaces(await card(page, withdrawn.id).locator("[data-retrait]").textContent())).toBe(
+      "Retirée le 11/03/2025 à 09:00 : Erreur de titre. Ses chiffres restent consultables ; ce ne sont plus des chiffres publiés.",
+    );
+    expect(await card(page, p2023.id).locator("[data-inchangee]").count()).toBe(1);
+    expect(await card(page, p2023.id).locator("[data-note]").textContent()).toBe("Présenté au conseil d'administration.");
+    expect(await card(page, p2023.id).locator("[data-date-arrete]").textContent()).toBe("31/12/2023");
+    expect(await card(page, p2023.id).locator("table[data-ecarts]").count()).toBe(0);
+
+    // Aggregates only: no lease number anywhere on the page.
+    expect(await page.locator("main").textContent()).not.toMatch(/\bB\d{4}\b/);
+    await screenshot(page, "publications-1440");
+    expect(v.problems).toEqual([]);
+    expect(v.external).toEqual([]);
+    await v.context.close();
+
+    // On a phone: the page itself never scrolls sideways (wide tables scroll in their own box).
+    const phone = await open(390);
+    await goto(phone, "publications.html");
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(phone.page, "publications-390");
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+});
+
+describe("Chiffres clés with a publication in force", () => {
+  it("gives the figures as published, « Publié le … » at the top and today's value beside the revised one", async () => {
+    ready();
+    const v = await open(1440);
+    await goto(v, "chiffres-cles.html");
+    const { page } = v;
+    expect(spaces(await page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
+    const check = async (record: FiguresRecord) => {
+      for (const [defs, cohort] of [[FIGURES, false], [COHORT_FIGURES, true]] as const) {
+        for (const def of defs) {
+          // the published phrase, then (for the revised figure only) today's value
+          const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
+          const own = await cell.evaluate((td) => [...td.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(""));
+          expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(phrase(record, def, cohort)));
+        }
+      }
+    };
+    await check(p2024.chiffres.ensemble);
+    const published = p2024.chiffres.ensemble.relances as number;
+    expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual(["relances"]);
+    expect(spaces(await page.locator('[data-recalcul="relances"]').textContent())).toBe(`recalculé aujourd'hui : ${published + 1} (+1)`);
+    // The copy button copies the published phrase.
+    expect(spaces(await page.locator('tr[data-cle="relances"] button').getAttribute("data-copy"))).toBe(spaces(phrase(p2024.chiffres.ensemble, FIGURES.find((f) => f.cle === "relances")!, false)));
+    // The CSV for Excel holds the figures shown: the published ones.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Télécharger le tableau/ }).click()]);
+    expect(fs.readFileSync(await download.path()).toString("utf8")).toBe(renderCsv([p2024.chiffres.ensemble]));
+    // Nobody signed in: no form.
+    expect(await page.locator("[data-formulaire-publication]").count()).toBe(0);
+    await screenshot(page, "chiffres-cles-publie-1440");
+
+    // A sector: its figures as published, and its own gaps.
+    await page.locator("form", { hasText: "Secteur" }).locator("select").selectOption({ label: "Colmar Sud" });
+    await page.waitForFunction(() => document.querySelector("[data-portee]")?.textContent?.startsWith("Colmar Sud"));
+    await check(p2024.chiffres.secteurs.find((s) => s.secteur === "S")!);
+    expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual(["relances"]);
+    await page.locator("form", { hasText: "Secteur" }).locator("select").selectOption({ label: "Mulhouse – Nord" });
+    await page.waitForFunction(() => document.querySelector("[data-portee]")?.textContent?.startsWith("Mulhouse"));
+    await check(p2024.chiffres.secteurs.find((s) => s.secteur === "N")!);
+    expect(await page.locator("[data-recalcul]").count()).toBe(0);
+
+    // 2023: its publication, unchanged.
+    await page.locator("form", { hasText: "Secteur" }).locator("select").selectOption({ label: "Ensemble du bailleur" });
+    await page.locator("form", { hasText: "Année" }).locator("select").selectOption({ label: "2023" });
+    await page.waitForFunction(() => document.querySelector("[data-portee]")?.textContent?.includes("2023") && document.querySelector("[data-portee]")?.textContent?.startsWith("Ensemble"));
+    expect(spaces(await page.locator("[data-publie-le]").textContent())).toBe("Publié le 01/03/2025 — Bilan 2023");
+    await check(p2023.chiffres.ensemble);
+    expect(await page.locator("[data-recalcul]").count()).toBe(0);
+
+    // Printing still gives one A4 sheet; on paper the as-of paragraph names the publication.
+    await page.locator("form", { hasText: "Année" }).locator("select").selectOption({ label: "2024" });
+    await page.waitForFunction(() => document.querySelector("[data-portee]")?.textContent?.includes("2024"));
+    expect(await page.locator("[data-source-publication]").textContent()).toBe("Rapport d'activité 2024");
+    await page.emulateMedia({ media: "print" });
+    const pdfBytes = await page.pdf({ format: "A4", printBackground: true });
+    fs.writeFileSync(path.join(ARTIFACTS, "chiffres-cles-publie.pdf"), pdfBytes);
+    const pdf = pdfBytes.toString("latin1");
+    expect(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
+    await page.emulateMedia({ media: "screen" });
+
+    expect(v.problems).toEqual([]);
+    expect(v.external).toEqual([]);
+    await v.context.close();
+
+    const phone = await open(390);
+    await goto(phone, "chiffres-cles.html");
+    expect(spaces(await phone.page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
+    await screenshot(phone.page, "chiffres-cles-publie-390");
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+
+  it("shows the form « Arrêter les chiffres » to the admin only", async () => {
+    ready();
+    for (const role of ["direction", "communication", "recouvrement"]) {
+      const v = await open(1440, role);
+      await settled(v.page);
+      expect(await v.page.locator("[data-publie-le]").count(), role).toBe(1);
+      expect(await v.page.locator("[data-formulaire-publication]").count(), role).toBe(0);
+      expect(v.problems, role).toEqual([]);
+      await v.context.close();
+    }
+  });
+
+  it("publishes through the form as the admin: the API's French message on a refusal, then the publication, listed by GET /api/publications", async () => {
+    ready();
+    const v = await open(1440, "admin");
+    await settled(v.page);
+    const { page } = v;
+    const form = page.locator("[data-formulaire-publication]");
+    await expect.poll(() => form.count()).toBe(1);
+    const sent: unknown[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url() === `${server.url}/api/publications`) sent.push(r.postDataJSON());
+    });
+
+    // No title: the API refuses, and the page gives its message.
+    await form.getByRole("button", { name: "Arrêter les chiffres" }).click();
+    await expect.poll(() => form.locator("[data-resultat-publication]").textContent()).toMatch(/^La publication a échoué/);
+    const refusal = await page.request.post(`${server.url}/api/publications`, {
+      data: { annee: 2024, au: "2024-12-31", titre: "", note: null },
+      headers: { Origin: server.url },
+    });
+    expect(refusal.status()).toBe(400);
+    const { erreur } = (await refusal.json()) as { erreur: string };
+    expect(erreur).toMatch(/titre/);
+    expect(await form.locator("[data-resultat-publication]").textContent()).toBe(`La publication a échoué : ${erreur}`);
+
+    await form.getByLabel("Titre").fill("Bilan pour le conseil");
+    await form.getByLabel("Note (facultative)").fill("Chiffres arrêtés avant la séance.");
+    await screenshot(page, "chiffres-cles-formulaire-1440");
+    await form.getByRole("button", { name: "Arrêter les chiffres" }).click();
+    const created = form.locator("[data-publication-creee]");
+    await created.waitFor({ timeout: 15_000 });
+    const id = await created.getAttribute("data-publication-creee");
+    expect(sent).toEqual([
+      { annee: 2024, au: "2024-12-31", titre: "", note: null },
+      { annee: 2024, au: "2024-12-31", titre: "Bilan pour le conseil", note: "Chiffres arrêtés avant la séance." },
+    ]);
+    expect(spaces(await form.locator("[data-resultat-publication]").textContent())).toMatch(
+      new RegExp(`^Chiffres arrêtés : publication ${id} « Bilan pour le conseil », au 31/12/2024, le \\d{2}/\\d{2}/\\d{4} à \\d{2}:\\d{2}\\. Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site\\.$`),
+    );
+    const list = await page.request.get(`${server.url}/api/publications`);
+    expect(list.status()).toBe(200);
+    const { publications } = (await list.json()) as { publications: Array<{ id: string; titre: string; note: string | null; annee: number; date_arrete: string; etat: string; publie_par: { identifiant: string } }> };
+    expect(publications.map((p) => p.id)).toEqual([id, p2024.id, withdrawn.id, p2023.id]);
+    expect(publications[0]).toMatchObject({ titre: "Bilan pour le conseil", note: "Chiffres arrêtés avant la séance.", annee: 2024, date_arrete: "2024-12-31", etat: "inchangee", publie_par: { identifiant: "admin" } });
+    expect(v.problems).toEqual([]);
+    await v.context.close();
+
+    const phone = await open(390, "admin");
+    await settled(phone.page);
+    await phone.page.locator("[data-formulaire-publication]").waitFor();
+    await screenshot(phone.page, "chiffres-cles-formulaire-390");
+    expect(phone.problems).toEqual([]);
+    await phone.context.close();
+  });
+});

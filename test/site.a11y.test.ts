@@ -1,0 +1,191 @@
+/**
+ * Accessibility (RGAA / WCAG 2.1 AA, issue 14): axe-core, from npm, injected into every page of
+ * the built site, the sign-in page and the API reference, without a session and signed in with
+ * each role (the monthly review shows different content per role), at 1440 px and at 390 px.
+ * Any violation of the WCAG 2.0 / 2.1 A and AA rules fails the test, with its rule, the
+ * elements it targets and axe's help.
+ *
+ * The served pages run only scripts from the server or inline blocks whose hash the CSP lists
+ * (src/api/securityHeaders), so axe's source, added as an inline script, would be refused: the
+ * audit contexts, and only they, are opened with Playwright's `bypassCSP: true`. The CSP itself
+ * is checked by test/site.e2e.test.ts with the policy on.
+ *
+ * A screenshot of each page, role and width goes to test/.artifacts/a11y/ (git-ignored).
+ */
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES } from "../src/api/users.ts";
+import { projectPath } from "../src/paths.ts";
+import { buildSite, type BuildResult } from "../src/site/build.ts";
+import { launchChromium } from "./util/browser.ts";
+import { tempDir } from "./util/exports.ts";
+import { startProductServer, type ProductServer } from "./util/productServer.ts";
+import { buildSiteWarehouse } from "./util/siteOffice.ts";
+
+const ARTIFACTS = projectPath("test", ".artifacts", "a11y");
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+/** The WCAG 2.0 and 2.1 success criteria of levels A and AA (RGAA 4.1 follows WCAG 2.1 AA). */
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const WIDTHS = [1440, 390] as const;
+
+let site: BuildResult;
+let server: ProductServer;
+let browser: Browser;
+let setupError: Error | null = null;
+
+/** A setup failure is rethrown by every test, so that each counts as failed (not skipped). */
+function ready(): void {
+  if (setupError) throw setupError;
+}
+
+beforeAll(async () => {
+  try {
+    const { db } = await buildSiteWarehouse();
+    site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-a11y-dist-"), "dist"), log: () => undefined });
+    server = await startProductServer(db, site.output);
+    browser = await launchChromium();
+  } catch (e) {
+    setupError = e as Error;
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Every page a person can open: the site's pages (each sector's too), the sign-in page, the API reference. */
+function pagesToAudit(): string[] {
+  return [...site.pages.map((p) => p.page.split(path.sep).join("/")), "connexion", "api/docs"];
+}
+
+/** An audit context (CSP bypassed: see the header), signed in as `role` unless null. */
+async function auditContext(role: string | null, width: number): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true });
+  if (role) {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/connexion?retour=/index.html`);
+    await page.getByLabel("Identifiant").fill(role);
+    await page.getByLabel("Mot de passe").fill(server.password);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.waitForURL(/index/);
+    await page.close();
+  }
+  return context;
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/** Open the page, let every cell render, run axe; the violations as lines a person can act on. */
+async function audit(context: BrowserContext, pagePath: string, label: string): Promise<string[]> {
+  const page: Page = await context.newPage();
+  try {
+    await page.goto(`${server.url}/${pagePath}`, { waitUntil: "networkidle" });
+    await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
+    // The monthly review fills its worklist from the API after the cells render.
+    await page.waitForLoadState("networkidle");
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, `${label.replace(/[^a-z0-9-]+/gi, "_")}.png`), fullPage: true });
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await page.evaluate(async (tags) => {
+      const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+      const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    }, WCAG_TAGS);
+    return violations.flatMap((v) =>
+      v.nodes.slice(0, 5).map((n) => `${label} : [${v.id}, ${v.impact}] ${v.help} — ${JSON.stringify(n.target)}${v.nodes.length > 5 ? ` (+${v.nodes.length - 5} autres)` : ""}`),
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
+  for (const width of WIDTHS) {
+    for (const role of [null, ...ROLES]) {
+      it(`finds no violation on any page ${role ? `signed in as ${role}` : "without a session"} at ${width} px`, async () => {
+        ready();
+        const context = await auditContext(role, width);
+        const report: string[] = [];
+        try {
+          for (const p of pagesToAudit()) report.push(...(await audit(context, p, `${width}-${role ?? "anonyme"}-${p}`)));
+        } finally {
+          await context.close();
+        }
+        if (report.length) console.error(report.join("\n"));
+        expect(report).toEqual([]);
+      });
+    }
+  }
+
+  it("audits a page with a violation and reports it (axe is really running)", async () => {
+    ready();
+    const context = await auditContext(null, 1440);
+    try {
+      const page = await context.newPage();
+      // A served page, spoiled after it rendered: an image without a text alternative.
+      await page.goto(`${server.url}/index.html`, { waitUntil: "networkidle" });
+      await page.evaluate(() => document.body.append(Object.assign(document.createElement("img"), { src: "data:image/gif;base64,R0lGODlhAQABAAAAACw=" })));
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const ids = await page.evaluate(async (tags) => {
+        const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string }[] }> } }).axe;
+        return (await axe.run(document, { runOnly: { type: "tag", values: tags } })).violations.map((v) => v.id);
+      }, WCAG_TAGS);
+      expect(ids).toContain("image-alt");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("keyboard access", () => {
+  it("gives « Aller au contenu » as the first stop of the keyboard, leading to the page's content", async () => {
+    ready();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "fr-FR" });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/index.html`, { waitUntil: "networkidle" });
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, href: document.activeElement?.getAttribute("href") }));
+      expect(focused).toEqual({ text: "Aller au contenu", href: "#observablehq-main" });
+      // Shown when focused: inside the viewport, not off-screen.
+      const box = await page.locator(".lien-evitement").boundingBox();
+      expect(box!.y).toBeGreaterThanOrEqual(0);
+      await page.keyboard.press("Enter");
+      expect(new URL(page.url()).hash).toBe("#observablehq-main");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("sorts the sectors' table from the keyboard: a header takes the focus and Enter sorts by it", async () => {
+    ready();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "fr-FR" });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/secteurs.html`, { waitUntil: "networkidle" });
+      const header = page.locator('form[role="region"] thead th[tabindex="0"]', { hasText: "Secteur" }).first();
+      await header.focus();
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("TH");
+      const firstCells = () => page.locator('form[role="region"] tbody tr td:nth-child(2)').allInnerTexts();
+      await page.keyboard.press("Enter");
+      expect(await header.getAttribute("aria-sort")).toBe("ascending");
+      const ascending = await firstCells();
+      await page.keyboard.press("Enter");
+      expect(await header.getAttribute("aria-sort")).toBe("descending");
+      expect(await firstCells()).toEqual([...ascending].reverse());
+    } finally {
+      await context.close();
+    }
+  });
+});
+
