@@ -211,6 +211,22 @@ describe("the Publications page", () => {
   });
 });
 
+describe("the overview with a publication in force for its last complete year", () => {
+  it("gives that year's rate as published, with the publication named and linked", async () => {
+    ready();
+    const v = await open(1440);
+    await goto(v, "");
+    const { page } = v;
+    const value = page.locator('.figure-card [data-figure="taux_impayes"][data-annee="2024"]');
+    expect(spaces(await value.textContent())).toBe(spaces(formatValue(p2024.chiffres.ensemble.taux_impayes as number, "taux")));
+    const note = page.locator(`[data-publication="${p2024.id}"]`);
+    // the late reminder revises a count, not the rate: no recomputed value beside it
+    expect(spaces(await note.textContent())).toBe("publié le 15/03/2025 — Rapport d'activité 2024");
+    expect(await note.locator("a").getAttribute("href")).toBe(`./publications#publication-${p2024.id}`);
+    await v.context.close();
+  });
+});
+
 describe("Chiffres clés with a publication in force", () => {
   it("gives the figures as published, « Publié le … » at the top and today's value beside the revised one", async () => {
     ready();
