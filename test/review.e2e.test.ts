@@ -114,6 +114,25 @@ async function signIn(width = 1280, height = 720): Promise<Session> {
   return { context, page, problems };
 }
 
+/** The page as a role without case access sees it: the reserved-access card, no filters. */
+describe("Revue mensuelle for a role without case access", () => {
+  it("shows the reserved-access card and none of the worklist's filters", async () => {
+    ready();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/connexion?retour=/revue-mensuelle`);
+    await page.getByLabel("Identifiant").fill("direction");
+    await page.getByLabel("Mot de passe").fill(server.password);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.waitForURL(/revue-mensuelle/);
+    await settled(page);
+    await expect.poll(() => page.getByText("Accès réservé").count()).toBe(1);
+    expect(await page.locator(".revue-filtres, .revue-autres-filtres").count()).toBe(0);
+    expect(await page.getByLabel("Date de la réunion").count()).toBe(0);
+    await context.close();
+  });
+});
+
 /** Every Framework cell rendered. */
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
