@@ -164,7 +164,7 @@ describe("GET /api/cases", () => {
       derniere_action: "SMS",
       date_derniere_action: "2024-11-20",
       dernier_paiement: "2024-09-05",
-      prochaine_etape: "commandement_payer",
+      action: "commandement_payer",
     });
     const [fromWarehouse] = await warehouse.use((wh) =>
       queryRows(wh.conn, "select cast(solde as double) as solde from review_cases where num_contrat = 'B0001'"),

@@ -9,66 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { createApp } from "../src/api/app.ts";
 import type { WarehouseProvider } from "../src/server/warehouseProvider.ts";
 import { HISTORIES, type History } from "./fixtures/review/histories.ts";
+import { UP_TO_DATE, writeReviewOffice } from "./fixtures/review/office.ts";
 import { buildTestApp, signIn } from "./util/apiApp.ts";
-import { HEADERS, etl, tempDir, writeExport } from "./util/exports.ts";
-
-const euros = (n: number) => n.toFixed(2).replace(".", ",");
-
-function writeOffice(dir: string, histories: History[]): void {
-  writeExport(dir, "secteurs_20261031.csv", [...HEADERS.secteurs], [
-    ["N", "Mulhouse – Nord", "Agence de Mulhouse"],
-    ["S", "Colmar Sud", "Agence de Colmar"],
-  ]);
-  writeExport(dir, "agents_20261031.csv", [...HEADERS.agents], [
-    ["AG_CESF", "CESF", ""],
-    ["AG_AMI", "AMIABLE", ""],
-    ["AG_CTX", "CONTENTIEUX", ""],
-  ]);
-  writeExport(
-    dir,
-    "baux_20261031.csv",
-    [...HEADERS.baux],
-    // odd leases in sector N, even ones in S (R01 N, R02 S, ...)
-    histories.map((h) => [h.lease, `L-${h.lease}`, Number(h.lease.slice(1)) % 2 ? "N" : "S", "Mulhouse", h.entree, "", "", "CDI", "2", h.apl ? "O" : "N", "400,00", "100,00"]),
-  );
-  writeExport(
-    dir,
-    "ecritures_20261031.csv",
-    [...HEADERS.ecritures],
-    histories.flatMap((h) =>
-      h.ledger.map(([date, code, debit, credit], i) => [
-        `${h.lease}-E${i}`, h.lease, date, date.slice(3), code, code, debit ? euros(debit) : "", credit ? euros(credit) : "", code === "REG" ? "VIREMENT" : "",
-      ]),
-    ),
-  );
-  writeExport(
-    dir,
-    "actions_20261031.csv",
-    [...HEADERS.actions],
-    histories.flatMap((h) =>
-      h.actions.map(([date, code, agent, montant, nb], i) => [
-        `${h.lease}-A${i}`, h.lease, date, code, agent, montant ? euros(montant) : "", nb ? String(nb) : "", "N", "",
-      ]),
-    ),
-  );
-}
-
-/**
- * A lease up to date that posts on 31/10/2026, so that every office's data (its as-of date D)
- * runs to 31/10/2026 whatever the history's last posting; it owes nothing, so it is on no worklist.
- */
-const UP_TO_DATE: History = {
-  name: "a-jour",
-  lease: "Z99",
-  entree: "01/10/2026",
-  apl: false,
-  ledger: [["01/10/2026", "QL", 400, 0], ["01/10/2026", "QC", 100, 0], ["31/10/2026", "REG", 0, 500]],
-  actions: [],
-};
+import { etl, tempDir } from "./util/exports.ts";
 
 async function officeApp(histories: History[]) {
   const dir = tempDir("oph-review-");
-  writeOffice(path.join(dir, "exports"), [...histories, UP_TO_DATE]);
+  writeReviewOffice(path.join(dir, "exports"), [...histories, UP_TO_DATE]);
   const db = path.join(dir, "w.duckdb");
   await etl({ exportsDir: path.join(dir, "exports"), dbPath: db });
   const built = buildTestApp(db);

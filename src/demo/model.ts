@@ -122,6 +122,8 @@ export interface Lease {
   rejectsInRow: number;
   /** A chronic late payer carries about this much arrears month after month (0: not one). */
   chronic: number;
+  /** Housing benefit the CAF has withheld during a suspension and not yet paid back (cents). */
+  aplWithheld: number;
 
   balance: number;
   lastDue: number;

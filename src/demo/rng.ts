@@ -36,6 +36,7 @@ export const STREAM = {
   litigation: 0x011f,
   calibration: 0x0ca1,
   world: 0x0b0b,
+  aplStop: 0x0a91,
 } as const;
 
 /** mulberry32: tiny, fast, good enough for a simulation; one instance per stream. */

@@ -64,6 +64,24 @@ function employmentWeights(year: number): number[] {
 /** The stock of tenants at history start: older, more retired. */
 const EMPLOYMENT_STOCK = [20, 7, 7, 5, 2, 10, 30, 1, 15, 3];
 const EMPLOYMENT_RISK = [0.55, 0.4, 1.25, 1.45, 1.2, 1.8, 0.5, 0.9, 1.6, 1.0];
+/**
+ * CAF benefit suspensions (a missing declaration of resources, a change of situation being
+ * checked): a tiers-payant household in APL_STOP.share of the leases loses its APL for 2 to 5
+ * months, from 2025 on only, so that the calibrated 2024 and every earlier draw stay as they
+ * were. The monthly review meets them as « APL interrompue ».
+ */
+const APL_STOP = { share: 0.05, firstMonth: monthIndex(2025, 1), months: 22, backPaid: 0.6 };
+
+/** Whether the CAF suspends this lease's benefit in month mi, resumes it this month, or neither. */
+function aplSuspension(seed: number, lease: Lease, mi: number): "suspended" | "resumed" | "none" {
+  if (!lease.apl || mi < APL_STOP.firstMonth) return "none";
+  if (hash01(seed, STREAM.aplStop, lease.id) >= APL_STOP.share) return "none";
+  const from = APL_STOP.firstMonth + Math.floor(hash01(seed, STREAM.aplStop, lease.id, 1) * APL_STOP.months);
+  const to = from + 1 + Math.floor(hash01(seed, STREAM.aplStop, lease.id, 2) * 4);
+  if (mi >= from && mi <= to) return "suspended";
+  return mi === to + 1 ? "resumed" : "none";
+}
+
 const EMPLOYMENT_APL = [0.3, 0.2, 0.55, 0.6, 0.45, 0.85, 0.45, 0.7, 0.92, 0.5];
 const MODE_WEIGHTS = [45, 14, 8, 5, 18, 10];
 const ROOM_WEIGHTS = [0.08, 0.22, 0.36, 0.25, 0.09];
@@ -274,6 +292,7 @@ export class DwellingSim {
       deposit: rentOf(this.dw, entryYear),
       rejectsInRow: 0,
       chronic: 0,
+      aplWithheld: 0,
       balance: 0,
       lastDue: rentOf(this.dw, Math.max(entryYear, this.t.startYear)) + chargesOf(this.dw, Math.max(entryYear, this.t.startYear)),
       state: State.Normal,
@@ -445,16 +464,22 @@ export class DwellingSim {
       this.add(start, mi, "RLS", monthLabel("RLS", mi), 0, rls);
       due -= rls;
     }
-    // The CAF pays from the month after the move-in.
+    // The CAF pays from the month after the move-in, except while it suspends the benefit.
+    const suspension = present ? aplSuspension(this.ctx.seed, lease, mi) : "none";
+    let withheld = 0;
     if (lease.apl && present) {
       const yearly = 0.94 + 0.12 * hash01(this.ctx.seed, lease.id, y);
       const full = Math.min(lease.aplShare * (rent + charges), rent + charges - rls - 4000) * yearly;
       const apl = Math.max(0, Math.round((full * days) / dim));
-      if (apl > 0) {
+      if (apl > 0 && suspension === "suspended") {
+        withheld = apl;
+        lease.aplWithheld += apl;
+      } else if (apl > 0) {
         this.add(start, mi, "APL", monthLabel("APL", mi), 0, apl);
         due -= apl;
       }
     }
+    if (suspension === "resumed" && lease.aplWithheld > 0) this.endAplSuspension(lease, mi, start, b0);
     let rcDebit = 0;
     if (monthOfMonth(mi) === 6 && present) rcDebit = this.regularisation(lease, mi, ms);
     if (lease.pendingAid !== null && lease.pendingAid.month === mi) {
@@ -473,7 +498,11 @@ export class DwellingSim {
     // What the household owes now: its balance plus everything posted this month so far.
     let owed = b0;
     for (const e of this.buf) owed += e.debit - e.credit;
-    const intended = this.intendedPayment(lease, mi, owed, due, rcDebit);
+    // While the benefit is suspended the household pays its usual share, not the CAF's part.
+    const intended =
+      lease.aplWithheld > 0
+        ? Math.min(this.intendedPayment(lease, mi, owed, due - withheld, rcDebit), Math.max(0, owed - lease.aplWithheld))
+        : this.intendedPayment(lease, mi, owed, due, rcDebit);
     this.payments(lease, mi, start, me, owed, due, intended, present);
     lease.lastDue = Math.max(due, 0);
 
@@ -654,6 +683,20 @@ export class DwellingSim {
       lease.departMonth = mi + rng.int(1, 6);
     }
     lease.episode = null;
+  }
+
+  /**
+   * The month the CAF resumes the benefit: it pays the withheld months back (« rappel ») when
+   * the household's file is put right, or the household owes them and repays them by
+   * instalments. Decided by hash, so that no other draw of the dwelling moves.
+   */
+  private endAplSuspension(lease: Lease, mi: number, start: number, b0: number): void {
+    if (hash01(this.ctx.seed, STREAM.aplStop, lease.id, 3) < APL_STOP.backPaid) {
+      this.add(start, mi, "APL", `Rappel ${monthLabel("APL", mi)}`, 0, lease.aplWithheld);
+    } else if (lease.state === State.Normal) {
+      this.toRecovery(lease, b0, 6 + Math.floor(hash01(this.ctx.seed, STREAM.aplStop, lease.id, 4) * 13));
+    }
+    lease.aplWithheld = 0;
   }
 
   private toRecovery(lease: Lease, b0: number, months: number): void {

@@ -28,9 +28,16 @@ export interface Model {
   sql: string;
   dependsOn: string[];
   materialized: "table" | "view";
+  /**
+   * `-- config: as_of = latest`: the model is computed at the latest as-of date only (the
+   * monthly review's worklist); the review replay recomputes it at an earlier month end.
+   * Default "all": a row per as-of date, or no as-of date at all.
+   */
+  asOf: "latest" | "all";
 }
 
 const MATERIALIZED = /^--\s*config:\s*materialized\s*=\s*(table|view)\s*$/m;
+const AS_OF = /^--\s*config:\s*as_of\s*=\s*(latest|all)\s*$/m;
 
 function stripComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, "").replace(/'(?:[^']|'')*'/g, "''");
@@ -80,7 +87,8 @@ export function loadModels(root = projectPath("etl", "models")): Model[] {
       const file = path.join(dir, f);
       const sql = readSql(file);
       const materialized = (MATERIALIZED.exec(sql)?.[1] ?? "table") as Model["materialized"];
-      found.push({ name: f.slice(0, -4), layer, file, sql, dependsOn: [], materialized });
+      const asOf = (AS_OF.exec(sql)?.[1] ?? "all") as Model["asOf"];
+      found.push({ name: f.slice(0, -4), layer, file, sql, dependsOn: [], materialized, asOf });
     }
   }
   const names = found.map((m) => m.name);

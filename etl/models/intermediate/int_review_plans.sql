@@ -6,6 +6,7 @@
 -- credits), floored at 0 (fees and write-offs count neither way). A plan whose last instalment
 -- fell due more than the rule plan_echu's months before D, neither broken nor completed, is over
 -- (« échu »): it suspends nothing any more.
+-- config: as_of = latest
 with
 
 latest_date as (

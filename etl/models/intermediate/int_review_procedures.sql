@@ -3,6 +3,7 @@
 -- earlier ones: the furthest step reached, the latest plan, judgment granting time (JDP) or
 -- social cohesion protocol (PCS) after that step, a plan completed after it, the CCAPEX
 -- referral, the latest event, and whether a JDP or PCS is kept (no debt added since)
+-- config: as_of = latest
 with
 
 latest_date as (

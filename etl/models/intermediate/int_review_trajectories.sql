@@ -1,6 +1,7 @@
 -- one row per lease present and owing at the latest as-of date D (the households the monthly
 -- review follows): its debt trajectory, its payments and its housing benefit, by the rules of
 -- etl/seeds/review_rules.csv
+-- config: as_of = latest
 with
 
 latest_date as (

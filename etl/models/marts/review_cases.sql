@@ -5,6 +5,7 @@
 -- threshold comes from etl/seeds/review_rules.csv, every label from etl/seeds/review_labels.csv.
 -- The due date is the procedure's; the API moves an eviction past the winter truce for the
 -- meeting date (macro review_action_due). A proposal for the meeting, never a decision.
+-- config: as_of = latest
 with
 
 trajectories as (
@@ -463,6 +464,10 @@ final as (
         examined.priorite,
         priority_labels.libelle as priorite_libelle,
         examined.a_examiner,
+        -- the trajectory's flags behind the priority (also what the review replay counts)
+        examined.apl_interrompue,
+        examined.paiements_interrompus,
+        examined.premiere_dette,
         examined.plan_date_signature,
         examined.plan_montant,
         examined.plan_nb_echeances,

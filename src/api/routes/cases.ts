@@ -82,15 +82,6 @@ const decimal = (n: number | null | undefined) => (n === null || n === undefined
 
 type Row = Record<string, unknown> & { plan: Record<string, unknown> | null; motifs: string[] | null };
 
-/** Today's field names of the worklist, kept for the page until it reads the new ones. */
-const withFormerNames = (r: Row) => ({
-  ...r,
-  prochaine_etape: r.action,
-  prochaine_etape_libelle: r.action_libelle,
-  motif_prochaine_etape: r.motifs?.[0] ?? null,
-  prochaine_etape_des_le: r.action_due_le,
-});
-
 /** GET /api/cases (the worklist), GET /api/cases/:num_contrat (one case). */
 export const casesRoutes = new Hono<AppEnv>()
   .use(requirePermission("cases"))
@@ -144,7 +135,7 @@ export const casesRoutes = new Hono<AppEnv>()
         pages: result.pages,
         taille: q.taille,
         tri: q.tri,
-        lignes: (result.lignes as Row[]).map(withFormerNames),
+        lignes: result.lignes,
       };
     });
   })
@@ -163,7 +154,7 @@ export const casesRoutes = new Hono<AppEnv>()
           await checkMeetingDate(wh, date_reunion);
           const found = await getCase(wh, num_contrat, date_reunion);
           if (!found) return null;
-          return { ...found, revue: found.revue && withFormerNames(found.revue as Row) };
+          return found;
         },
         `Bail « ${num_contrat} » introuvable dans l'entrepôt publié.`,
       );

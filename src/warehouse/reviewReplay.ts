@@ -1,0 +1,260 @@
+/**
+ * The monthly review replayed over the history (issue 11, item 7): at each month end M of a
+ * range, the review models (those declared `-- config: as_of = latest`) are recomputed as if
+ * M were the latest data date, in a private in-memory schema that shadows the warehouse's
+ * tables of the same name; the worklist they give is kept, and etl/analyses/
+ * review_replay_outcomes.sql says what became of each case within the horizon. Nothing of
+ * the review is re-implemented here: the same SQL models run, only the as-of date moves.
+ */
+import crypto from "node:crypto";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { QueryError } from "../errors.ts";
+import { asOfChain, loadModels, materialize, readSql } from "../etl/models.ts";
+import { projectPath } from "../paths.ts";
+import { queryRows, type Row } from "./db.ts";
+import type { Warehouse } from "./warehouse.ts";
+
+/** The worklist model the review page and /api/cases read. */
+const WORKLIST = "review_cases";
+
+export interface ReplayOptions {
+  /** First month replayed, yyyy-mm. */
+  from: string;
+  /** Last month replayed, yyyy-mm. */
+  to: string;
+  /** Months after M at whose end the outcome is read. */
+  horizonMonths: number;
+}
+
+/** One month end, one side of the cut and one case state. */
+export type ReplayOutcome = {
+  mois: string;
+  horizon: string;
+  a_examiner: boolean;
+  etat: string;
+  etat_libelle: string;
+  dossiers: number;
+  aggraves: number;
+  etape_contentieuse: number;
+  hausse_forte: number;
+  dette_en_hausse: number;
+  dette_en_baisse: number;
+};
+
+export interface ReplayResult {
+  donnees_jusqu_au: string;
+  horizon_mois: number;
+  /** A row per month end, side and state met (none for a side or state with no case). */
+  resultats: ReplayOutcome[];
+  /** What the replay met: households in each history the review's rules are written for. */
+  histoires: ReplayHistory[];
+}
+
+export type ReplayHistory = { histoire: string; libelle: string; menages: number };
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const frDate = (iso: string) => iso.split("-").reverse().join("/");
+
+/** The models recomputed at each month end: those of the worklist's chain computed at the latest date only. */
+export function replayedModels(models = loadModels()) {
+  const chain = asOfChain(WORKLIST, models).filter((m) => m.asOf === "latest");
+  if (!chain.some((m) => m.name === WORKLIST)) {
+    throw new Error(`${WORKLIST} must be declared "-- config: as_of = latest" for the review replay`);
+  }
+  return chain;
+}
+
+export async function replayReview(wh: Warehouse, options: ReplayOptions): Promise<ReplayResult> {
+  for (const [flag, month] of [["--de", options.from], ["--a", options.to]] as const) {
+    if (!MONTH.test(month)) throw new QueryError(`${flag} « ${month} » invalide : un mois aaaa-mm est attendu, par exemple 2022-01.`);
+  }
+  if (options.from > options.to) throw new QueryError(`--de ${options.from} est après --a ${options.to}.`);
+  if (!Number.isInteger(options.horizonMonths) || options.horizonMonths < 1 || options.horizonMonths > 24) {
+    throw new QueryError(`--horizon « ${options.horizonMonths} » invalide : un nombre de mois entre 1 et 24 est attendu.`);
+  }
+  const [bounds] = await queryRows<{ dernier_jour: string | null }>(
+    wh.conn,
+    `select strftime(max(date_arrete), '%Y-%m-%d') as dernier_jour from int_as_of_dates where est_derniere_donnee`,
+  );
+  const lastDay = bounds?.dernier_jour;
+  if (!lastDay) throw new QueryError("l'entrepôt ne contient aucune écriture : lancez d'abord un chargement.");
+  const monthEnds = (
+    await queryRows<{ d: string }>(
+      wh.conn,
+      `select strftime(date_arrete, '%Y-%m-%d') as d from int_as_of_dates
+       where est_fin_de_mois and strftime(date_arrete, '%Y-%m') between $from and $to order by date_arrete`,
+      { from: options.from, to: options.to },
+    )
+  ).map((r) => r.d);
+  if (monthEnds.length === 0) {
+    throw new QueryError(`aucune fin de mois chargée entre ${options.from} et ${options.to} (données jusqu'au ${frDate(lastDay)}).`);
+  }
+  const last = monthEnds[monthEnds.length - 1]!;
+  const [h] = await queryRows<{ h: string }>(
+    wh.conn,
+    `select strftime(last_day(cast(cast($m as date) + to_months(cast($n as integer)) as date)), '%Y-%m-%d') as h`,
+    { m: last, n: options.horizonMonths },
+  );
+  if (h!.h > lastDay) {
+    throw new QueryError(
+      `l'issue à ${options.horizonMonths} mois du ${frDate(last)} n'est pas encore connue : il faudrait des données jusqu'au ` +
+        `${frDate(h!.h)}, elles vont jusqu'au ${frDate(lastDay)}. Arrêtez le rejeu plus tôt (--a) ou raccourcissez l'horizon.`,
+    );
+  }
+
+  return inReplaySchema(wh, async (conn, schema) => {
+    await conn.run(
+      `create table ${schema}.replay_cases (
+         mois date, num_contrat varchar, a_examiner boolean, etat varchar, solde decimal(18, 2),
+         apl_interrompue boolean, paiements_interrompus boolean, premiere_dette boolean, etat_plan varchar)`,
+    );
+    const models = replayedModels();
+    for (const m of monthEnds) {
+      await worklistAt(conn, schema, models, m);
+      await keepWorklist(conn, schema, m);
+    }
+    const rows = await queryRows<ReplayOutcome>(
+      conn,
+      `select strftime(mois, '%Y-%m-%d') as mois, strftime(horizon, '%Y-%m-%d') as horizon, a_examiner, etat, etat_libelle,
+              cast(dossiers as integer) as dossiers, cast(aggraves as integer) as aggraves,
+              cast(etape_contentieuse as integer) as etape_contentieuse, cast(hausse_forte as integer) as hausse_forte,
+              cast(dette_en_hausse as integer) as dette_en_hausse, cast(dette_en_baisse as integer) as dette_en_baisse
+       from (${readSql(projectPath("etl", "analyses", "review_replay_outcomes.sql"))})`,
+      { horizon: options.horizonMonths },
+    );
+    const histories = await queryRows<ReplayHistory>(
+      conn,
+      `select histoire, libelle, cast(menages as integer) as menages
+       from (${readSql(projectPath("etl", "analyses", "review_replay_histories.sql"))})`,
+    );
+    return { donnees_jusqu_au: lastDay, horizon_mois: options.horizonMonths, resultats: rows, histoires: histories };
+  });
+}
+
+/**
+ * The worklist as the review models give it when `monthEnd` is the latest data date (at the
+ * latest date itself, the published review_cases: what the replay's test checks).
+ */
+export async function replayedWorklist(wh: Warehouse, monthEnd: string): Promise<Row[]> {
+  return inReplaySchema(wh, async (conn, schema) => {
+    await worklistAt(conn, schema, replayedModels(), monthEnd);
+    return queryRows(conn, `select * exclude (date_arrete) from ${schema}.${WORKLIST} order by num_contrat`);
+  });
+}
+
+/** Run `fn` with a private in-memory schema that shadows the warehouse's tables, dropped afterwards. */
+async function inReplaySchema<T>(wh: Warehouse, fn: (conn: DuckDBConnection, schema: string) => Promise<T>): Promise<T> {
+  const conn = await wh.instance.connect();
+  const schema = `memory.replay_${crypto.randomBytes(6).toString("hex")}`;
+  try {
+    await conn.run(`create schema ${schema}`);
+    await conn.run(`set search_path = '${schema},wh.main'`);
+    return await fn(conn, schema);
+  } finally {
+    await conn.run(`drop schema if exists ${schema} cascade`).catch(() => undefined);
+    conn.closeSync();
+  }
+}
+
+/**
+ * The worklist as the review models give it when M is the latest data date: the as-of dates up
+ * to M with M flagged as the latest (every other column as the model computed it), then the
+ * replayed models in order; the as-of-date tables the warehouse keeps for every date (positions)
+ * are read as they are, each model bounding them by its D.
+ */
+async function worklistAt(conn: DuckDBConnection, schema: string, models: ReturnType<typeof replayedModels>, m: string) {
+  await conn.run(
+    `create or replace table ${schema}.int_as_of_dates as
+     select * replace (date_arrete = cast($m as date) as est_derniere_donnee)
+     from wh.main.int_as_of_dates where date_arrete <= cast($m as date)`,
+    { m },
+  );
+  for (const model of models) await materialize(conn, model, schema, { asTable: true });
+}
+
+/** Keep the worklist computed at M (worklistAt) for the outcomes. */
+async function keepWorklist(conn: DuckDBConnection, schema: string, m: string) {
+  await conn.run(
+    `insert into ${schema}.replay_cases
+     select cast($m as date), num_contrat, a_examiner, etat, solde, apl_interrompue, paiements_interrompus, premiere_dette, etat_plan
+     from ${schema}.${WORKLIST}`,
+    { m },
+  );
+}
+
+/** The replay's figures over a set of month ends: averages per month end and shares of the case-months. */
+export interface ReplaySummary {
+  /** The year, or null for the whole range. */
+  annee: number | null;
+  fins_de_mois: number;
+  suivis_moyen: number;
+  a_examiner_moyen: number;
+  mis_de_cote_moyen: number;
+  /** Set-apart case-months over followed case-months: the caseload cut. */
+  part_mis_de_cote: number;
+  /** Shares of the set-apart (resp. proposed) case-months that got worse within the horizon. */
+  mis_de_cote_aggraves: number;
+  mis_de_cote_etape_contentieuse: number;
+  mis_de_cote_hausse_forte: number;
+  mis_de_cote_dette_en_baisse: number;
+  proposes_aggraves: number;
+}
+
+export function summarizeReplay(result: ReplayResult): ReplaySummary[] {
+  const years = [...new Set(result.resultats.map((r) => Number(r.mois.slice(0, 4))))];
+  const summarize = (annee: number | null): ReplaySummary => {
+    const rows = result.resultats.filter((r) => annee === null || Number(r.mois.slice(0, 4)) === annee);
+    const monthEnds = new Set(rows.map((r) => r.mois)).size;
+    const sum = (side: boolean, key: keyof ReplayOutcome) =>
+      rows.filter((r) => r.a_examiner === side).reduce((s, r) => s + (r[key] as number), 0);
+    const apart = sum(false, "dossiers");
+    const proposed = sum(true, "dossiers");
+    const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
+    return {
+      annee,
+      fins_de_mois: monthEnds,
+      suivis_moyen: (apart + proposed) / monthEnds,
+      a_examiner_moyen: proposed / monthEnds,
+      mis_de_cote_moyen: apart / monthEnds,
+      part_mis_de_cote: share(apart, apart + proposed),
+      mis_de_cote_aggraves: share(sum(false, "aggraves"), apart),
+      mis_de_cote_etape_contentieuse: share(sum(false, "etape_contentieuse"), apart),
+      mis_de_cote_hausse_forte: share(sum(false, "hausse_forte"), apart),
+      mis_de_cote_dette_en_baisse: share(sum(false, "dette_en_baisse"), apart),
+      proposes_aggraves: share(sum(true, "aggraves"), proposed),
+    };
+  };
+  return [...years.map(summarize), summarize(null)];
+}
+
+/** The replay by case state over the whole range: how each state is cut and how its cases fared. */
+export interface ReplayStateSummary {
+  etat: string;
+  etat_libelle: string;
+  dossiers: number;
+  part_mis_de_cote: number;
+  mis_de_cote_aggraves: number;
+  proposes_aggraves: number;
+}
+
+export function summarizeReplayByState(result: ReplayResult): ReplayStateSummary[] {
+  const states = [...new Map(result.resultats.map((r) => [r.etat, r.etat_libelle])).entries()];
+  const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
+  return states
+    .map(([etat, etat_libelle]) => {
+      const rows = result.resultats.filter((r) => r.etat === etat);
+      const sum = (side: boolean, key: "dossiers" | "aggraves") =>
+        rows.filter((r) => r.a_examiner === side).reduce((s, r) => s + r[key], 0);
+      const apart = sum(false, "dossiers");
+      const proposed = sum(true, "dossiers");
+      return {
+        etat,
+        etat_libelle,
+        dossiers: apart + proposed,
+        part_mis_de_cote: share(apart, apart + proposed),
+        mis_de_cote_aggraves: share(sum(false, "aggraves"), apart),
+        proposes_aggraves: share(sum(true, "aggraves"), proposed),
+      };
+    })
+    .sort((a, b) => b.dossiers - a.dossiers);
+}
