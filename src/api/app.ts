@@ -90,9 +90,14 @@ export function createApp(ctx: AppContext) {
   app.all("/api/*", () => {
     throw new HTTPException(404, { message: "Route inconnue : voir la référence sur /api/docs." });
   });
-  if (ctx.siteDir) app.get("*", serveSite(ctx.siteDir));
+  const site = ctx.siteDir ? serveSite(ctx.siteDir) : null;
+  if (site) app.get("*", site.files);
 
-  app.notFound((c) => c.json({ erreur: "Page introuvable." }, 404));
+  // A browser asking for an unknown page gets the site's own 404 page; a program gets JSON.
+  app.notFound(async (c) => {
+    const wantsPage = c.req.method === "GET" && (c.req.header("Accept") ?? "").includes("text/html");
+    return (wantsPage && site ? await site.notFoundPage(c) : null) ?? c.json({ erreur: "Page introuvable." }, 404);
+  });
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       const message = err.message || "Requête refusée.";

@@ -5,7 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { MiddlewareHandler } from "hono";
+import zlib from "node:zlib";
+import type { Context, MiddlewareHandler } from "hono";
 import { PagePolicies } from "./contentSecurityPolicy.ts";
 import type { AppEnv } from "./context.ts";
 
@@ -54,26 +55,82 @@ async function resolveFile(root: string, urlPath: string): Promise<{ file: strin
   return null;
 }
 
-export function serveSite(siteDir: () => string | null): MiddlewareHandler<AppEnv> {
+/** Text files worth compressing (images and Parquet are compressed already). */
+const COMPRESSIBLE = new Set([".html", ".js", ".css", ".json", ".csv", ".svg", ".txt", ".arrow"]);
+
+/**
+ * A file's compressed bodies, made once per version of the file (path, size, modification
+ * time): Brotli for the browsers that take it, gzip otherwise. The site is a few hundred files
+ * rebuilt each night; an old build's entries are dropped when a newer version is asked for.
+ */
+class CompressedFiles {
+  private readonly cache = new Map<string, { version: string; br?: Buffer; gzip?: Buffer }>();
+
+  get(file: string, stat: fs.Stats, body: Buffer, encoding: "br" | "gzip"): Buffer {
+    const version = `${stat.size}:${stat.mtimeMs}`;
+    let entry = this.cache.get(file);
+    if (!entry || entry.version !== version) {
+      entry = { version };
+      this.cache.set(file, entry);
+    }
+    if (encoding === "br") {
+      entry.br ??= zlib.brotliCompressSync(body, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+      });
+      return entry.br;
+    }
+    entry.gzip ??= zlib.gzipSync(body, { level: 9 });
+    return entry.gzip;
+  }
+}
+
+/** The encoding to answer with, from the request's Accept-Encoding (q=0 refuses one). */
+function chooseEncoding(acceptEncoding: string | undefined): "br" | "gzip" | null {
+  const accepted = new Set(
+    (acceptEncoding ?? "")
+      .split(",")
+      .map((part) => part.trim().split(";"))
+      .filter(([, q]) => !q || !/^\s*q\s*=\s*0(\.0*)?\s*$/.test(q))
+      .map(([name]) => name!.trim().toLowerCase()),
+  );
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip")) return "gzip";
+  return null;
+}
+
+/** Read a file without following a link (O_NOFOLLOW: a file swapped for a link since it was checked is refused). */
+async function readFileNoFollow(file: string): Promise<Buffer<ArrayBuffer> | null> {
+  try {
+    const handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      return (await handle.readFile()) as Buffer<ArrayBuffer>; // a plain file read, never shared memory
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+export interface SiteServer {
+  /** The middleware serving the build's files. */
+  files: MiddlewareHandler<AppEnv>;
+  /** The site's own 404 page for a browser's unknown URL (null when the build has none). */
+  notFoundPage(c: Context<AppEnv>): Promise<Response | null>;
+}
+
+export function serveSite(siteDir: () => string | null): SiteServer {
   const policies = new PagePolicies();
-  return async (c, next) => {
+  const compressed = new CompressedFiles();
+
+  const respond = async (c: Context<AppEnv>, urlPath: string, status: 200 | 404): Promise<Response | null> => {
     const dir = siteDir();
     // The site folder is itself a link to the current build (src/server/runController.ts): resolved once per request.
     const root = dir ? await fs.promises.realpath(dir).catch(() => null) : null;
-    const found = root ? await resolveFile(root, c.req.path) : null;
-    if (!found) return next();
-    // O_NOFOLLOW: a file swapped for a link since the check above is refused, not followed.
-    let body: Buffer<ArrayBuffer>;
-    try {
-      const handle = await fs.promises.open(found.file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-      try {
-        body = (await handle.readFile()) as Buffer<ArrayBuffer>; // a plain file read, never shared memory
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      return next();
-    }
+    const found = root ? await resolveFile(root, urlPath) : null;
+    if (!found) return null;
+    const body = await readFileNoFollow(found.file);
+    if (!body) return null;
     const ext = path.extname(found.file);
     const type = TYPES[ext] ?? "application/octet-stream";
     // Site files hold aggregates only and are the same for every visitor, signed in or not
@@ -83,10 +140,20 @@ export function serveSite(siteDir: () => string | null): MiddlewareHandler<AppEn
     const immutable = c.req.path.startsWith("/_");
     const headers: Record<string, string> = {
       "Content-Type": type,
-      "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      "Cache-Control": status === 404 ? "no-cache" : immutable ? "public, max-age=31536000, immutable" : "no-cache",
     };
     // A page gets a policy that allows exactly its own inline scripts (their hashes).
     if (ext === ".html") headers["Content-Security-Policy"] = policies.policyFor(found.file, found.stat, () => body.toString("utf8"));
-    return c.body(body, 200, headers);
+    if (!COMPRESSIBLE.has(ext) || body.length < 1024) return c.body(body, status, headers);
+    headers.Vary = "Accept-Encoding";
+    const encoding = chooseEncoding(c.req.header("Accept-Encoding"));
+    if (!encoding) return c.body(body, status, headers);
+    headers["Content-Encoding"] = encoding;
+    return c.body(new Uint8Array(compressed.get(found.file, found.stat, body, encoding)), status, headers);
+  };
+
+  return {
+    files: async (c, next) => (await respond(c, c.req.path, 200)) ?? next(),
+    notFoundPage: (c) => respond(c, "/404", 404),
   };
 }
