@@ -95,3 +95,15 @@ describe("unknown URLs", () => {
     expect((await api.json()).erreur).toContain("Route inconnue");
   });
 });
+
+describe("the sign-in page", () => {
+  it("wears the site's look: its name linking home, the site's font stack, a skip link, labelled fields", async () => {
+    const html = await (await app.request("/connexion")).text();
+    const siteFont = /--sans-serif:\s*([^;]+);/.exec(fs.readFileSync(path.join(import.meta.dirname, "..", "reports", "style.css"), "utf8"))![1]!;
+    expect(html).toContain(`--sans:${siteFont};`);
+    expect(html).toContain(`<header><a href="/">Observatoire des impayés</a></header>`);
+    expect(html).toContain(`<a class="lien-evitement" href="#contenu">`);
+    expect(html).toMatch(/<label for="identifiant">Identifiant<\/label><input id="identifiant"/);
+    expect(html).toMatch(/<label for="mot_de_passe">Mot de passe<\/label><input id="mot_de_passe"/);
+  });
+});
