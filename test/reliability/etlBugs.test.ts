@@ -9,7 +9,7 @@ import { ExportFormatError } from "../../src/errors.ts";
 import { normalizeExport } from "../../src/etl/normalizeExport.ts";
 import { DEFAULT_PROFILE } from "../../src/etl/profile.ts";
 import { runEtl } from "../../src/etl/runEtl.ts";
-import { tempDir, writeOffice } from "../../src/reliability/office.ts";
+import { tempDir, writeOffice } from "./office.ts";
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 

@@ -15,13 +15,13 @@
  *   rule restricts the roles it is meant for, and only them.
  */
 import path from "node:path";
-import { createApp } from "../api/app.ts";
-import { SessionStore, SignInThrottle } from "../api/sessions.ts";
-import { UserStore, type Role } from "../api/users.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
-import { ALL_LOADERS } from "../site/loaders.ts";
-import { openWarehouse } from "../warehouse/warehouse.ts";
+import { createApp } from "../../src/api/app.ts";
+import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
+import { UserStore, type Role } from "../../src/api/users.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
+import { ALL_LOADERS } from "../../src/site/loaders.ts";
+import { openWarehouse } from "../../src/warehouse/warehouse.ts";
 import { HEADERS, tempDir, writeExport } from "./office.ts";
 import { line, type CheckLine } from "./table.ts";
 

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { runEtl } from "../etl/runEtl.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
 import { tempDir, writeDayOfExports, writeOffice } from "./office.ts";
 import { startServerChild } from "./serverHandle.ts";
 import { line, type CheckLine } from "./table.ts";

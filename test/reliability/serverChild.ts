@@ -7,18 +7,18 @@
  * {type: "rss"} answers {type: "rss", rss, heapUsed} after a garbage collection (run with
  * --expose-gc). Loopback only.
  *
- *   node --expose-gc --import tsx src/reliability/serverChild.ts --exports DIR --db FILE --sites DIR [--fake-site]
+ *   node --expose-gc --import tsx test/reliability/serverChild.ts --exports DIR --db FILE --sites DIR [--fake-site]
  */
 import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
-import { UserStore } from "../api/users.ts";
-import { createProductApp } from "../server/productApp.ts";
-import { RunController } from "../server/runController.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
-import { buildSite } from "../site/build.ts";
-import { ownerOnlyUmask } from "../ownerOnly.ts";
+import { UserStore } from "../../src/api/users.ts";
+import { createProductApp } from "../../src/server/productApp.ts";
+import { RunController } from "../../src/server/runController.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
+import { buildSite } from "../../src/site/build.ts";
+import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
 import { buildFakeSite } from "./fakeSite.ts";
 
 ownerOnlyUmask(); // as the server does (src/server/main.ts)

@@ -7,15 +7,15 @@ import fs from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
-import { UserStore } from "../api/users.ts";
-import type { createApp } from "../api/app.ts";
-import { RunLockedError } from "../errors.ts";
-import { loadModels } from "../etl/models.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { rawDir, rawLayerBytes } from "../etl/rawLayer.ts";
-import { createProductApp } from "../server/productApp.ts";
-import { RunController } from "../server/runController.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
+import { UserStore } from "../../src/api/users.ts";
+import type { createApp } from "../../src/api/app.ts";
+import { RunLockedError } from "../../src/errors.ts";
+import { loadModels } from "../../src/etl/models.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { rawDir, rawLayerBytes } from "../../src/etl/rawLayer.ts";
+import { createProductApp } from "../../src/server/productApp.ts";
+import { RunController } from "../../src/server/runController.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { buildFakeSite } from "./fakeSite.ts";
 import { HEADERS, figuresSnapshot, leftovers, sha256, tempDir, writeExport, writeOffice } from "./office.ts";
 import { runChild, shellQuote } from "./process.ts";
@@ -134,7 +134,7 @@ export async function killCampaign(points: string[], log: (l: string) => void = 
   for (const point of points) {
     const o = copyOffice(base);
     const child = await runChild(
-      ["src/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir],
+      ["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir],
       { env: { ETL_KILL_AT: point } },
     );
     killed.push(child.signal === "SIGKILL" ? null : `${point} : pas tué (code ${child.code}, ${child.stdout.trim()} ${child.stderr.slice(-300)})`);
@@ -209,7 +209,7 @@ export async function failingWrites(log: (l: string) => void = quiet): Promise<C
     `cp ${shellQuote(base.db)} ${shellQuote(base.db + ".runs.jsonl")} ${d}/ && cp -R ${shellQuote(rawDir(base.db))} ${shellQuote(rawDir(`${d}/w.duckdb`))}`;
   const node = shellQuote(process.execPath);
   const childArgs = (db: string) =>
-    `${node} --import tsx src/reliability/nightlyChild.ts --verifier --sans-site --exports ${shellQuote(base.exportsDir)} --db ${shellQuote(db)}`;
+    `${node} --import tsx test/reliability/nightlyChild.ts --verifier --sans-site --exports ${shellQuote(base.exportsDir)} --db ${shellQuote(db)}`;
   const cases: Array<{ essai: string; script: (d: string) => string }> = [
     {
       essai: "dossier de l'entrepôt en lecture seule (mount --bind, remount ro)",
@@ -324,7 +324,7 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     const o = newOffice();
     await nightly(o);
     addFile(o);
-    const child = runChild(["src/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir, "--pause-ms", "5000"]);
+    const child = runChild(["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir, "--pause-ms", "5000"]);
     await waitFor(() => fs.existsSync(`${o.db}.lock`));
     const { warehouse, runs } = controller(o);
     const app = testApp(o, runs, warehouse);

@@ -8,11 +8,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import iconv from "iconv-lite";
-import { queryRows } from "../warehouse/db.ts";
-import { getFigures } from "../warehouse/figures.ts";
-import { openWarehouse } from "../warehouse/warehouse.ts";
-import { EXPORT_HEADERS } from "../etl/exportSchema.ts";
-import { backdateMtime } from "../etl/inbox.ts";
+import { queryRows } from "../../src/warehouse/db.ts";
+import { getFigures } from "../../src/warehouse/figures.ts";
+import { openWarehouse } from "../../src/warehouse/warehouse.ts";
+import { EXPORT_HEADERS } from "../../src/etl/exportSchema.ts";
+import { backdateMtime } from "../../src/etl/inbox.ts";
 
 export const HEADERS = EXPORT_HEADERS;
 export type ExportKind = keyof typeof HEADERS;
