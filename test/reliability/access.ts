@@ -25,7 +25,8 @@ import { projectPath } from "../../src/paths.ts";
 import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { buildSite } from "../../src/site/build.ts";
 import type { Warehouse } from "../../src/warehouse/warehouse.ts";
-import { tempDir, writeOffice } from "./office.ts";
+import { writeOffice } from "./office.ts";
+import { tempDir } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Accès";

@@ -1,6 +1,6 @@
 /**
  * Bad input: a generated corpus of broken export files, one or more per rule of
- * shared/export-format.md, each with the outcome the format documents: the file refused
+ * etl/models/staging/EXPORT_FORMAT.md, each with the outcome the format documents: the file refused
  * whole with an error naming the file (and the line where there is one), or the file
  * loaded with exactly the expected rows in quarantine (line, column, reason). Deterministic:
  * the same files, byte for byte, at every run; never committed as files.
@@ -13,7 +13,8 @@ import { EtlRunError, runEtl } from "../../src/etl/runEtl.ts";
 import { copyWarehouse } from "../../src/etl/rawLayer.ts";
 import { queryRows } from "../../src/warehouse/db.ts";
 import { openWarehouse } from "../../src/warehouse/warehouse.ts";
-import { HEADERS, figuresSnapshot, quoteField, sha256, tempDir, writeOffice, type ExportKind } from "./office.ts";
+import { figuresSnapshot, sha256, writeOffice } from "./office.ts";
+import { HEADERS, quoteField, tempDir, type ExportKind } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 import { findTextInWarehouse } from "./warehouseTextSearch.ts";
 

@@ -14,7 +14,8 @@ import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { buildSite } from "../../src/site/build.ts";
 import { queryRows } from "../../src/warehouse/db.ts";
 import { openWarehouse } from "../../src/warehouse/warehouse.ts";
-import { HEADERS, figuresSnapshot, tempDir, writeExport, writeOffice } from "./office.ts";
+import { figuresSnapshot, writeOffice } from "./office.ts";
+import { HEADERS, tempDir, writeExport } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Boîte de dépôt";

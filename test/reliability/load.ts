@@ -11,7 +11,8 @@ import autocannon from "autocannon";
 import { generateDemo } from "../../src/demo/generate.ts";
 import { runEtl } from "../../src/etl/runEtl.ts";
 import { copyWarehouse } from "../../src/etl/rawLayer.ts";
-import { writeDayOfExports, tempDir } from "./office.ts";
+import { writeDayOfExports } from "./office.ts";
+import { tempDir } from "../util/exports.ts";
 import { startServerChild, type ServerHandle } from "./serverHandle.ts";
 import { line, type CheckLine } from "./table.ts";
 
