@@ -2,6 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Only *.test.ts files are tests: test/reliability/ and test/bench/ also hold the tools
+    // (npm run check:reliability, npm run bench) beside them, which are never collected.
     include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
     hookTimeout: 300_000,

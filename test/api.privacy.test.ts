@@ -4,12 +4,12 @@
  *   at month ends only, roles with case access keep day-level dates;
  * - one rule for lease numbers (src/etl/exportSchema.ts LEASE_NUMBER): the API refuses what
  *   the ETL would quarantine, in French; the review page shows the API's message.
- * Fixture: src/reliability/differencing.ts (COLM's household C001 gets a bill and a payment
+ * Fixture: test/reliability/differencing.ts (COLM's household C001 gets a bill and a payment
  * order on 06/11/2026, the latest posting date).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEASE_NUMBER } from "../src/etl/exportSchema.ts";
-import { DIFFERENCING, buildDifferencingWarehouses, differencingApp } from "../src/reliability/differencing.ts";
+import { DIFFERENCING, buildDifferencingWarehouses, differencingApp } from "./reliability/differencing.ts";
 import { projectPath } from "../src/paths.ts";
 import { pathToFileURL } from "node:url";
 import { buildTestApp, signIn, smallOfficeWarehouse } from "./util/apiApp.ts";

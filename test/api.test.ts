@@ -128,7 +128,7 @@ describe("GET /api/series", () => {
     expect(body.unite).toBe("euros");
     const dec = body.points.find((p: { mois: string }) => p.mois === "2024-12");
     expect(dec).toEqual({ mois: "2024-12", date_arrete: "2024-12-31", valeur: 1500, fenetre_complete: true });
-    // The data start on 01/01/2024: W(30/11/2024) starts on 01/12/2023, before them (figures.md).
+    // The data start on 01/01/2024: W(30/11/2024) starts on 01/12/2023, before them (etl/models/metrics/FIGURES.md).
     expect(body.points.find((p: { mois: string }) => p.mois === "2024-11").fenetre_complete).toBe(false);
   });
 

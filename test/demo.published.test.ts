@@ -21,7 +21,7 @@ let generated: GenerateResult;
 let exportsDir: string;
 let db: string;
 
-/** The counts and rates the landlord published for 2024 (README, figures.md). */
+/** The counts and rates the landlord published for 2024 (README, etl/models/metrics/FIGURES.md). */
 const PUBLISHED_COUNTS = {
   relances: 12449,
   visites_domicile: 407,

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemo, type GenerateResult } from "../src/demo/generate.ts";
 import { PUBLISHED_2024 } from "../src/demo/world.ts";
 
-// Written out from export-format.md on purpose: a drift in the generator must show here.
+// Written out from etl/models/staging/EXPORT_FORMAT.md on purpose: a drift in the generator must show here.
 const HEADERS: Record<string, string[]> = {
   secteurs: ["code_secteur", "libelle_secteur", "agence"],
   agents: ["code_agent", "role", "code_secteur"],
@@ -214,7 +214,7 @@ function scanLedger(buf: Buffer, row: (id: number, lease: number, day: number, c
 }
 
 /**
- * The 2024 figures recomputed from the files alone, per figures.md: latest export wins,
+ * The 2024 figures recomputed from the files alone, per etl/models/metrics/FIGURES.md: latest export wins,
  * cancelled actions and unreadable rows count nowhere.
  */
 function recount2024(dir: string): Record<string, number> {

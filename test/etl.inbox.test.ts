@@ -12,7 +12,7 @@ import { profileSchema } from "../src/etl/profile.ts";
 import { runEtl, type EtlOptions } from "../src/etl/runEtl.ts";
 import { readRuns, type RunFileRecord } from "../src/etl/runJournal.ts";
 import { openToOthers, tightenTree } from "../src/ownerOnly.ts";
-import { buildFakeSite } from "../src/reliability/fakeSite.ts";
+import { buildFakeSite } from "./reliability/fakeSite.ts";
 import { RunController } from "../src/server/runController.ts";
 import { WarehouseProvider } from "../src/server/warehouseProvider.ts";
 import { buildSite } from "../src/site/build.ts";

@@ -8,7 +8,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase, queryRows } from "../src/warehouse/db.ts";
-import { columnsHolding, filesHolding, findTextInWarehouse, warehouseFiles } from "../src/reliability/warehouseTextSearch.ts";
+import { columnsHolding, filesHolding, findTextInWarehouse, warehouseFiles } from "./reliability/warehouseTextSearch.ts";
 import { HEADERS, etl, tempDir, writeRaw, writeSmallOffice } from "./util/exports.ts";
 
 /** Distinctive words of the comments: ASCII and accented, so that both encodings are searched. */

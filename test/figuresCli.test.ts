@@ -20,7 +20,7 @@ function figuresCli(...args: string[]) {
 }
 
 describe("figures CLI", () => {
-  it("prints the JSON of figures.md, the same object the warehouse module returns", async () => {
+  it("prints the JSON of etl/models/metrics/FIGURES.md, the same object the warehouse module returns", async () => {
     const r = figuresCli("--annee", "2024", "--format", "json");
     expect(r.code).toBe(0);
     const wh = await openWarehouse(db);
@@ -64,7 +64,7 @@ describe("figures CLI", () => {
 
   it("carries fenetre_complete in JSON, CSV and the table: the office's data start on 01/01/2024", () => {
     // W(31/12/2024) starts on 01/01/2024, the first posting date: complete. W(15/10/2024) starts
-    // on 16/10/2023, before any data: incomplete (figures.md, "Complete windows").
+    // on 16/10/2023, before any data: incomplete (FIGURES.md, "Complete windows").
     const year = JSON.parse(figuresCli("--annee", "2024", "--format", "json").stdout);
     expect(year.fenetre_complete).toBe(true);
     const bySector = JSON.parse(figuresCli("--annee", "2024", "--au", "2024-10-15", "--par-secteur", "--format", "json").stdout);

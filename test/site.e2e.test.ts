@@ -196,7 +196,7 @@ describe("Vue d'ensemble", () => {
 });
 
 describe("Chiffres clés", () => {
-  it("lists every figure of figures.md as `npm run figures` gives it, for the year and the sector chosen", async () => {
+  it("lists every figure of etl/models/metrics/FIGURES.md as `npm run figures` gives it, for the year and the sector chosen", async () => {
     ready();
     const { page, problems } = await visit("chiffres-cles.html");
     const check = async (record: FiguresRecord) => {

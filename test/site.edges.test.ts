@@ -1,5 +1,5 @@
 /**
- * Honest edges on the site (issue 14, figures.md "Complete windows"): the fixture office's
+ * Honest edges on the site (issue 14, etl/models/metrics/FIGURES.md "Complete windows"): the fixture office's
  * ledger starts on 01/01/2023, so every month end of 2023 before 31/12 has a twelve-month
  * window that starts before the data. The overview says so in its text and marks those months
  * on the chart (shaded, labelled, drawn apart from the comparable trend); 31/12/2023 onwards

@@ -107,7 +107,7 @@ describe("actions_per_month_and_sector (actions-mensuelles.json)", () => {
       expect(at("2024-02-01", null)).toMatchObject({ plans_soldes_mois: 1 });
       expect(at("2023-11-01", "S")).toMatchObject({ plans_signes_mois: 1 });
       expect(at("2023-11-01", "N")).toMatchObject({ plans_signes_mois: 0 });
-      // The months of a year add up to the year's figure of figures.md.
+      // The months of a year add up to the year's figure of etl/models/metrics/FIGURES.md.
       const f2024 = await getFigures(wh, { annee: 2024 });
       const of2024 = rows.filter((r) => r.secteur === null && String(r.mois).startsWith("2024"));
       for (const [monthly, yearly] of [["relances_mois", "relances"], ["plans_signes_mois", "plans_signes"], ["visites_domicile_mois", "visites_domicile"]] as const) {
@@ -169,7 +169,7 @@ describe("litigation_stages_per_year_and_sector (etapes-contentieux.json)", () =
 });
 
 describe("definitions, sectors (definitions.json, secteurs.json)", () => {
-  it("gives every figure of figures.md its French definition, then the complementary indicators, marked as such", async () => {
+  it("gives every figure of FIGURES.md its French definition, then the complementary indicators, marked as such", async () => {
     await withWarehouse(async (wh) => {
       const d = await definitions.load(wh);
       expect(d.figures.map((f) => f.cle)).toEqual([...FIGURES, ...COHORT_FIGURES].map((f) => f.cle));

@@ -29,7 +29,7 @@ export function yearRecord(annual, annee, secteur = null) {
   return annual.lignes.find((r) => r.annee === annee && r.secteur === (secteur ?? null)) ?? null;
 }
 
-/** Every definition (figures.md and complementary) by key. */
+/** Every definition (etl/models/metrics/FIGURES.md and complementary) by key. */
 export function definitionsByKey(definitions) {
   return new Map([...definitions.figures, ...definitions.complementaires].map((d) => [d.cle, d]));
 }
@@ -50,7 +50,7 @@ export function changesOf(table) {
 }
 
 /**
- * A change over one year that compares two complete twelve-month windows (figures.md,
+ * A change over one year that compares two complete twelve-month windows (FIGURES.md,
  * "Complete windows"; fenetres_completes comes computed with it), else null: a change against a
  * window with less than twelve months of data is not shown as a change.
  */

@@ -58,7 +58,7 @@ export function StagesChart(stages, {width} = {}) {
   });
 }
 
-/** The yearly flows of figures.md in procedural order (keys of figures_per_year_and_sector). */
+/** The yearly flows of etl/models/metrics/FIGURES.md in procedural order (keys of figures_per_year_and_sector). */
 export const FLOW_KEYS = [
   "relances",
   "plans_signes",

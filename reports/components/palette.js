@@ -19,7 +19,7 @@ export const SERIES = [COLORS.bleu, COLORS.orange, COLORS.vert, COLORS.vermillon
 export const ENERGY_PERIOD = {debut: "2022-01-01", fin: "2023-12-31", libelle: "Hausse des prix de l'énergie (2022–2023)"};
 
 /**
- * Months whose twelve-month window starts before the data (fenetre_complete false, figures.md
+ * Months whose twelve-month window starts before the data (fenetre_complete false, etl/models/metrics/FIGURES.md
  * "Complete windows"): shaded, labelled, and drawn apart from the comparable trend.
  */
 export const INCOMPLETE_WINDOW = {libelle: "fenêtre incomplète : moins de douze mois de données", fond: "#ececec", trait: "#6b6b6b"};

@@ -1,7 +1,7 @@
 // Monthly trends: one figure (TrendChart) or several on one scale (MultiTrendChart), with
 // the yearly values marked and the energy-price period shaded. French axes and tooltips.
 //
-// Honest edges (figures.md, "Complete windows"): a month whose twelve-month window starts
+// Honest edges (etl/models/metrics/FIGURES.md, "Complete windows"): a month whose twelve-month window starts
 // before the data (fenetre_complete false) is not comparable with the others. Those months are
 // shaded and labelled « fenêtre incomplète : moins de douze mois de données », and their
 // values are drawn apart (grey and dashed) from the comparable trend, never as part of it.

@@ -1,4 +1,4 @@
-// The generator's own tally of what it wrote, by the definitions of figures.md. It is
+// The generator's own tally of what it wrote, by the definitions of etl/models/metrics/FIGURES.md. It is
 // how the calibration measures the world (pass 1) and how a run checks that the files
 // hold the published 2024 figures (pass 2). The project's ETL computes the real figures
 // from the files; these counters never feed it.

@@ -1,6 +1,6 @@
 // The embedded demo office: a synthetic OPH of the Haut-Rhin whose ERP exports look like
-// the real thing (export-format.md) and whose 2024 figures, with the default options, are
-// exactly the landlord's published ones (figures.md).
+// the real thing (etl/models/staging/EXPORT_FORMAT.md) and whose 2024 figures, with the default options, are
+// exactly the landlord's published ones (etl/models/metrics/FIGURES.md).
 //
 // How: (1) plan every litigation case so the 2024 litigation counts are exact; (2) pass 1
 // simulates every dwelling without writing and measures 2024; (3) the calibration picks a
@@ -59,7 +59,7 @@ export interface GenerateResult {
   rows: Record<Kind, number>;
   /** Rows that only exist as superseded versions, cancelled actions, or bad rows for quarantine. */
   extraRows: { reexported: number; cancelled: number; bad: number };
-  /** The generator's own tally of the figures of each year, by the definitions of figures.md. */
+  /** The generator's own tally of the figures of each year, by the definitions of FIGURES.md. */
   figures: YearFigures[];
   /**
    * The correction the demo receives after publishing 2024 (one 2024 reminder cancelled), in the

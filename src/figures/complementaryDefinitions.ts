@@ -1,6 +1,6 @@
 /**
  * The French label and definition of the complementary indicators the site shows beside
- * the figures of shared/figures.md. They are NOT figures of figures.md (every definition
+ * the figures of etl/models/metrics/FIGURES.md. They are NOT figures of FIGURES.md (every definition
  * says so): monthly flows and stock counts the dashboard pages need, each computed in one
  * SQL model of etl/models/metrics/ (named in `modele`) and nowhere else.
  */
@@ -13,7 +13,7 @@ export interface ComplementaryDefinition extends FigureDefinition {
   colonne?: string;
 }
 
-const NOT_IN_FIGURES = "Indicateur complémentaire, hors de la liste officielle des chiffres (figures.md).";
+const NOT_IN_FIGURES = "Indicateur complémentaire, hors de la liste officielle des chiffres (voir la page Chiffres clés).";
 const MONTH = "dans le mois civil (jusqu'à la dernière date d'écriture pour le mois en cours), actions annulées exclues";
 
 function def(modele: string, cle: string, libelle: string, libelle_court: string, unite: FigureDefinition["unite"], definition: string): ComplementaryDefinition {

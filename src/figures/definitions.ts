@@ -1,5 +1,5 @@
 /**
- * The French label and definition of every figure of shared/figures.md, shown next to
+ * The French label and definition of every figure of etl/models/metrics/FIGURES.md, shown next to
  * each figure (CLI table, site, API). The computation itself lives in
  * etl/models/metrics/figures_per_date_and_sector.sql, and only there.
  */
@@ -99,7 +99,7 @@ export function shortLabelFor(value: number | null, def: FigureDefinition): stri
 }
 
 /**
- * The flag of figures.md "Complete windows" (`fenetre_complete`): not a figure, but said beside
+ * The flag of FIGURES.md "Complete windows" (`fenetre_complete`): not a figure, but said beside
  * every set of figures (CLI table and CSV, API, site) so that an incomplete window is not read
  * as a full year's.
  */

@@ -29,7 +29,7 @@ export function renderTable(records: FiguresRecord[]): string {
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
-  // The flag is the same for every scope of one date (figures.md: the earliest entry loaded, any lease).
+  // The flag is the same for every scope of one date (etl/models/metrics/FIGURES.md: the earliest entry loaded, any lease).
   const incomplete = records.some((r) => r.fenetre_complete === false);
   return [
     `Chiffres de l'année ${first.annee}, arrêtés au ${formatDate(first.date_arrete)} (${formatValue(first.lignes_quarantaine, "nombre")} ligne(s) d'export en quarantaine)`,

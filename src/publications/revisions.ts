@@ -28,7 +28,7 @@ import { figureGaps, signedText, type FigureGap, type FigureSet } from "./compar
 import { createFileViews, requireFiles } from "./rawFiles.ts";
 import type { Publication, StoredPublication } from "./store.ts";
 
-/** The figure each action category counts in (figures.md, "Actions"; the SQL is int_sector_days_cumulated). */
+/** The figure each action category counts in (etl/models/metrics/FIGURES.md, "Actions"; the SQL is int_sector_days_cumulated). */
 export const ACTION_FIGURES: Readonly<Record<string, string>> = {
   REMINDER: "relances",
   HOME_VISIT: "visites_domicile",

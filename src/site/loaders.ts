@@ -65,7 +65,7 @@ export interface SiteLoader<T> {
   load(wh: Warehouse): Promise<T>;
 }
 
-// ─── figures-annuelles.json: every figure of figures.md, per year and scope ───────────────
+// ─── figures-annuelles.json: every figure of etl/models/metrics/FIGURES.md, per year and scope ───────────────
 
 /**
  * The site is public and rebuilt every night, so it follows the month-end rule against
@@ -136,7 +136,7 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
        where ${MONTH_ENDED("date_arrete")}
        order by mois, code_secteur nulls first`,
     );
-    // fenetre_complete (figures.md): the pages draw a month whose window starts before the data apart
+    // fenetre_complete (FIGURES.md): the pages draw a month whose window starts before the data apart
     return toColumnTable(rows, ["mois", "date_arrete", "secteur", "fenetre_complete", ...MONTHLY_FIGURE_KEYS]);
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkAccess } from "../../src/reliability/access.ts";
-import { held, renderDetails } from "../../src/reliability/table.ts";
+import { checkAccess } from "./access.ts";
+import { held, renderDetails } from "./table.ts";
 
 describe("access to the API (fast part of npm run check:reliability)", () => {
   it("gives every route, role and session state its documented status, and holds under property-based parameters", async () => {

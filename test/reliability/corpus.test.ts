@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkCorpus, generateCorpus } from "../../src/reliability/corpus.ts";
-import { held, renderDetails } from "../../src/reliability/table.ts";
+import { checkCorpus, generateCorpus } from "./corpus.ts";
+import { held, renderDetails } from "./table.ts";
 
 describe("corpus of broken export files (fast part of npm run check:reliability)", () => {
   it("generates at least 200 broken files, the same bytes every time", () => {

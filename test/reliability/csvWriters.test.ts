@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkCsvWriters } from "../../src/reliability/csvWriters.ts";
-import { held, renderDetails } from "../../src/reliability/table.ts";
+import { checkCsvWriters } from "./csvWriters.ts";
+import { held, renderDetails } from "./table.ts";
 
 describe("CSV written by the product (CLI, site download, API)", () => {
   it("neutralises every text cell a spreadsheet would run as a formula, including hostile values from the exports", async () => {

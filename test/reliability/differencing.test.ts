@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkDifferencing } from "../../src/reliability/differencing.ts";
-import { held, renderDetails } from "../../src/reliability/table.ts";
+import { checkDifferencing } from "./differencing.ts";
+import { held, renderDetails } from "./table.ts";
 
 describe("differencing (fast part of npm run check:reliability)", () => {
   it("gives roles without case access and the public site nothing that moves by a day, and keeps day-level dates for recouvrement", async () => {

@@ -9,12 +9,13 @@ import { ExportFormatError } from "../../src/errors.ts";
 import { normalizeExport } from "../../src/etl/normalizeExport.ts";
 import { DEFAULT_PROFILE } from "../../src/etl/profile.ts";
 import { runEtl } from "../../src/etl/runEtl.ts";
-import { tempDir, writeOffice } from "../../src/reliability/office.ts";
+import { writeOffice } from "./office.ts";
+import { tempDir } from "../util/exports.ts";
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 async function decode(bytes: Buffer): Promise<unknown> {
-  const dir = tempDir();
+  const dir = tempDir("oph-fiab-");
   const file = path.join(dir, "secteurs_20250101.csv");
   fs.writeFileSync(file, bytes);
   return normalizeExport(file, "secteurs_20250101.csv", "secteurs", DEFAULT_PROFILE, path.join(dir, "out.csv")).then(
@@ -51,7 +52,7 @@ describe("src/etl bugs found by the reliability checks", () => {
   // supprimez-le", so the next start after such a crash fails once. Fix: after removing a stale or
   // unreadable lock, try once more (loop three times, or `continue` after rmSync).
   it("takes over an empty lock file left by a crash at the next run", async () => {
-    const dir = tempDir();
+    const dir = tempDir("oph-fiab-");
     writeOffice(path.join(dir, "exports"));
     const db = path.join(dir, "w.duckdb");
     fs.writeFileSync(`${db}.lock`, "");

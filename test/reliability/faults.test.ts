@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FAST_KILL_POINTS, concurrentRuns, crashLeftovers, failingWrites, killCampaign, requestsDuringSwaps } from "../../src/reliability/faults.ts";
-import { held, renderDetails, type CheckLine } from "../../src/reliability/table.ts";
+import { FAST_KILL_POINTS, concurrentRuns, crashLeftovers, failingWrites, killCampaign, requestsDuringSwaps } from "./faults.ts";
+import { held, renderDetails, type CheckLine } from "./table.ts";
 
 const expectHeld = (lines: CheckLine[]) => {
   for (const l of lines) expect(held(l), `${l.essai}\n${renderDetails([l])}`).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkInbox } from "../../src/reliability/inbox.ts";
-import { held, renderDetails } from "../../src/reliability/table.ts";
+import { checkInbox } from "./inbox.ts";
+import { held, renderDetails } from "./table.ts";
 
 describe("inbox and data folder (fast part of npm run check:reliability)", () => {
   it("ignores stray names and links, waits for files being written, and keeps the data folder owner-only", async () => {

@@ -53,12 +53,12 @@ export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: (
   return { app, warehouse, runs, logs };
 }
 
-/** Sign in and return the Cookie header value of the session. */
-export async function signIn(app: ReturnType<typeof createApp>, role: Role): Promise<string> {
+/** Sign in (as the account named after the role) and return the Cookie header value of the session. */
+export async function signIn(app: ReturnType<typeof createApp>, role: Role, password = PASSWORD): Promise<string> {
   const res = await app.request("/api/session", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ identifiant: role, mot_de_passe: PASSWORD }),
+    body: JSON.stringify({ identifiant: role, mot_de_passe: password }),
   });
   if (res.status !== 200) throw new Error(`sign-in as ${role} failed: ${res.status}`);
   return res.headers.get("set-cookie")!.split(";")[0]!;

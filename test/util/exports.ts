@@ -16,17 +16,22 @@ export function tempDir(prefix = "oph-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** A field as the ERP writes it: quoted when it holds `;`, `"` (doubled) or a line break. */
+export const quoteField = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** The text of an export file: header and rows, fields quoted as needed, every line ended by `eol`. */
+export function csvText(header: readonly string[], rows: string[][], eol = "\r\n"): string {
+  return [header, ...rows].map((r) => r.map(quoteField).join(";")).join(eol) + eol;
+}
+
 export interface WriteOptions {
   encoding?: "windows-1252" | "utf-8-bom" | "utf-8";
   eol?: "\r\n" | "\n";
 }
 
 /** Write rows (arrays of already-formatted French text) as an export file. */
-export function writeExport(dir: string, name: string, header: string[], rows: string[][], opts: WriteOptions = {}): string {
-  const eol = opts.eol ?? "\r\n";
-  const quote = (v: string) => (/[;"\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const text = [header, ...rows].map((r) => r.map(quote).join(";")).join(eol) + eol;
-  return writeRaw(dir, name, text, opts.encoding);
+export function writeExport(dir: string, name: string, header: readonly string[], rows: string[][], opts: WriteOptions = {}): string {
+  return writeRaw(dir, name, csvText(header, rows, opts.eol), opts.encoding);
 }
 
 export function writeRaw(dir: string, name: string, text: string, encoding: WriteOptions["encoding"] = "windows-1252"): string {
@@ -49,6 +54,7 @@ export function writeRaw(dir: string, name: string, text: string, encoding: Writ
 export const EXPORT_AGE_S = 3600;
 
 export const HEADERS = EXPORT_HEADERS;
+export type ExportKind = keyof typeof HEADERS;
 
 /**
  * Run the ETL with progress silenced. The tests wrote their files themselves, complete (some
@@ -58,38 +64,50 @@ export function etl(opts: EtlOptions) {
   return runEtl({ log: () => undefined, settleSeconds: 0, ...opts });
 }
 
+export interface OfficeOptions extends WriteOptions {
+  /** Label of sector N (e.g. a hostile one for the reliability checks' CSV). */
+  labelN?: string;
+  /** Number of lease i (1-based); default B0001, B0002... */
+  leaseId?: (i: number) => string;
+}
+
+export const defaultLeaseId = (i: number) => `B${String(i).padStart(4, "0")}`;
+
 /**
- * A small valid office: 2 sectors, `leases` leases, a year of monthly billing and
- * payments in 2024. Enough rows per file that one bad row stays under 1 %.
+ * A small valid office: 2 sectors, `leases` leases present since 2020, a year of monthly
+ * billing and payments in 2024, two reminders with staff comments (never loaded). Enough
+ * rows per file that one bad row stays under 1 %. The tests and the reliability checks
+ * (test/reliability/office.ts) share it.
  */
-export function writeSmallOffice(dir: string, leases = 10, opts: WriteOptions = {}): void {
-  writeExport(dir, "secteurs_20240101.csv", [...HEADERS.secteurs], [
-    ["N", "Mulhouse – Nord", "Agence de Mulhouse"],
+export function writeSmallOffice(dir: string, leases = 10, opts: OfficeOptions = {}): void {
+  const id = opts.leaseId ?? defaultLeaseId;
+  writeExport(dir, "secteurs_20240101.csv", HEADERS.secteurs, [
+    ["N", opts.labelN ?? "Mulhouse – Nord", "Agence de Mulhouse"],
     ["S", "Colmar Sud", "Agence de Colmar"],
   ], opts);
-  writeExport(dir, "agents_20240101.csv", [...HEADERS.agents], [["AG01", "CESF", "N"], ["AG02", "AMIABLE", ""]], opts);
+  writeExport(dir, "agents_20240101.csv", HEADERS.agents, [["AG01", "CESF", "N"], ["AG02", "AMIABLE", ""]], opts);
   const baux: string[][] = [];
   const ecritures: string[][] = [];
   for (let i = 1; i <= leases; i++) {
-    const b = `B${String(i).padStart(4, "0")}`;
+    const b = id(i);
     baux.push([b, `L${i}`, i % 2 ? "N" : "S", "Mulhouse", "01/01/2020", "", "", i % 3 ? "CDI" : "CDD", "2", "N", "400,00", "100,00"]);
     for (let m = 1; m <= 12; m++) {
       const mm = String(m).padStart(2, "0");
       ecritures.push([`E${i}-${mm}-QL`, b, `01/${mm}/2024`, `${mm}/2024`, "QL", `Loyer d’${mm}/2024`, "400,00", "", ""]);
       ecritures.push([`E${i}-${mm}-QC`, b, `01/${mm}/2024`, `${mm}/2024`, "QC", "Provision de charges", "100,00", "", ""]);
-      // Lease 1 stops paying in October.
+      // Lease 1 stops paying in October (so it is in debt and on the review worklist).
       if (!(i === 1 && m >= 10)) {
         ecritures.push([`E${i}-${mm}-REG`, b, `05/${mm}/2024`, `${mm}/2024`, "REG", "Règlement", "", "500,00", "VIREMENT"]);
       }
     }
   }
   // A posting in 2025 closes 2024: its as-of date is then 31/12/2024, not the last posting day.
-  ecritures.push(["E-2025", `B${String(leases).padStart(4, "0")}`, "02/01/2025", "01/2025", "DG", "Dépôt de garantie", "", "450,00", "CHEQUE"]);
-  writeExport(dir, "baux_20240101.csv", [...HEADERS.baux], baux, opts);
-  writeExport(dir, "ecritures_20241231.csv", [...HEADERS.ecritures], ecritures, opts);
-  writeExport(dir, "actions_20241231.csv", [...HEADERS.actions], [
-    ["A1", "B0001", "15/11/2024", "RL1", "AG02", "", "", "N", "Appel ; le locataire promet un virement"],
-    ["A2", "B0001", "20/11/2024", "SMS", "AG02", "", "", "N", "SECRET-COMMENTAIRE"],
+  ecritures.push(["E-2025", id(leases), "02/01/2025", "01/2025", "DG", "Dépôt de garantie", "", "450,00", "CHEQUE"]);
+  writeExport(dir, "baux_20240101.csv", HEADERS.baux, baux, opts);
+  writeExport(dir, "ecritures_20241231.csv", HEADERS.ecritures, ecritures, opts);
+  writeExport(dir, "actions_20241231.csv", HEADERS.actions, [
+    ["A1", id(1), "15/11/2024", "RL1", "AG02", "", "", "N", "Appel ; le locataire promet un virement"],
+    ["A2", id(1), "20/11/2024", "SMS", "AG02", "", "", "N", "SECRET-COMMENTAIRE"],
   ], opts);
 }
 
@@ -109,29 +127,36 @@ export function translateExports(srcDir: string, dstDir: string, profile: Profil
   for (const name of fs.readdirSync(srcDir)) {
     const kind = name.split("_")[0] as Kind;
     const text = iconv.decode(fs.readFileSync(path.join(srcDir, name)), "win1252");
-    const [header, ...rows] = parseSimpleCsv(text);
+    const [header, ...rows] = parseCsv(text);
     const outHeader = header!.map((c) => profile.colonnes[kind]?.[c] ?? c);
     const outRows = rows.map((r) => r.map((v, i) => (codeColumns[header![i]!] && v ? inverse(codeColumns[header![i]!]!, v) : v)));
     writeExport(dstDir, name.replace(kind, profile.fichiers[kind] ?? kind), outHeader, outRows);
   }
 }
 
-/** Minimal CSV reader for test files we wrote ourselves (quotes, ; and CRLF). */
-function parseSimpleCsv(text: string): string[][] {
+/**
+ * A CSV file as French Excel and the ERP write it (an optional BOM, `;`, `"` quoting with
+ * doubled quotes, CRLF line ends; a bare LF stays inside its field): rows of fields. Reads
+ * the tests' own exports and the product's CSV output (the reliability check's CSV probes).
+ */
+export function parseCsv(text: string): string[][] {
+  const t = text.replace(/^\uFEFF/, "");
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && t[i + 1] === '"') (field += '"'), i++;
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ";") row.push(field), (field = "");
-    else if (c === "\n") row.push(field.replace(/\r$/, "")), rows.push(row), (row = []), (field = "");
-    else field += c;
+    else if (c === "\r" && t[i + 1] === "\n") {
+      row.push(field), rows.push(row), (row = []), (field = ""), i++;
+    } else field += c;
   }
+  if (field || row.length) row.push(field), rows.push(row);
   return rows;
 }

@@ -16,6 +16,15 @@ export interface ProductServer {
   close(): Promise<void>;
 }
 
+/** Serve `app` on 127.0.0.1 and a free port (the product's server, in tests, checks and the bench). */
+export async function listenOnLoopback(app: { fetch: Parameters<typeof serve>[0]["fetch"] }): Promise<{ server: ReturnType<typeof serve>; port: number; url: string }> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return { server, port, url: `http://127.0.0.1:${port}` };
+}
+
 export async function startProductServer(db: string, siteDir: string): Promise<ProductServer> {
   const warehouse = new WarehouseProvider(db);
   const app = createApp({
@@ -27,12 +36,9 @@ export async function startProductServer(db: string, siteDir: string): Promise<P
     siteDir: () => siteDir,
     log: () => undefined,
   });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
+  const { server, url } = await listenOnLoopback(app);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     password: PASSWORD,
     close: () =>
       new Promise<void>((resolve) => {

@@ -11,7 +11,7 @@ const KEYS = FIGURES.map((f) => f.cle) as [string, ...string[]];
 
 /**
  * GET /api/series?indicateur&secteur: the monthly series of one figure (mart figures_per_month_and_sector).
- * Each point carries `fenetre_complete` (figures.md): a month whose twelve-month window starts
+ * Each point carries `fenetre_complete` (etl/models/metrics/FIGURES.md): a month whose twelve-month window starts
  * before the data is not comparable with the others.
  */
 export const seriesRoutes = new Hono<AppEnv>().get(

@@ -9,9 +9,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import iconv from "iconv-lite";
-import { rawDir } from "../etl/rawLayer.ts";
-import { journalPath } from "../etl/runJournal.ts";
-import { openDatabase, queryRows } from "../warehouse/db.ts";
+import { rawDir } from "../../src/etl/rawLayer.ts";
+import { journalPath } from "../../src/etl/runJournal.ts";
+import { openDatabase, queryRows } from "../../src/warehouse/db.ts";
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 

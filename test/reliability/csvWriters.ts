@@ -9,17 +9,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { createApp } from "../api/app.ts";
-import { SessionStore, SignInThrottle } from "../api/sessions.ts";
-import { ROLES, UserStore, hashPassword } from "../api/users.ts";
-import { excelCsv, textCell } from "../csv/excelCsv.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { renderCsv } from "../figures/render.ts";
-import { projectPath } from "../paths.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
-import { queryRows } from "../warehouse/db.ts";
-import { getFigures } from "../warehouse/figures.ts";
-import { defaultLeaseId, tempDir, writeOffice } from "./office.ts";
+import { excelCsv, textCell } from "../../src/csv/excelCsv.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { renderCsv } from "../../src/figures/render.ts";
+import { projectPath } from "../../src/paths.ts";
+import { queryRows } from "../../src/warehouse/db.ts";
+import { getFigures } from "../../src/warehouse/figures.ts";
+import { writeOffice } from "./office.ts";
+import { buildTestApp, signIn } from "../util/apiApp.ts";
+import { defaultLeaseId, parseCsv, tempDir } from "../util/exports.ts";
 import { runChild } from "./process.ts";
 import { line, type CheckLine } from "./table.ts";
 
@@ -35,29 +33,6 @@ export const HOSTILE = [
 ];
 const FORMULA_START = /^[=+\-@\t\r]/;
 const NUMBER = /^-?\d[\d\u00a0\u202f ]*(,\d+)?$/;
-
-/** French Excel CSV (BOM, ;, "", CRLF) to rows of cells. */
-export function parseCsv(text: string): string[][] {
-  const t = text.replace(/^\uFEFF/, "");
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < t.length; i++) {
-    const c = t[i]!;
-    if (quoted) {
-      if (c === '"' && t[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ";") row.push(field), (field = "");
-    else if (c === "\r" && t[i + 1] === "\n") {
-      row.push(field), rows.push(row), (row = []), (field = ""), i++;
-    } else field += c;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 /** Cells a spreadsheet would run as a formula (numbers excepted). */
 export const formulaCells = (csv: string) =>
@@ -83,18 +58,8 @@ export async function checkCsvWriters(log: (l: string) => void = () => undefined
   const out: CheckLine[] = [];
 
   // 1. The API's worklist CSV.
-  const warehouse = new WarehouseProvider(db);
-  const app = createApp({
-    warehouse,
-    runs: { start: async () => ({ depuis: "" }), status: () => ({ en_cours: null, derniers: [] }) },
-    users: new UserStore([{ identifiant: "r", role: "recouvrement", mot_de_passe_hache: hashPassword("x") }]),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    log: () => undefined,
-  });
-  void ROLES;
-  const signin = await app.request("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ identifiant: "r", mot_de_passe: "x" }) });
-  const cookie = signin.headers.get("set-cookie")!.split(";")[0]!;
+  const { app, warehouse } = buildTestApp(db);
+  const cookie = await signIn(app, "recouvrement");
   const apiCsv = await (await app.request("/api/cases?format=csv&taille=500", { headers: { Cookie: cookie } })).text();
   const apiCells = parseCsv(apiCsv).flat();
   const quarantined = await warehouse.use((wh) =>

@@ -5,8 +5,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { runEtl } from "../etl/runEtl.ts";
-import { tempDir, writeDayOfExports, writeOffice } from "./office.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { writeDayOfExports, writeOffice } from "./office.ts";
+import { tempDir } from "../util/exports.ts";
 import { startServerChild } from "./serverHandle.ts";
 import { line, type CheckLine } from "./table.ts";
 

@@ -15,18 +15,15 @@
  *   rule restricts the roles it is meant for, and only them.
  */
 import path from "node:path";
-import { createApp } from "../api/app.ts";
-import { SessionStore, SignInThrottle } from "../api/sessions.ts";
-import { UserStore, type Role } from "../api/users.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
-import { ALL_LOADERS } from "../site/loaders.ts";
-import { openWarehouse } from "../warehouse/warehouse.ts";
-import { HEADERS, tempDir, writeExport } from "./office.ts";
+import type { Role } from "../../src/api/users.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { ALL_LOADERS } from "../../src/site/loaders.ts";
+import { openWarehouse } from "../../src/warehouse/warehouse.ts";
+import { buildTestApp, signIn } from "../util/apiApp.ts";
+import { HEADERS, tempDir, writeExport } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Accès";
-const PASSWORD = "mot-de-passe-differenciation";
 
 /** The household whose day gives it away, and the pair of dates of the issue. */
 export const DIFFERENCING = {
@@ -96,24 +93,9 @@ export async function buildDifferencingWarehouses(): Promise<{ night5: string; n
 
 /** An app on a warehouse with one signed-in session per role; `get(path, role)` answers status and JSON. */
 export async function differencingApp(db: string) {
-  const warehouse = new WarehouseProvider(db);
-  const app = createApp({
-    warehouse,
-    runs: { start: async () => ({ depuis: "" }), status: () => ({ en_cours: null, derniers: [] }) },
-    users: UserStore.onePerRole(PASSWORD),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    log: () => undefined,
-  });
+  const { app, warehouse } = buildTestApp(db);
   const cookies = new Map<Role, string>();
-  for (const role of ["direction", "communication", "recouvrement", "admin"] as const) {
-    const res = await app.request("/api/session", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ identifiant: role, mot_de_passe: PASSWORD }),
-    });
-    cookies.set(role, res.headers.get("set-cookie")!.split(";")[0]!);
-  }
+  for (const role of ["direction", "communication", "recouvrement", "admin"] as const) cookies.set(role, await signIn(app, role));
   const get = async (p: string, role: Role) => {
     const res = await app.request(p, { headers: { Cookie: cookies.get(role)! } });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };

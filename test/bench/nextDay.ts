@@ -14,12 +14,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { CsvFileWriter, csvField, formatAmount } from "../demo/csv.ts";
-import { HEADERS } from "../demo/world.ts";
-import { exportMtimeMs } from "../demo/writer.ts";
-import { parseExportFileName } from "../etl/exportSchema.ts";
-import { queryRows } from "../warehouse/db.ts";
-import { openWarehouse } from "../warehouse/warehouse.ts";
+import { CsvFileWriter, csvField, formatAmount } from "../../src/demo/csv.ts";
+import { HEADERS } from "../../src/demo/world.ts";
+import { exportMtimeMs } from "../../src/demo/writer.ts";
+import { parseExportFileName } from "../../src/etl/exportSchema.ts";
+import { queryRows } from "../../src/warehouse/db.ts";
+import { openWarehouse } from "../../src/warehouse/warehouse.ts";
 
 export interface NextDay {
   /** ISO date of the new exports. */

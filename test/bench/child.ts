@@ -1,21 +1,20 @@
 /**
  * One step of the benchmark, in its own process (see processes.ts):
- *   tsx src/bench/child.ts <step> '<json arguments>'
+ *   tsx test/bench/child.ts <step> '<json arguments>'
  * Progress goes to stderr; the last line on stdout is the step's JSON result, with the
  * seconds the step itself took (process start-up and imports excluded).
  */
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
-import { createApp } from "../api/app.ts";
-import { SessionStore, SignInThrottle } from "../api/sessions.ts";
-import { UserStore, hashPassword } from "../api/users.ts";
-import { generateDemo } from "../demo/generate.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { RunController } from "../server/runController.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
-import { buildSite } from "../site/build.ts";
-import { ownerOnlyUmask } from "../ownerOnly.ts";
+import { createApp } from "../../src/api/app.ts";
+import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
+import { UserStore, hashPassword } from "../../src/api/users.ts";
+import { generateDemo } from "../../src/demo/generate.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { RunController } from "../../src/server/runController.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
+import { buildSite } from "../../src/site/build.ts";
+import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
 import { loadFloor } from "./floor.ts";
+import { listenOnLoopback } from "../util/productServer.ts";
 
 type Args = Record<string, unknown>;
 const log = (line: string) => process.stderr.write(line + "\n");
@@ -76,9 +75,8 @@ const steps: Record<string, (a: Args) => Promise<void>> = {
     const password = a.password as string;
     const users = new UserStore([{ identifiant: "banc", role: "recouvrement", mot_de_passe_hache: hashPassword(password) }]);
     const app = createApp({ warehouse, runs, users, sessions: new SessionStore(), throttle: new SignInThrottle(), log });
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    out({ port: (server.address() as AddressInfo).port });
+    const { server, port } = await listenOnLoopback(app);
+    out({ port });
     const stop = () => {
       server.close();
       warehouse.close();

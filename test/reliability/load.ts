@@ -8,10 +8,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import { generateDemo } from "../demo/generate.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { copyWarehouse } from "../etl/rawLayer.ts";
-import { writeDayOfExports, tempDir } from "./office.ts";
+import { generateDemo } from "../../src/demo/generate.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { copyWarehouse } from "../../src/etl/rawLayer.ts";
+import { writeDayOfExports } from "./office.ts";
+import { tempDir } from "../util/exports.ts";
 import { startServerChild, type ServerHandle } from "./serverHandle.ts";
 import { line, type CheckLine } from "./table.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Bad input: a generated corpus of broken export files, one or more per rule of
- * shared/export-format.md, each with the outcome the format documents: the file refused
+ * etl/models/staging/EXPORT_FORMAT.md, each with the outcome the format documents: the file refused
  * whole with an error naming the file (and the line where there is one), or the file
  * loaded with exactly the expected rows in quarantine (line, column, reason). Deterministic:
  * the same files, byte for byte, at every run; never committed as files.
@@ -8,12 +8,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import iconv from "iconv-lite";
-import { AppError, ExportFormatError } from "../errors.ts";
-import { EtlRunError, runEtl } from "../etl/runEtl.ts";
-import { copyWarehouse } from "../etl/rawLayer.ts";
-import { queryRows } from "../warehouse/db.ts";
-import { openWarehouse } from "../warehouse/warehouse.ts";
-import { HEADERS, figuresSnapshot, quoteField, sha256, tempDir, writeOffice, type ExportKind } from "./office.ts";
+import { AppError, ExportFormatError } from "../../src/errors.ts";
+import { EtlRunError, runEtl } from "../../src/etl/runEtl.ts";
+import { copyWarehouse } from "../../src/etl/rawLayer.ts";
+import { queryRows } from "../../src/warehouse/db.ts";
+import { openWarehouse } from "../../src/warehouse/warehouse.ts";
+import { figuresSnapshot, sha256, writeOffice } from "./office.ts";
+import { HEADERS, quoteField, tempDir, type ExportKind } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 import { findTextInWarehouse } from "./warehouseTextSearch.ts";
 
@@ -429,7 +430,7 @@ export function generateCorpus(): CorpusFile[] {
       new RegExp(`^${fileRe(name)} : 1 ligne\\(s\\) illisible\\(s\\) sur 5 \\(20 %\\), au-delà du seuil de 1 % .*Exemples : ligne 4, colonne ${mu.column} : ${mu.reason.replace(/[()]/g, "\\$&")}`), true, name);
   }
   // File names (impossible dates, other shapes, unknown kinds) no longer fail a run: such a file
-  // is left aside ("ignoré") and the run goes on. src/reliability/inbox.ts probes those names.
+  // is left aside ("ignoré") and the run goes on. test/reliability/inbox.ts probes those names.
   return files;
 }
 

@@ -1,6 +1,6 @@
 /**
  * One line of the reliability summary: what was tried, how many times, how many held.
- * Every check of src/reliability returns these; `npm run check:reliability` prints them
+ * Every check of test/reliability returns these; `npm run check:reliability` prints them
  * as one table, and the vitest files under test/reliability assert that each held.
  */
 export interface CheckLine {

@@ -15,10 +15,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseCli, runMain } from "../cli/args.ts";
-import { ownerOnlyUmask } from "../ownerOnly.ts";
-import { projectPath } from "../paths.ts";
-import { rawLayerBytes } from "../etl/rawLayer.ts";
+import { parseCli, runMain } from "../../src/cli/args.ts";
+import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
+import { projectPath } from "../../src/paths.ts";
+import { rawLayerBytes } from "../../src/etl/rawLayer.ts";
 import { loadApi, type ApiLoadResult } from "./apiLoad.ts";
 import { lastExportDate, writeNextDay } from "./nextDay.ts";
 import { runStep, type ChildResult } from "./processes.ts";

@@ -5,16 +5,16 @@
  * {ok, name, message, avant, apres} (with --verifier, the warehouse's SHA-256 and figures
  * before and after the run, and what the run left beside it).
  *
- *   node --import tsx src/reliability/nightlyChild.ts --exports DIR --db FILE --sites DIR
+ *   node --import tsx test/reliability/nightlyChild.ts --exports DIR --db FILE --sites DIR
  *        [--pause-ms N] [--verifier] [--sans-site]
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { runEtl } from "../etl/runEtl.ts";
-import { RunController } from "../server/runController.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { RunController } from "../../src/server/runController.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { buildFakeSite } from "./fakeSite.ts";
-import { ownerOnlyUmask } from "../ownerOnly.ts";
+import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
 import { figuresSnapshot, leftovers, sha256 } from "./office.ts";
 
 ownerOnlyUmask(); // as the server does (src/server/main.ts)

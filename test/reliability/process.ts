@@ -1,6 +1,6 @@
 /** Child processes of the reliability checks: tsx entry points of this project, bounded in time. */
 import { spawn } from "node:child_process";
-import { projectPath } from "../paths.ts";
+import { projectPath } from "../../src/paths.ts";
 
 export interface ChildResult {
   code: number | null;

@@ -5,16 +5,17 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { backdateMtime } from "../etl/inbox.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { readRuns, type RunFileRecord } from "../etl/runJournal.ts";
-import { OWNER_ONLY_UMASK } from "../ownerOnly.ts";
-import { RunController } from "../server/runController.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
-import { buildSite } from "../site/build.ts";
-import { queryRows } from "../warehouse/db.ts";
-import { openWarehouse } from "../warehouse/warehouse.ts";
-import { HEADERS, figuresSnapshot, tempDir, writeExport, writeOffice } from "./office.ts";
+import { backdateMtime } from "../../src/etl/inbox.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { readRuns, type RunFileRecord } from "../../src/etl/runJournal.ts";
+import { OWNER_ONLY_UMASK } from "../../src/ownerOnly.ts";
+import { RunController } from "../../src/server/runController.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
+import { buildSite } from "../../src/site/build.ts";
+import { queryRows } from "../../src/warehouse/db.ts";
+import { openWarehouse } from "../../src/warehouse/warehouse.ts";
+import { figuresSnapshot, writeOffice } from "./office.ts";
+import { HEADERS, tempDir, writeExport } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Boîte de dépôt";

@@ -9,11 +9,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { EXPORT_SCHEMA, KINDS, parseExportFileName, type Kind } from "../etl/exportSchema.ts";
-import { normalizeExport } from "../etl/normalizeExport.ts";
-import { ETL_MEMORY_LIMIT, NEW_WAREHOUSE_OPTIONS } from "../etl/runEtl.ts";
-import { DEFAULT_PROFILE } from "../etl/profile.ts";
-import { normalisedCsvReader } from "../etl/rawLayer.ts";
+import { EXPORT_SCHEMA, KINDS, parseExportFileName, type Kind } from "../../src/etl/exportSchema.ts";
+import { normalizeExport } from "../../src/etl/normalizeExport.ts";
+import { ETL_MEMORY_LIMIT, NEW_WAREHOUSE_OPTIONS } from "../../src/etl/runEtl.ts";
+import { DEFAULT_PROFILE } from "../../src/etl/profile.ts";
+import { normalisedCsvReader } from "../../src/etl/rawLayer.ts";
 
 export interface FloorResult {
   seconds: number;

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { projectPath } from "../paths.ts";
+import { projectPath } from "../../src/paths.ts";
 
 export interface ChildResult<T> {
   /** What the child printed as its last stdout line (JSON). */
@@ -52,14 +52,14 @@ function treeRssBytes(root: number): number {
   return total;
 }
 
-/** Run `src/bench/child.ts <step>` with `args`; its last stdout line is its JSON result. */
+/** Run `test/bench/child.ts <step>` with `args`; its last stdout line is its JSON result. */
 export async function runStep<T>(
   step: string,
   args: Record<string, unknown>,
   options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; onStart?: (child: ChildProcess) => void } = {},
 ): Promise<ChildResult<T>> {
   const timeFile = path.join(os.tmpdir(), `bench-time-${process.pid}-${Date.now()}.txt`);
-  const node = [process.execPath, "--import", "tsx", projectPath("src", "bench", "child.ts"), step, JSON.stringify(args)];
+  const node = [process.execPath, "--import", "tsx", projectPath("test", "bench", "child.ts"), step, JSON.stringify(args)];
   const withTime = fs.existsSync(GNU_TIME);
   const argv = withTime ? [GNU_TIME, "-f", "%M", "-o", timeFile, ...node] : node;
   const t0 = performance.now();
@@ -98,7 +98,7 @@ export async function runStep<T>(
 
 /** A long-lived child (the API server): started, then stopped by the caller. */
 export function startStep(step: string, args: Record<string, unknown>) {
-  const node = [process.execPath, "--import", "tsx", projectPath("src", "bench", "child.ts"), step, JSON.stringify(args)];
+  const node = [process.execPath, "--import", "tsx", projectPath("test", "bench", "child.ts"), step, JSON.stringify(args)];
   const child = spawn(node[0]!, node.slice(1), { cwd: projectPath(), stdio: ["ignore", "pipe", "pipe"] });
   let peak = 0;
   const sampler = setInterval(() => {

@@ -4,25 +4,24 @@
  * clean-up after a crash. Each function returns lines of the summary table.
  */
 import fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { serve } from "@hono/node-server";
-import { UserStore } from "../api/users.ts";
-import type { createApp } from "../api/app.ts";
-import { RunLockedError } from "../errors.ts";
-import { loadModels } from "../etl/models.ts";
-import { runEtl } from "../etl/runEtl.ts";
-import { rawDir, rawLayerBytes } from "../etl/rawLayer.ts";
-import { createProductApp } from "../server/productApp.ts";
-import { RunController } from "../server/runController.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
+import { UserStore } from "../../src/api/users.ts";
+import { RunLockedError } from "../../src/errors.ts";
+import { loadModels } from "../../src/etl/models.ts";
+import { runEtl } from "../../src/etl/runEtl.ts";
+import { rawDir, rawLayerBytes } from "../../src/etl/rawLayer.ts";
+import { createProductApp } from "../../src/server/productApp.ts";
+import { RunController } from "../../src/server/runController.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { buildFakeSite } from "./fakeSite.ts";
-import { HEADERS, figuresSnapshot, leftovers, sha256, tempDir, writeExport, writeOffice } from "./office.ts";
+import { figuresSnapshot, leftovers, sha256, writeOffice } from "./office.ts";
+import { PASSWORD, signIn } from "../util/apiApp.ts";
+import { HEADERS, tempDir, writeExport } from "../util/exports.ts";
+import { listenOnLoopback } from "../util/productServer.ts";
 import { runChild, shellQuote } from "./process.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Pannes";
-const PASSWORD = "mot-de-passe-fiabilite";
 const quiet = () => undefined;
 
 /** Every fault point the ETL passes on a run that loads one new file. */
@@ -57,7 +56,7 @@ interface Office {
 }
 
 function newOffice(): Office {
-  const dir = tempDir();
+  const dir = tempDir("oph-fiab-");
   const o = { dir, exportsDir: path.join(dir, "exports"), db: path.join(dir, "w.duckdb"), sitesDir: path.join(dir, "site") };
   writeOffice(o.exportsDir);
   fs.mkdirSync(o.sitesDir);
@@ -99,7 +98,7 @@ function siteIndex(o: Office): { build: string | null; bytes: string | null } {
 }
 
 function copyOffice(from: Office): Office {
-  const dir = tempDir();
+  const dir = tempDir("oph-fiab-");
   // preserveTimestamps: the exports stay as old as they were (the ETL's stability delay, etl/inbox.ts)
   fs.cpSync(from.dir, dir, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   return { dir, exportsDir: path.join(dir, "exports"), db: path.join(dir, "w.duckdb"), sitesDir: path.join(dir, "site") };
@@ -134,7 +133,7 @@ export async function killCampaign(points: string[], log: (l: string) => void = 
   for (const point of points) {
     const o = copyOffice(base);
     const child = await runChild(
-      ["src/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir],
+      ["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir],
       { env: { ETL_KILL_AT: point } },
     );
     killed.push(child.signal === "SIGKILL" ? null : `${point} : pas tué (code ${child.code}, ${child.stdout.trim()} ${child.stderr.slice(-300)})`);
@@ -175,7 +174,7 @@ export async function killCampaign(points: string[], log: (l: string) => void = 
 
 /** Can this process make a private mount namespace and mount in it (root with `unshare`)? */
 export async function mountNamespaceAvailable(): Promise<string | null> {
-  const dir = tempDir();
+  const dir = tempDir("oph-fiab-");
   const r = await runChild([`unshare -m --propagation private sh -c ${shellQuote(`mount -t tmpfs -o size=1m tmpfs ${dir}`)}`], { shell: true, timeoutMs: 10_000 });
   fs.rmSync(dir, { recursive: true, force: true });
   return r.code === 0 ? null : `unshare/mount impossibles ici (${r.stderr.trim().slice(0, 120)}) : il faut être root avec CAP_SYS_ADMIN`;
@@ -209,7 +208,7 @@ export async function failingWrites(log: (l: string) => void = quiet): Promise<C
     `cp ${shellQuote(base.db)} ${shellQuote(base.db + ".runs.jsonl")} ${d}/ && cp -R ${shellQuote(rawDir(base.db))} ${shellQuote(rawDir(`${d}/w.duckdb`))}`;
   const node = shellQuote(process.execPath);
   const childArgs = (db: string) =>
-    `${node} --import tsx src/reliability/nightlyChild.ts --verifier --sans-site --exports ${shellQuote(base.exportsDir)} --db ${shellQuote(db)}`;
+    `${node} --import tsx test/reliability/nightlyChild.ts --verifier --sans-site --exports ${shellQuote(base.exportsDir)} --db ${shellQuote(db)}`;
   const cases: Array<{ essai: string; script: (d: string) => string }> = [
     {
       essai: "dossier de l'entrepôt en lecture seule (mount --bind, remount ro)",
@@ -257,16 +256,6 @@ function testApp(o: Office, runs: RunController, warehouse: WarehouseProvider) {
   return createProductApp({ warehouse, runs, users: UserStore.onePerRole(PASSWORD), log: quiet });
 }
 
-async function signInCookie(app: ReturnType<typeof createApp>, role: string): Promise<string> {
-  const res = await app.request("/api/session", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ identifiant: role, mot_de_passe: PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`connexion ${role} : ${res.status}`);
-  return res.headers.get("set-cookie")!.split(";")[0]!;
-}
-
 const waitFor = async (cond: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -296,7 +285,7 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     const logs: string[] = [];
     const { warehouse, runs } = controller(o, 4000, (l) => logs.push(l));
     const app = testApp(o, runs, warehouse);
-    const admin = await signInCookie(app, "admin");
+    const admin = await signIn(app, "admin");
     const first = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
     outcomes.push(first.status === 202 ? null : `premier POST /api/runs : ${first.status}`);
     const e = await runs.start("planification").catch((err: unknown) => err);
@@ -324,13 +313,13 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     const o = newOffice();
     await nightly(o);
     addFile(o);
-    const child = runChild(["src/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir, "--pause-ms", "5000"]);
+    const child = runChild(["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir, "--pause-ms", "5000"]);
     await waitFor(() => fs.existsSync(`${o.db}.lock`));
     const { warehouse, runs } = controller(o);
     const app = testApp(o, runs, warehouse);
     const e = await runs.start("planification").catch((err: unknown) => err);
     expectRefusal("planification du serveur pendant le chargement d'un autre processus", e instanceof RunLockedError && /processus \d+/.test((e as Error).message), String(e));
-    const admin = await signInCookie(app, "admin");
+    const admin = await signIn(app, "admin");
     const res = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
     const body = (await res.json()) as { erreur?: string };
     expectRefusal("POST /api/runs pendant le chargement d'un autre processus", res.status === 409 && /déjà en cours/.test(body.erreur ?? ""), `${res.status} ${body.erreur}`);
@@ -398,11 +387,8 @@ export async function requestsDuringSwaps(swaps = 3, log: (l: string) => void = 
   const { warehouse, runs } = controller(o, 300);
   await runs.runNow("cli");
   const app = testApp(o, runs, warehouse);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const cookie = await signInCookie(app, "recouvrement");
+  const { server, url } = await listenOnLoopback(app);
+  const cookie = await signIn(app, "recouvrement");
   const paths = ["/api/figures?annee=2024", "/api/figures?annee=2024&secteur=S", "/api/cases", "/api/cases/B0002", "/"];
   const states = new Map<string, Set<string>>(paths.map((p) => [p, new Set()]));
   const snapshotState = async () => {

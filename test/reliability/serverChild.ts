@@ -7,19 +7,18 @@
  * {type: "rss"} answers {type: "rss", rss, heapUsed} after a garbage collection (run with
  * --expose-gc). Loopback only.
  *
- *   node --expose-gc --import tsx src/reliability/serverChild.ts --exports DIR --db FILE --sites DIR [--fake-site]
+ *   node --expose-gc --import tsx test/reliability/serverChild.ts --exports DIR --db FILE --sites DIR [--fake-site]
  */
 import fs from "node:fs";
-import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { serve } from "@hono/node-server";
-import { UserStore } from "../api/users.ts";
-import { createProductApp } from "../server/productApp.ts";
-import { RunController } from "../server/runController.ts";
-import { WarehouseProvider } from "../server/warehouseProvider.ts";
-import { buildSite } from "../site/build.ts";
-import { ownerOnlyUmask } from "../ownerOnly.ts";
+import { UserStore } from "../../src/api/users.ts";
+import { createProductApp } from "../../src/server/productApp.ts";
+import { RunController } from "../../src/server/runController.ts";
+import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
+import { buildSite } from "../../src/site/build.ts";
+import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
 import { buildFakeSite } from "./fakeSite.ts";
+import { listenOnLoopback } from "../util/productServer.ts";
 
 ownerOnlyUmask(); // as the server does (src/server/main.ts)
 
@@ -42,9 +41,8 @@ const runs = new RunController({
   },
 });
 const app = createProductApp({ warehouse, runs, users: UserStore.onePerRole(password), log: (l) => process.stderr.write(l + "\n") });
-const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => {
-  send({ type: "listening", port: (server.address() as AddressInfo).port });
-});
+const { server, port } = await listenOnLoopback(app);
+send({ type: "listening", port });
 process.on("message", async (m: { type: string }) => {
   if (m.type === "run") {
     const t0 = performance.now();
