@@ -12,7 +12,7 @@
  * the freed bytes behind with the old file.
  */
 import fs from "node:fs";
-import { openDatabase, queryRows, sqlLiteral } from "../warehouse/db.ts";
+import { openDatabase, queryRows, sqlLiteral } from "../duckdb/db.ts";
 
 /** The etl_state key of the models' fingerprint (runEtl.ts): removed to force a full rebuild. */
 const FINGERPRINT_KEY = "empreinte_modeles";
