@@ -7,7 +7,7 @@ with
 changed_leases as (
     -- filled by the nightly run (src/etl/incremental.ts): each lease whose entries changed, and the earliest
     -- posting date among its removed, changed or new entries
-    select num_contrat, depuis from etl_dirty_leases
+    select num_contrat, depuis from etl_dirty_contracts
 ),
 
 totals_before as (

@@ -71,7 +71,7 @@ export const EXPORT_SCHEMA: Record<Kind, KindSchema> = {
       "nb_echeances",
       "annulee",
     ],
-    // Free text written by staff about households: personal data, never loaded.
+    // Free text written by the landlord's agents about households: personal data, never loaded.
     neverLoaded: ["commentaire"],
   },
 };
@@ -108,7 +108,7 @@ export function parseExportFileName(name: string): ExportFileName | null {
 
 /**
  * The one rule for a lease number (`num_contrat`), shared by the ETL (a lease row whose
- * number breaks it is quarantined: etl/models/intermediate/int_baux_checked.sql, through the
+ * number breaks it is set aside by the lease row checks of etl/models/intermediate, through the
  * macro `lease_number_ok` that src/etl/models.ts createMacros builds from this constant),
  * the API (`/api/cases/:num_contrat`, src/api/validation.ts) and hence the review page.
  *
@@ -123,7 +123,7 @@ export function parseExportFileName(name: string): ExportFileName | null {
  */
 export const LEASE_NUMBER = {
   pattern: "[A-Za-z0-9][A-Za-z0-9_./-]{0,39}",
-  /** Said to whoever meets a refused number (quarantine reason, API error). */
+  /** Said to whoever meets a refused number (reason a row is set aside, API error). */
   description: "1 à 40 caractères : lettres sans accent, chiffres, « - », « _ », « . » ou « / », en commençant par une lettre ou un chiffre",
 } as const;
 

@@ -2,30 +2,30 @@
  * The nightly run: recompute only what the new export files change.
  *
  * A night brings one more day of files: a few thousand new ledger entries and actions, a
- * few leases that start or end. A full run rebuilds every model from every raw row (years
+ * few lease files that start or end a lease. A full run rebuilds every model from every raw row (years
  * of ledger); this one keeps what the previous run computed and recomputes the parts the
  * new rows reach, with the same SQL models, run on restricted inputs in a private schema
  * (as the ad-hoc as-of dates of src/warehouse/figures.ts are):
  *
- * 1. Keys. For each kind of file: the keys the new files hold; the rows in quarantine whose
+ * 1. Keys. For each kind of file: the keys the new files hold; the rows set aside whose
  *    reason may have gone (they name a lease, or a sector, that exists since tonight; no other
  *    reason depends on other rows); the entries and actions of a lease that changed sector, and
- *    the actions of a staff member whose role changed. Those rows, and every older version of
+ *    the actions of an agent whose role changed. Those rows, and every older version of
  *    their keys already in a mart, go through staging, checks and deduplication again (older
- *    files are read only for keys seen before); their rows in the marts and the quarantine are
- *    replaced. Sectors and staff first (all of them: a few rows), then leases, then ledger
+ *    files are read only for keys seen before); their rows in the marts and among the rows set aside are
+ *    replaced. Sector and agent rows first (all of them: a few rows), then lease rows, then ledger
  *    and actions (their checks read the complete lease list).
  * 2. Running totals per lease and day: from each changed lease's first changed day on
- *    (etl/incremental/int_ledger_days_cumulated.sql), on top of the totals kept before it.
+ *    (its nightly variant in etl/incremental), on top of the totals kept before it.
  * 3. Lease positions per as-of date: every lease at the new dates; at earlier dates only the
- *    leases whose entries or terms changed there.
+ *    lease numbers whose entries or terms changed there.
  * 4. Everything else (sector running totals, litigation milestones and stages, the review
  *    worklist, the metrics): small tables, rebuilt in full from the models above.
  *
  * It applies only when the previous run built the same models from the same code lists and
  * profile (a fingerprint in etl_state), and no file already loaded changed; otherwise the
  * run rebuilds everything (runEtl.ts). A full run gives the same tables; test/incremental.test.ts
- * compares both on corrections, late leases, sector and role changes, and older exports.
+ * compares both on corrections, late lease files, sector and role changes, and older exports.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -53,7 +53,7 @@ export interface Chain {
   key: string;
   /** The models from the raw rows to the mart, in order. */
   models: Model[];
-  /** Its row-level models (staging and checks): run in every part, for the quarantine. */
+  /** Its row-level models (staging and checks): run in every part, for the rows set aside. */
   rows: Model[];
   /** The rest (deduplication and mart): run in the part of the kind. */
   keys: Model[];
@@ -67,13 +67,13 @@ export interface Chain {
 export interface NightlyPlan {
   models: Model[];
   chains: Record<Kind, Chain>;
-  /** The quarantine mart (role = quarantine) and the views between it and the row checks. */
-  quarantine: Model[];
+  /** The mart of rows set aside (role = rows_set_aside) and the views between it and the row checks. */
+  setAsideModels: Model[];
   /** The as-of dates (role = as_of_dates). */
   dates: Model;
   /** Models refreshed from a variant of etl/incremental (`nightly = etl/incremental/<file>.sql`). */
   variants: Model[];
-  /** Models refreshed at the new as-of dates and for the changed leases (`nightly = per_as_of_date`). */
+  /** Models refreshed at the new as-of dates and for each changed lease (`nightly = per_as_of_date`). */
   perAsOfDate: Model[];
   /** Every model the steps above refresh; the others are rebuilt in full. */
   partly: Set<string>;
@@ -82,19 +82,19 @@ export interface NightlyPlan {
 /** The nightly plan of `models`; fails, naming the file, when a header is missing or contradicts another. */
 export function nightlyPlan(models: Model[] = loadModels()): NightlyPlan {
   const byName = new Map(models.map((m) => [m.name, m]));
-  const quarantineMart = modelWithRole("quarantine", models);
+  const setAside = modelWithRole("rows_set_aside", models);
   const dates = modelWithRole("as_of_dates", models);
-  // The views the quarantine reads, down to the staging models (tables, read whole, stop the walk).
-  const quarantineViews = new Set<string>();
+  // The views the mart of rows set aside reads, down to the staging models (tables, read whole, stop the walk).
+  const setAsideViews = new Set<string>();
   const visit = (m: Model) => {
     for (const d of m.dependsOn.map((n) => byName.get(n)!)) {
-      if (d.materialized === "view" && !quarantineViews.has(d.name)) {
-        quarantineViews.add(d.name);
+      if (d.materialized === "view" && !setAsideViews.has(d.name)) {
+        setAsideViews.add(d.name);
         visit(d);
       }
     }
   };
-  visit(quarantineMart);
+  visit(setAside);
   const chains = {} as Record<Kind, Chain>;
   for (const kind of KINDS) {
     const chain = models.filter((m) => m.kind === kind);
@@ -108,18 +108,18 @@ export function nightlyPlan(models: Model[] = loadModels()): NightlyPlan {
     chains[kind] = {
       key: [...keys][0]!,
       models: chain,
-      rows: chain.filter((m) => quarantineViews.has(m.name)),
-      keys: chain.filter((m) => !quarantineViews.has(m.name)),
+      rows: chain.filter((m) => setAsideViews.has(m.name)),
+      keys: chain.filter((m) => !setAsideViews.has(m.name)),
       keyed,
       mart: marts[0]!,
     };
   }
   const inChains = new Set(Object.values(chains).flatMap((c) => c.models.map((m) => m.name)));
-  const quarantine = models.filter((m) => m === quarantineMart || (quarantineViews.has(m.name) && !inChains.has(m.name)));
+  const setAsideModels = models.filter((m) => m === setAside || (setAsideViews.has(m.name) && !inChains.has(m.name)));
   const variants = models.filter((m) => m.nightly.kind === "variant");
   const perAsOfDate = models.filter((m) => m.nightly.kind === "per_as_of_date");
-  const partly = new Set([...inChains, ...quarantine.map((m) => m.name), dates.name, ...variants.map((m) => m.name), ...perAsOfDate.map((m) => m.name)]);
-  return { models, chains, quarantine, dates, variants, perAsOfDate, partly };
+  const partly = new Set([...inChains, ...setAsideModels.map((m) => m.name), dates.name, ...variants.map((m) => m.name), ...perAsOfDate.map((m) => m.name)]);
+  return { models, chains, setAsideModels, dates, variants, perAsOfDate, partly };
 }
 
 /** Models this module refreshes in parts; every other model is rebuilt in full. */
@@ -204,18 +204,18 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
     const emptyRaw = (kind: Kind) => `select * from raw_${kind} where false`;
     const allRowModels = KINDS.flatMap((k) => chains[k].rows);
     const kindsExcept = (kinds: Kind[]) => Object.fromEntries(KINDS.filter((k) => !kinds.includes(k)).map((k) => [`raw_${k}`, emptyRaw(k)]));
-    const quarantine = plan.quarantine.at(-1)!.name;
+    const held = plan.setAsideModels.at(-1)!.name;
     const mart = (kind: Kind) => chains[kind].mart.name;
 
     /**
-     * Rows in quarantine whose reason may have gone: those that name a lease (or a sector, for
-     * leases) that exists since tonight. Any other reason stays, whatever arrives later. Read
+     * Rows set aside whose reason may have gone: those that name a lease (or a sector, for
+     * a lease) that exists since tonight. Any other reason stays, whatever arrives later. Read
      * from their files by file and line (the Parquet reader skips the other files and row groups).
      */
-    const quarantinedToCheck = async (kind: Kind, reference: string, added: string) => {
+    const setAsideToCheck = async (kind: Kind, reference: string, added: string) => {
       const where = await queryRows<{ fichier: string; lignes: number[] }>(
         conn,
-        `select fichier, list(ligne order by ligne) as lignes from ${quarantine}
+        `select fichier, list(ligne order by ligne) as lignes from ${held}
          where type_fichier = '${kind}' and ligne is not null group by fichier`,
       );
       if (!where.length || (await count(`select 1 from ${added}`)) === 0) {
@@ -230,7 +230,7 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
         `create table ${s}.recheck_${kind} as
          select r.* from raw_${kind} as r
          where r.fichier in (${files}) ${byLine}
-           and exists (select 1 from ${quarantine} as q
+           and exists (select 1 from ${held} as q
                        where q.type_fichier = '${kind}' and q.fichier = r.fichier and q.ligne = r.ligne)
            and fr_text(r.${reference}) in (select cle from ${added})`,
       );
@@ -254,17 +254,17 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
       return parts.join("\n union \n");
     };
 
-    /** Replace the quarantined rows of the rows a part went through (and the new files' rejects). */
-    const mergeQuarantine = async (schema: string, kinds: Kind[], withRejects: boolean) => {
+    /** Replace the rows set aside among the rows a part went through (and the new files' rejects). */
+    const mergeSetAside = async (schema: string, kinds: Kind[], withRejects: boolean) => {
       const keys = [
         ...kinds.map((k) => `select '${k}' as type_fichier, fichier, ligne from ${s}.${schema}.raw_${k}`),
         ...(withRejects ? [`select type_fichier, fichier, ligne from ${s}.${schema}.raw_rejects`] : []),
       ].join(" union all ");
       await run(
-        `delete from ${quarantine} as q where exists (
+        `delete from ${held} as q where exists (
            select 1 from (${keys}) as k where k.type_fichier = q.type_fichier and k.fichier = q.fichier and k.ligne = q.ligne)`,
       );
-      await run(`insert into ${quarantine} select * from ${s}.${schema}.${quarantine}`);
+      await run(`insert into ${held} select * from ${s}.${schema}.${held}`);
     };
 
     /** Replace the rows of the affected keys in a kept table; keeps the rows before in `${s}.before_<table>`. */
@@ -285,13 +285,13 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
     const addedKeys = (table: string, key: string, schema: string) =>
       `select ${key} as cle from ${s}.${schema}.${table} where ${key} not in (select ${key} from ${s}.before_${table})`;
 
-    // ── 1a. Sectors and staff: a few rows, all of them ─────────────────────────────────────────
+    // ── 1a. Sector and agent rows: a few, all of them ─────────────────────────────────────────
     let done = t("secteurs, agents et baux");
     for (const kind of ["secteurs", "agents"] as const) {
       const { key } = chains[kind];
       await run(
         `create table ${s}.affected_${kind} as
-         select ${key} as cle from ${mart(kind)} union select cle from ${quarantine} where type_fichier = '${kind}' union select fr_text(${key}) from raw_${kind}`,
+         select ${key} as cle from ${mart(kind)} union select cle from ${held} where type_fichier = '${kind}' union select fr_text(${key}) from raw_${kind}`,
       );
     }
     await runPart(
@@ -302,18 +302,18 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
         raw_agents: `select * from raw_agents`,
         raw_rejects: `select * from raw_rejects where false`,
       },
-      [...allRowModels, ...(["secteurs", "agents"] as const).flatMap((k) => chains[k].keys), ...plan.quarantine],
+      [...allRowModels, ...(["secteurs", "agents"] as const).flatMap((k) => chains[k].keys), ...plan.setAsideModels],
     );
     for (const kind of ["secteurs", "agents"] as const) {
       for (const table of chains[kind].keyed) await mergeKeyed("p0", kind, table.name);
     }
-    await mergeQuarantine("p0", ["secteurs", "agents"], false);
+    await mergeSetAside("p0", ["secteurs", "agents"], false);
     // the first keyed table of a kind holds every valid key (its mart may leave some out)
-    await run(`create table ${s}.added_sectors as ${addedKeys(chains.secteurs.keyed[0]!.name, chains.secteurs.key, "p0")}`);
-    await run(`create table ${s}.changed_staff as ${changedKeys(mart("agents"), chains.agents.key, "p0")}`);
+    await run(`create table ${s}.added_secteurs as ${addedKeys(chains.secteurs.keyed[0]!.name, chains.secteurs.key, "p0")}`);
+    await run(`create table ${s}.changed_agents as ${changedKeys(mart("agents"), chains.agents.key, "p0")}`);
 
-    // ── 1b. Leases: the keys of the new files, and rows naming a sector that exists since tonight ─
-    await quarantinedToCheck("baux", chains.secteurs.key, `${s}.added_sectors`);
+    // ── 1b. Lease rows: the keys of the new files, and rows naming a sector that exists since tonight ─
+    await setAsideToCheck("baux", chains.secteurs.key, `${s}.added_secteurs`);
     await run(
       `create table ${s}.affected_baux as
        select fr_text(num_contrat) as cle from raw_baux where fichier in (${list(newNames("baux"))}) and fr_text(num_contrat) is not null
@@ -326,14 +326,14 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
         raw_baux: await shadowRaw("baux"),
         raw_rejects: `select * from raw_rejects where fichier in (${list(options.newFiles.map((f) => f.name))})`,
       },
-      [...allRowModels, ...chains.baux.keys, ...plan.quarantine],
+      [...allRowModels, ...chains.baux.keys, ...plan.setAsideModels],
     );
     for (const table of chains.baux.keyed) await mergeKeyed("p1", "baux", table.name);
-    await mergeQuarantine("p1", ["baux"], true);
-    await run(`create table ${s}.changed_leases as ${changedKeys(mart("baux"), "num_contrat", "p1")}`);
-    await run(`create table ${s}.added_leases as ${addedKeys(chains.baux.keyed[0]!.name, "num_contrat", "p1")}`);
+    await mergeSetAside("p1", ["baux"], true);
+    await run(`create table ${s}.changed_contracts as ${changedKeys(mart("baux"), "num_contrat", "p1")}`);
+    await run(`create table ${s}.added_contracts as ${addedKeys(chains.baux.keyed[0]!.name, "num_contrat", "p1")}`);
     await run(
-      `create table ${s}.moved_leases as
+      `create table ${s}.moved_contracts as
        select coalesce(b.num_contrat, a.num_contrat) as num_contrat
        from ${s}.before_${mart("baux")} as b full join ${s}.p1.${mart("baux")} as a on a.num_contrat = b.num_contrat
        where a.code_secteur is distinct from b.code_secteur`,
@@ -343,20 +343,20 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
 
     // ── 1c. Ledger entries and actions (their checks read the complete lease list) ──────────────
     done = t("écritures et actions");
-    await quarantinedToCheck("ecritures", "num_contrat", `${s}.added_leases`);
-    await quarantinedToCheck("actions", "num_contrat", `${s}.added_leases`);
+    await setAsideToCheck("ecritures", "num_contrat", `${s}.added_contracts`);
+    await setAsideToCheck("actions", "num_contrat", `${s}.added_contracts`);
     await run(
       `create table ${s}.affected_ecritures as
        select fr_text(id_ecriture) as cle from raw_ecritures where fichier in (${list(newNames("ecritures"))}) and fr_text(id_ecriture) is not null
        union select fr_text(id_ecriture) from ${s}.recheck_ecritures where fr_text(id_ecriture) is not null
-       union select id_ecriture from ${mart("ecritures")} where num_contrat in (select num_contrat from ${s}.moved_leases)`,
+       union select id_ecriture from ${mart("ecritures")} where num_contrat in (select num_contrat from ${s}.moved_contracts)`,
     );
     await run(
       `create table ${s}.affected_actions as
        select fr_text(id_action) as cle from raw_actions where fichier in (${list(newNames("actions"))}) and fr_text(id_action) is not null
        union select fr_text(id_action) from ${s}.recheck_actions where fr_text(id_action) is not null
-       union select id_action from ${mart("actions")} where num_contrat in (select num_contrat from ${s}.moved_leases)
-       union select id_action from ${mart("actions")} where code_agent in (select code_agent from ${s}.changed_staff)`,
+       union select id_action from ${mart("actions")} where num_contrat in (select num_contrat from ${s}.moved_contracts)
+       union select id_action from ${mart("actions")} where code_agent in (select code_agent from ${s}.changed_agents)`,
     );
     await runPart(
       "p2",
@@ -366,23 +366,23 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
         raw_actions: await shadowRaw("actions"),
         raw_rejects: `select * from raw_rejects where false`,
       },
-      [...allRowModels, ...(["ecritures", "actions"] as const).flatMap((k) => chains[k].keys), ...plan.quarantine],
+      [...allRowModels, ...(["ecritures", "actions"] as const).flatMap((k) => chains[k].keys), ...plan.setAsideModels],
     );
     for (const kind of ["ecritures", "actions"] as const) {
       for (const table of chains[kind].keyed) await mergeKeyed("p2", kind, table.name);
     }
-    await mergeQuarantine("p2", ["ecritures", "actions"], false);
+    await mergeSetAside("p2", ["ecritures", "actions"], false);
     // The (lease, day) of every ledger row removed, added or changed.
     const entries = mart("ecritures");
     await run(
-      `create table ${s}.etl_dirty_leases as
+      `create table ${s}.etl_dirty_contracts as
        select num_contrat, min(date_ecriture) as depuis from (
          select num_contrat, date_ecriture from (select * from ${s}.before_${entries} except select * from ${s}.p2.${entries})
          union all
          select num_contrat, date_ecriture from (select * from ${s}.p2.${entries} except select * from ${s}.before_${entries})
        ) group by num_contrat`,
     );
-    reached([...(["ecritures", "actions"] as const).flatMap((k) => chains[k].models), ...plan.quarantine]);
+    reached([...(["ecritures", "actions"] as const).flatMap((k) => chains[k].models), ...plan.setAsideModels]);
     done();
 
     // ── 2. As-of dates, and the models with a nightly variant (running totals per lease and day) ─
@@ -393,7 +393,7 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
     for (const model of plan.variants) {
       if (model.nightly.kind !== "variant") continue;
       const { key, from } = model.nightly;
-      if ((await count(`select 1 from ${s}.etl_dirty_leases`)) > 0) {
+      if ((await count(`select 1 from ${s}.etl_dirty_contracts`)) > 0) {
         await conn.run(`set search_path = '${s}.main,${main}'`);
         try {
           await materialize(conn, model, { schema: `${s}.main`, name: `${model.name}_after`, as: "table", sql: model.nightly.sql });
@@ -401,7 +401,7 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
           await conn.run(`reset search_path`);
         }
         await conn.run(
-          `delete from ${model.name} as d using ${s}.etl_dirty_leases as x where d.${key} = x.num_contrat and d.${from} >= x.depuis`,
+          `delete from ${model.name} as d using ${s}.etl_dirty_contracts as x where d.${key} = x.num_contrat and d.${from} >= x.depuis`,
         );
         await run(`insert into ${model.name} select * from ${s}.${model.name}_after`);
       }
@@ -409,16 +409,16 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
     }
     done();
 
-    // ── 3. Models per as-of date (lease positions): new dates for every lease, earlier dates for the changed leases ─
+    // ── 3. Models per as-of date (lease positions): new dates for every lease, earlier dates for each changed lease ─
     done = t("positions des baux");
     await run(`create table ${s}.new_dates as select date_arrete from ${dates} except select date_arrete from ${s}.dates_before`);
     await run(`create table ${s}.kept_dates as select date_arrete from ${dates} intersect select date_arrete from ${s}.dates_before`);
     await conn.run(
-      `create table ${s}.redo_leases as
+      `create table ${s}.redo_contracts as
        select num_contrat, min(depuis) as depuis from (
-         select num_contrat, date '0001-01-01' as depuis from ${s}.changed_leases
+         select num_contrat, date '0001-01-01' as depuis from ${s}.changed_contracts
          union all
-         select num_contrat, depuis from ${s}.etl_dirty_leases
+         select num_contrat, depuis from ${s}.etl_dirty_contracts
          where depuis <= (select max(date_arrete) from ${s}.kept_dates)
        ) group by num_contrat`,
     );
@@ -430,19 +430,19 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
         await runPart(pa, { [dates]: `select * from ${dates} where date_arrete in (select date_arrete from ${s}.new_dates)` }, [model]);
         await run(`insert into ${target} select * from ${s}.${pa}.${target}`);
       }
-      if ((await count(`select 1 from ${s}.redo_leases`)) > 0) {
-        const since = `(select min(depuis) from ${s}.redo_leases)`;
+      if ((await count(`select 1 from ${s}.redo_contracts`)) > 0) {
+        const since = `(select min(depuis) from ${s}.redo_contracts)`;
         await runPart(
           pb,
           {
             [dates]: `select * from ${dates} where date_arrete in (select date_arrete from ${s}.kept_dates) and date_arrete >= ${since}`,
-            [mart("baux")]: `select * from ${mart("baux")} where num_contrat in (select num_contrat from ${s}.redo_leases)`,
+            [mart("baux")]: `select * from ${mart("baux")} where num_contrat in (select num_contrat from ${s}.redo_contracts)`,
           },
           [model],
         );
         await conn.run(
           `delete from ${target}
-           where num_contrat in (select num_contrat from ${s}.redo_leases)
+           where num_contrat in (select num_contrat from ${s}.redo_contracts)
              and date_arrete in (select date_arrete from ${s}.${pb}.${dates})`,
         );
         await run(`insert into ${target} select * from ${s}.${pb}.${target}`);

@@ -24,7 +24,7 @@ import { loadEtlConfig, type EtlConfig } from "./config.ts";
 import { faultPoint } from "./faults.ts";
 import { awaitingReason, changedSinceListed, listInbox, stabilityRule, type InboxFile } from "./inbox.ts";
 import { buildFingerprint, readState, refreshIncrementally, writeState } from "./incremental.ts";
-import { createMacros, loadModels, materialize, readSql, type Model } from "./models.ts";
+import { createMacros, loadModels, materialize, modelWithRole, readSql, type Model } from "./models.ts";
 import { normalizeExport, type NormalizeResult } from "./normalizeExport.ts";
 import { loadSeeds } from "./seeds.ts";
 import { eraseRejectedRecordText } from "./rejectedTextErasure.ts";
@@ -313,7 +313,7 @@ export async function rebuildModels(
     return shadows;
   };
   // A view that several models read (the row checks, read by the deduplication and by the
-  // quarantine) is computed once for this run into temporary zstd Parquet files, and a
+  // rows set aside) is computed once for this run into temporary zstd Parquet files, and a
   // temporary view over them hides the warehouse's view until the end of the run. (A
   // temporary table would spill every ledger row uncompressed to disk past the memory limit:
   // 22 GB for 100 000 dwellings over 10 years.)
@@ -379,10 +379,11 @@ export const createDatabase = (file: string) => openDatabase(file, { config: NEW
 
 /** A file with more than the allowed share of bad rows is refused whole: the run fails. */
 async function checkRefusals(conn: DuckDBConnection, threshold: number): Promise<void> {
+  const held = modelWithRole("rows_set_aside").name;
   const rows = await queryRows<{ fichier: string; lues: number; mauvaises: number }>(
     conn,
     `select f.fichier, f.lignes_lues as lues, cast(count(q.ligne) as integer) as mauvaises
-     from etl_files as f left join quarantine as q on q.fichier = f.fichier
+     from etl_files as f left join ${held} as q on q.fichier = f.fichier
      group by f.fichier, f.lignes_lues
      having count(q.ligne) > $t * f.lignes_lues
      order by f.fichier`,
@@ -392,7 +393,7 @@ async function checkRefusals(conn: DuckDBConnection, threshold: number): Promise
   const first = rows[0]!;
   const examples = await queryRows<{ ligne: number; colonne: string | null; motif: string }>(
     conn,
-    `select ligne, colonne, motif from quarantine where fichier = $f order by ligne limit 3`,
+    `select ligne, colonne, motif from ${held} where fichier = $f order by ligne limit 3`,
     { f: first.fichier },
   );
   const pct = ((100 * first.mauvaises) / Math.max(1, first.lues)).toLocaleString("fr-FR", { maximumFractionDigits: 1 });
@@ -417,7 +418,7 @@ async function fileStats(conn: DuckDBConnection): Promise<Map<string, { lues: nu
   const rows = await queryRows<{ fichier: string; lues: number; quarantaine: number }>(
     conn,
     `select f.fichier, f.lignes_lues as lues, cast(count(q.ligne) as integer) as quarantaine
-     from etl_files as f left join quarantine as q on q.fichier = f.fichier group by all`,
+     from etl_files as f left join ${modelWithRole("rows_set_aside").name} as q on q.fichier = f.fichier group by all`,
   );
   return new Map(rows.map((r) => [r.fichier, r]));
 }
@@ -669,7 +670,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     faultPoint("after-invariants");
     step(`invariants vérifiés`);
 
-    const lignesQuarantaine = (await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from quarantine`))[0]!.n;
+    const lignesQuarantaine = (await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from ${modelWithRole("rows_set_aside").name}`))[0]!.n;
     const keepRaw = await listedRaw();
     const run = record("succès", null);
     await recordRuns(conn, dbPath, run);

@@ -72,8 +72,8 @@ export interface Model {
   kind: string | null;
   /** `nightly = full | keyed by <column> | per_as_of_date | etl/incremental/<file>.sql` (default full). */
   nightly: Nightly;
-  /** `role = as_of_dates | quarantine`: the one model the runners look for by what it holds. */
-  role: "as_of_dates" | "quarantine" | null;
+  /** `role = as_of_dates | rows_set_aside`: the one model the runners look for by what it holds (the as-of dates; the rows set aside with their reason). */
+  role: "as_of_dates" | "rows_set_aside" | null;
   /** `partition_year_of = <date column>`: its Parquet export is partitioned by that column's year. */
   partitionYearOf: string | null;
 }
@@ -199,7 +199,7 @@ export function parseConfig(file: string, sql: string, nightlyDir = NIGHTLY_DIR)
     perFile: identifier("per_file"),
     kind: identifier("kind"),
     nightly,
-    role: h.has("role") ? oneOf("role", ["as_of_dates", "quarantine"] as const, "as_of_dates") : null,
+    role: h.has("role") ? oneOf("role", ["as_of_dates", "rows_set_aside"] as const, "as_of_dates") : null,
     partitionYearOf: identifier("partition_year_of"),
   };
 }
@@ -239,7 +239,7 @@ export function loadModels(root = MODELS_DIR, options: { nightlyDir?: string } =
       if (!byName.has(t)) throw new ModelConfigError(m.file, `« ${t} », nommé dans l'en-tête, n'est pas un modèle.`);
     }
   }
-  for (const role of ["as_of_dates", "quarantine"] as const) {
+  for (const role of ["as_of_dates", "rows_set_aside"] as const) {
     const holders = found.filter((m) => m.role === role);
     if (holders.length > 1) throw new ModelConfigError(holders[1]!.file, `« role = ${role} » est déjà celui de ${holders[0]!.name}.`);
   }
