@@ -6,7 +6,7 @@ import { zValidator } from "@hono/zod-validator";
 import { HTTPException } from "hono/http-exception";
 import type { ValidationTargets } from "hono";
 import { z } from "zod";
-import { LEASE_NUMBER } from "../etl/exportSchema.ts";
+import { LEASE_NUMBER } from "../models/leaseNumber.ts";
 
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {

@@ -6,7 +6,7 @@
 import { projectPath } from "../paths.ts";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { readSql } from "../models/models.ts";
-import { LEASE_NUMBER } from "./exportSchema.ts";
+import { LEASE_NUMBER } from "../models/leaseNumber.ts";
 
 export { asOfChain, LAYERS, loadModels, materialize, modelWithRole, readSql, type Model } from "../models/models.ts";
 

@@ -33,7 +33,7 @@ import { createRawViews, migrateRawTables, rawDir, removeUnlisted, writeRawFile 
 import { codeMappingRows, DEFAULT_PROFILE, type Profile } from "./profile.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { acquireRunLock } from "./runLock.ts";
-import { appendRun, readRuns, SKIPPED_STATUSES, type RunFileRecord, type RunRecord } from "./runJournal.ts";
+import { appendRun, readRuns, SKIPPED_STATUSES, type RunFileRecord, type RunRecord } from "../runs/runJournal.ts";
 
 export interface EtlOptions {
   exportsDir: string;
