@@ -124,17 +124,21 @@ export async function createEtlTables(conn: DuckDBConnection): Promise<void> {
  * about the longer of the two instead of their sum. `afterDecode` says why a decoded file must
  * not be stored (it changed while it was read); such a file is dropped and the others go on.
  */
-async function loadFiles(
-  conn: DuckDBConnection,
-  dbPath: string,
-  files: InboxFile[],
-  profile: Profile,
-  tmpDir: string,
-  runId: string,
-  onLoaded: (file: InboxFile, r: NormalizeResult) => void,
-  onFailed: (file: InboxFile, e: unknown) => void,
-  afterDecode: (file: InboxFile) => string | null,
-): Promise<void> {
+interface LoadFilesOptions {
+  dbPath: string;
+  files: InboxFile[];
+  profile: Profile;
+  /** Where the normalised text of a file is written while it is stored. */
+  tmpDir: string;
+  runId: string;
+  onLoaded: (file: InboxFile, r: NormalizeResult) => void;
+  onFailed: (file: InboxFile, e: unknown) => void;
+  /** Why a decoded file must not be stored (it changed while it was read), or null. */
+  afterDecode: (file: InboxFile) => string | null;
+}
+
+async function loadFiles(conn: DuckDBConnection, options: LoadFilesOptions): Promise<void> {
+  const { dbPath, files, profile, tmpDir, runId, onLoaded, onFailed, afterDecode } = options;
   let writing: Promise<{ file: InboxFile; error: unknown }> | null = null;
   const settle = async () => {
     if (!writing) return;
@@ -592,23 +596,22 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
       }
       toLoad.push(file);
     }
-    await loadFiles(
-      conn,
+    await loadFiles(conn, {
       dbPath,
-      toLoad,
+      files: toLoad,
       profile,
       tmpDir,
       runId,
-      (file, r) => {
+      onLoaded: (file, r) => {
         Object.assign(fileRecords.get(file.name)!, { sha256: r.sha256, encodage: r.encoding, lignes_lues: r.rowsRead });
         step(`${file.name} : ${r.rowsRead.toLocaleString("fr-FR")} ligne(s) lue(s) (${r.encoding})`);
       },
-      (file, e) => {
+      onFailed: (file, e) => {
         const f = fileRecords.get(file.name)!;
         f.statut = "refusé";
         f.motif = (e as Error).message;
       },
-      (file) => {
+      afterDecode: (file) => {
         options.onDecoded?.(file.path);
         // A writer still appending, or a file replaced meanwhile: what was read is not that file.
         const changed = changedSinceListed(file);
@@ -618,7 +621,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
         }
         return changed;
       },
-    );
+    });
     // Files dropped because they changed while read count as not arrived: nothing of them is kept.
     const dropped = toLoad.filter((f) => fileRecords.get(f.name)!.statut === "en attente");
     const droppedLost = dropped.find((f) => missingRaw.has(f.name));
