@@ -111,11 +111,14 @@ const VARIANT_KEYS = ["replaces"] as const;
 /** The `-- config:` lines of the comment block that opens `sql`, as key -> value. */
 export function readHeader<K extends string = ConfigKey>(file: string, sql: string, keys: readonly K[] = CONFIG_KEYS as unknown as readonly K[]): Map<K, string> {
   const found = new Map<K, string>();
+  let inHeader = true;
   for (const line of sql.split("\n")) {
     const trimmed = line.trim();
-    if (trimmed && !trimmed.startsWith("--")) break;
+    if (trimmed && !trimmed.startsWith("--")) inHeader = false;
     const config = CONFIG_LINE.exec(trimmed);
     if (!config) continue;
+    // why: a config line lower down would be silently ignored
+    if (!inHeader) throw new ModelConfigError(file, `« ${trimmed} » doit être dans l'en-tête, parmi les lignes de commentaire qui ouvrent le fichier.`);
     const kv = KEY_VALUE.exec(config[1]!);
     if (!kv) throw new ModelConfigError(file, `ligne d'en-tête « ${trimmed} » illisible : attendu « -- config: clé = valeur ».`);
     const [, key, value] = kv as unknown as [string, string, string];
