@@ -2,23 +2,26 @@
  * The nightly run: recompute only what the new export files change.
  *
  * A night brings one more day of files: a few thousand new ledger entries and actions, a
- * few lease files that start or end a lease. A full run rebuilds every model from every raw row (years
- * of ledger); this one keeps what the previous run computed and recomputes the parts the
- * new rows reach, with the same SQL models, run on restricted inputs in a private schema
- * (as the ad-hoc as-of dates of src/warehouse/figures.ts are):
+ * few lease files that start or end a lease. A full run rebuilds every model from every raw
+ * row (years of ledger); this one keeps what the previous run computed and recomputes the
+ * parts the new rows reach, with the same SQL models, run on restricted inputs in a private
+ * schema (as the ad-hoc as-of dates of src/models/adHocAsOf.ts are). What it does with each
+ * model is read from the models' headers (nightlyPlan): no model is named here.
  *
- * 1. Keys. For each kind of file: the keys the new files hold; the rows set aside whose
- *    reason may have gone (they name a lease, or a sector, that exists since tonight; no other
- *    reason depends on other rows); the entries and actions of a lease that changed sector, and
- *    the actions of an agent whose role changed. Those rows, and every older version of
- *    their keys already in a mart, go through staging, checks and deduplication again (older
- *    files are read only for keys seen before); their rows in the marts and among the rows set aside are
- *    replaced. Sector and agent rows first (all of them: a few rows), then lease rows, then ledger
- *    and actions (their checks read the complete lease list).
- * 2. Running totals per lease and day: from each changed lease's first changed day on
- *    (its nightly variant in etl/incremental), on top of the totals kept before it.
- * 3. Lease positions per as-of date: every lease at the new dates; at earlier dates only the
- *    lease numbers whose entries or terms changed there.
+ * 1. Keys (`kind = <kind>`, `nightly = keyed by <key>`). For each kind of file: the keys the
+ *    new files hold; the rows set aside whose reason may have gone (they name a lease, or a
+ *    sector, that exists since tonight; no other reason depends on other rows); the entries
+ *    and actions of a lease that changed sector, and the actions of an agent whose role
+ *    changed. Those rows, and every older version of their keys already in a mart, go through
+ *    staging, checks and deduplication again (older files are read only for keys seen
+ *    before); their rows in the keyed tables and among the rows set aside
+ *    (`role = rows_set_aside`) are replaced. Sector and agent rows first (all of them: a few
+ *    rows), then lease rows, then ledger and actions (their checks read the complete lease list).
+ * 2. The as-of dates (`role = as_of_dates`), then each model with a nightly variant
+ *    (`nightly = etl/incremental/<file>.sql`: the running totals per lease and day, from each
+ *    changed lease's first changed day on, on top of the totals kept before it).
+ * 3. Models per as-of date (`nightly = per_as_of_date`, the lease positions): every lease at
+ *    the new dates; at earlier dates only the lease numbers whose entries or terms changed there.
  * 4. Everything else (sector running totals, litigation milestones and stages, the review
  *    worklist, the metrics): small tables, rebuilt in full from the models above.
  *
