@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { createApp } from "../src/api/app.ts";
 import { ROLES, type Role } from "../src/api/users.ts";
-import { queryRows } from "../src/warehouse/db.ts";
+import { queryRows } from "../src/duckdb/db.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import type { WarehouseProvider } from "../src/server/warehouseProvider.ts";
 import { FakeRuns, PASSWORD, buildTestApp, signIn, smallOfficeWarehouse } from "./util/apiApp.ts";

@@ -17,7 +17,7 @@ import { RunController } from "../src/server/runController.ts";
 import { WarehouseProvider } from "../src/server/warehouseProvider.ts";
 import { buildSite } from "../src/site/build.ts";
 import { loads } from "../src/site/loaders.ts";
-import { queryRows } from "../src/warehouse/db.ts";
+import { queryRows } from "../src/duckdb/db.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { buildTestApp, signIn } from "./util/apiApp.ts";

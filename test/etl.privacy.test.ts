@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openDatabase, queryRows } from "../src/warehouse/db.ts";
+import { openDatabase, queryRows } from "../src/duckdb/db.ts";
 import { columnsHolding, filesHolding, findTextInWarehouse, warehouseFiles } from "./reliability/warehouseTextSearch.ts";
 import { HEADERS, etl, tempDir, writeRaw, writeSmallOffice } from "./util/exports.ts";
 

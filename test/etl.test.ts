@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { EtlRunError } from "../src/etl/runEtl.ts";
 import { loadProfile } from "../src/etl/profile.ts";
 import { journalPath } from "../src/etl/runJournal.ts";
-import { queryRows } from "../src/warehouse/db.ts";
+import { queryRows } from "../src/duckdb/db.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { HEADERS, etl, tempDir, translateExports, writeExport, writeRaw, writeSmallOffice } from "./util/exports.ts";

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadModels } from "../src/etl/models.ts";
+import { loadModels } from "../src/models/models.ts";
 import { rawDir } from "../src/etl/rawLayer.ts";
-import { queryRows } from "../src/warehouse/db.ts";
+import { queryRows } from "../src/duckdb/db.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { HEADERS, etl, tempDir, writeExport } from "./util/exports.ts";
 import { writeSiteOffice } from "./util/siteOffice.ts";

@@ -5,7 +5,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { exportParquet, readBackSql, type ExportedTable } from "../src/etl/exportParquet.ts";
 import { createMacros, loadModels, materialize } from "../src/etl/models.ts";
-import { queryRows, sqlLiteral } from "../src/warehouse/db.ts";
+import { queryRows, sqlLiteral } from "../src/duckdb/db.ts";
 import { etl, tempDir, writeSmallOffice } from "./util/exports.ts";
 
 async function office() {

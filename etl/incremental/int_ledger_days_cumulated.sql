@@ -1,12 +1,13 @@
 -- one row per lease and posting day from each changed lease's first changed day on, with the
 -- lease's running totals up to that day: the nightly run's part of int_ledger_days_cumulated
 -- (same columns and values as the model; test/incremental.test.ts checks it against a full run)
+-- config: replaces = num_contrat, jour
 with
 
 changed_leases as (
-    -- filled by src/etl/incremental.ts: each lease whose entries changed, and the earliest
+    -- filled by the nightly run (src/etl/incremental.ts): each lease whose entries changed, and the earliest
     -- posting date among its removed, changed or new entries
-    select num_contrat, depuis from etl_dirty_leases
+    select num_contrat, depuis from etl_dirty_contracts
 ),
 
 totals_before as (

@@ -5,7 +5,7 @@
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import type { SessionStore, SignInThrottle } from "./sessions.ts";
 import type { UserStore } from "./users.ts";
-import type { RunRecord } from "../etl/runJournal.ts";
+import type { RunRecord } from "../runs/runJournal.ts";
 
 export interface WarehouseSource {
   /** Run fn on the current published warehouse; a swap during fn never closes it under fn. */

@@ -4,7 +4,7 @@
  * so that it says what each parameter means to the people who call it.
  */
 import { CASE_SORTS } from "./data/cases.ts";
-import { LEASE_NUMBER } from "../etl/exportSchema.ts";
+import { LEASE_NUMBER } from "../models/leaseNumber.ts";
 import { FIGURE_KEYS } from "../figures/definitions.ts";
 import { PUBLICATION_ID } from "../publications/store.ts";
 import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES } from "../figures/reviewStages.ts";

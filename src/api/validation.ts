@@ -6,7 +6,7 @@ import { zValidator } from "@hono/zod-validator";
 import { HTTPException } from "hono/http-exception";
 import type { ValidationTargets } from "hono";
 import { z } from "zod";
-import { LEASE_NUMBER } from "../etl/exportSchema.ts";
+import { LEASE_NUMBER } from "../models/leaseNumber.ts";
 
 export function validate<T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) {
   return zValidator(target, schema, (result) => {
@@ -27,7 +27,7 @@ const year = z
 const isoDate = z.string(required).regex(/^\d{4}-\d{2}-\d{2}$/, "une date aaaa-mm-jj est attendue, par exemple 2024-06-30");
 const sector = z.string(required).regex(/^[A-Za-z0-9_-]{1,32}$/, "un code secteur (lettres, chiffres, - ou _) est attendu");
 
-// The ETL's rule (src/etl/exportSchema.ts): a number it would load is one the API opens.
+// The ETL's rule (src/models/leaseNumber.ts): a number it would load is one the API opens.
 const leaseNumber = z
   .string(required)
   .regex(new RegExp(`^(?:${LEASE_NUMBER.pattern})$`), `numéro de contrat non conforme (attendu : ${LEASE_NUMBER.description})`);

@@ -1,5 +1,6 @@
 /** npm run etl -- [--exports DIR] [--db FILE] [--profile FILE] [--complet] [--export-parquet DIR] */
 import path from "node:path";
+import { loadEtlConfig } from "../etl/config.ts";
 import { exportParquet } from "../etl/exportParquet.ts";
 import { runEtl } from "../etl/runEtl.ts";
 import { loadProfile } from "../etl/profile.ts";
@@ -24,6 +25,8 @@ runMain(async () => {
     USAGE,
   );
   if (values.help) return void console.log(USAGE);
+  // The environment (ETL_MEMORY_LIMIT, ETL_PARTIE_LIGNES, …) is checked before anything is touched.
+  const config = loadEtlConfig();
   const dbPath = path.resolve(values.db ?? DEFAULT_DB_PATH);
   // Owner-only umask, and what an older version left readable by others under data/ (ownerOnly.ts).
   tightenInstallation({ dataDir: projectPath("data"), dbPath, log: (l) => process.stderr.write(l + "\n") });
@@ -32,6 +35,7 @@ runMain(async () => {
     dbPath,
     profile: loadProfile(values.profile),
     fullRebuild: values.complet ?? false,
+    config,
   });
   const count = (...s: string[]) => run.fichiers.filter((f) => s.includes(f.statut)).length;
   const aside = run.fichiers.filter((f) => f.statut === "ignoré" || f.statut === "en attente");

@@ -7,11 +7,12 @@
  *   DIR/raw/raw_<kind>/date_export=YYYY-MM-DD/*.parquet        the raw layer, as text
  *   DIR/raw/raw_rejects/type_fichier=<kind>/*.parquet     records the decoder could not split: line,
  *                                            column, reason, kept columns' values (never their text)
- *   DIR/reference/<table>/*.parquet          ref_codes, review_rules, review_labels, etl_profile_codes, figure_definitions
+ *   DIR/reference/<table>/*.parquet          every seed of etl/seeds, etl_profile_codes, figure_definitions
  *   DIR/models/<table>/[annee=YYYY/]*.parquet every table the models keep (marts, metrics,
  *                                            intermediate tables the metrics read)
  *
- * Tables with a date column are partitioned by its year (`annee`), a partition column only:
+ * Tables whose header says `-- config: partition_year_of = <date column>` are partitioned by
+ * that column's year (`annee`), a partition column only:
  * it is in the folder names, not in the files, and not a column of the table (drop it when
  * reading back). Figures tables, which have a column `annee`, are partitioned by it. Small
  * tables are one file. Everything is zstd-compressed.
@@ -20,9 +21,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { openDatabase, queryRows, sqlLiteral } from "../warehouse/db.ts";
+import { openDatabase, queryRows, sqlLiteral } from "../duckdb/db.ts";
 import { KINDS } from "./exportSchema.ts";
 import { loadModels } from "./models.ts";
+import { listSeeds } from "./seeds.ts";
 
 export interface ExportedTable {
   table: string;
@@ -43,21 +45,6 @@ export interface ParquetExport {
   dossier: string;
   tables: ExportedTable[];
 }
-
-/** Date column whose year partitions each large kept table. */
-const YEAR_OF: Record<string, string> = {
-  ledger_entries: "date_ecriture",
-  recovery_actions: "date_action",
-  int_lease_positions: "date_arrete",
-  int_ledger_days_cumulated: "jour",
-  int_sector_days_cumulated: "jour",
-  int_lease_litigation_stages: "date_arrete",
-  figure_changes_per_date_and_sector: "date_arrete",
-  actions_per_month_and_sector: "mois",
-  actions_per_month_and_role: "mois",
-  departed_tenants_per_month_and_sector: "mois",
-  figures_per_month_and_sector: "mois",
-};
 
 export async function exportParquet(dbPath: string, outDir: string, log: (line: string) => void = () => undefined): Promise<ParquetExport> {
   const target = path.resolve(outDir);
@@ -107,12 +94,12 @@ export async function exportParquet(dbPath: string, outDir: string, log: (line: 
       await write(`raw_${kind}`, path.join("raw", `raw_${kind}`), `select * from raw_${kind}`, "date_export", null);
     }
     await write("raw_rejects", path.join("raw", "raw_rejects"), `select * from raw_rejects`, "type_fichier", null);
-    for (const table of ["ref_codes", "review_rules", "review_labels", "etl_profile_codes", "figure_definitions"]) {
+    for (const table of [...listSeeds().map((seed) => seed.name), "etl_profile_codes", "figure_definitions"]) {
       await write(table, path.join("reference", table), `select * from ${table}`, null, null);
     }
     for (const model of loadModels().filter((m) => m.materialized === "table")) {
       const cols = (await columns(model.name)).map((c) => c.name);
-      const byYear = YEAR_OF[model.name];
+      const byYear = model.partitionYearOf;
       if (cols.includes("annee")) {
         await write(model.name, path.join("models", model.name), `select * from ${model.name}`, "annee", null);
       } else if (byYear && cols.includes(byYear)) {

@@ -8,7 +8,7 @@
  * Refuses the whole file (ExportFormatError) when it cannot be decoded, when its
  * header lacks a required column, or when a quote is never closed before the end of
  * the file. Records that are structurally broken (wrong field count, stray quote,
- * over-long) are returned as rejects for the quarantine; the rest of the file goes on.
+ * over-long) are returned as rejects, set aside with their reason; the rest of the file goes on.
  *
  * No text of a record leaves this module except the values of the kept columns
  * (issue 10): a broken actions row holds commentaire, personal data, and a reject or an
@@ -45,7 +45,7 @@ export interface NormalizeResult {
 }
 
 /**
- * A record longer than this (in UTF-16 code units, line ends excluded) is quarantined,
+ * A record longer than this (in UTF-16 code units, line ends excluded) is set aside,
  * whatever its length: DuckDB's own line limit is 2 MB, and the decoder skips the rest of
  * such a record without buffering it (LongRecordSkipper).
  */
@@ -325,7 +325,7 @@ export async function normalizeExport(
   /** The over-long record being skipped across chunks, if any (its start was at `skipping.line`). */
   let skipping: LongRecordSkipper | null = null;
 
-  /** An over-long record read to its end: quarantined, or the header refused. */
+  /** An over-long record read to its end: set aside, or the header refused. */
   const onLongRecord = (skipper: LongRecordSkipper) => {
     physLine = skipper.nextLine;
     rowsRead++;
@@ -354,7 +354,7 @@ export async function normalizeExport(
     const n = text.length;
     // One rule for over-long records, whatever their length and however they are split into
     // chunks: a record still unfinished past the limit, or finished beyond it, is read to its
-    // end by the skipper and quarantined. Returns where the next record starts (n: later text).
+    // end by the skipper and set aside. Returns where the next record starts (n: later text).
     const tooLong = (from: number) => {
       const end = skipLongRecord(from);
       return end < 0 ? n : end;

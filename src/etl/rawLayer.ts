@@ -21,7 +21,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { queryRows, sqlLiteral } from "../warehouse/db.ts";
+import { queryRows, sqlLiteral } from "../duckdb/db.ts";
 import { mergePublications, publishedRawFiles } from "../publications/store.ts";
 import { EXPORT_SCHEMA, KINDS, type Kind } from "./exportSchema.ts";
 

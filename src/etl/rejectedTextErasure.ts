@@ -1,7 +1,7 @@
 /**
  * Warehouses made before issue 10 kept, in `raw_rejects.valeur`, the text of each record the
  * decoder could not split (up to 200 characters, commentaire included: personal data), and
- * the `quarantine` mart copied it. Today's decoder keeps no record text (normalizeExport.ts);
+ * the mart of rows set aside (role = rows_set_aside) copied it. Today's decoder keeps no record text (normalizeExport.ts);
  * this module removes what an older warehouse still holds, once, on the run's copy of it.
  *
  * Why a new file rather than `alter table … drop column`: DuckDB does not erase what it frees.
@@ -12,7 +12,8 @@
  * the freed bytes behind with the old file.
  */
 import fs from "node:fs";
-import { openDatabase, queryRows, sqlLiteral } from "../warehouse/db.ts";
+import { openDatabase, queryRows, sqlLiteral } from "../duckdb/db.ts";
+import { modelWithRole } from "./models.ts";
 
 /** The etl_state key of the models' fingerprint (runEtl.ts): removed to force a full rebuild. */
 const FINGERPRINT_KEY = "empreinte_modeles";
@@ -30,8 +31,8 @@ async function hasTable(conn: Awaited<ReturnType<typeof openDatabase>>["conn"], 
 
 /**
  * When the warehouse at `file` (a run's private copy, closed) still has `raw_rejects.valeur`:
- * drop it and the quarantine table, remove the models' fingerprint (the run then rebuilds every
- * model, the quarantine included, from the raw layer), and rewrite the file with the live data
+ * drop it and the table of rows set aside, remove the models' fingerprint (the run then rebuilds every
+ * model, that one included, from the raw layer), and rewrite the file with the live data
  * only. `config` is DuckDB's for the new file (runEtl.ts NEW_WAREHOUSE_OPTIONS). Returns
  * whether it rewrote the file.
  */
@@ -40,7 +41,8 @@ export async function eraseRejectedRecordText(file: string, config: Record<strin
   try {
     if (!(await hasTable(db.conn, "raw_rejects", "valeur"))) return false;
     await db.conn.run(`alter table raw_rejects drop column valeur`);
-    if (await hasTable(db.conn, "quarantine")) await db.conn.run(`drop table quarantine`);
+    const held = modelWithRole("rows_set_aside").name;
+    if (await hasTable(db.conn, held)) await db.conn.run(`drop table ${held}`);
     if (await hasTable(db.conn, "etl_state")) await db.conn.run(`delete from etl_state where cle = $k`, { k: FINGERPRINT_KEY });
     await db.conn.run("checkpoint");
   } finally {

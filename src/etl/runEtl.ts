@@ -19,20 +19,21 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { AppError, ExportFormatError, InvariantError } from "../errors.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
 import { projectPath } from "../paths.ts";
-import { openDatabase, queryRows, sqlLiteral } from "../warehouse/db.ts";
-import type { Kind } from "./exportSchema.ts";
+import { openDatabase, queryRows, sqlLiteral } from "../duckdb/db.ts";
+import { loadEtlConfig, type EtlConfig } from "./config.ts";
 import { faultPoint } from "./faults.ts";
 import { awaitingReason, changedSinceListed, listInbox, stabilityRule, type InboxFile } from "./inbox.ts";
 import { buildFingerprint, readState, refreshIncrementally, writeState } from "./incremental.ts";
-import { createMacros, loadModels, materialize, readSql, type Model } from "./models.ts";
+import { createMacros, loadModels, materialize, modelWithRole, readSql, type Model } from "./models.ts";
 import { normalizeExport, type NormalizeResult } from "./normalizeExport.ts";
+import { loadSeeds } from "./seeds.ts";
 import { eraseRejectedRecordText } from "./rejectedTextErasure.ts";
-import { attachScratch, fileGroups, inRange, leaseRanges, mainSchema, runInScratch, SCRATCH } from "./parts.ts";
+import { attachScratch, fileGroups, inRange, keyRanges, mainSchema, runInScratch, SCRATCH, type KeyRange } from "./parts.ts";
 import { createRawViews, migrateRawTables, rawDir, removeUnlisted, writeRawFile } from "./rawLayer.ts";
 import { codeMappingRows, DEFAULT_PROFILE, type Profile } from "./profile.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { acquireRunLock } from "./runLock.ts";
-import { appendRun, readRuns, SKIPPED_STATUSES, type RunFileRecord, type RunRecord } from "./runJournal.ts";
+import { appendRun, readRuns, SKIPPED_STATUSES, type RunFileRecord, type RunRecord } from "../runs/runJournal.ts";
 
 export interface EtlOptions {
   exportsDir: string;
@@ -60,6 +61,8 @@ export interface EtlOptions {
    * change meanwhile (tests and the reliability checks append to it here, as a late writer would).
    */
   onDecoded?: (filePath: string) => void;
+  /** The ETL's configuration (default: read from the environment, config.ts). */
+  config?: EtlConfig;
 }
 
 export interface EtlResult {
@@ -80,8 +83,7 @@ export class EtlRunError extends AppError {
 
 const stderrLog = (line: string) => process.stderr.write(line + "\n");
 
-/** DuckDB's memory limit during a run, unless ETL_MEMORY_LIMIT says otherwise. */
-export const ETL_MEMORY_LIMIT = "1.5GB";
+export { ETL_MEMORY_LIMIT } from "./config.ts";
 
 function newRunId(now: Date): string {
   return `${now.toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${crypto.randomBytes(3).toString("hex")}`;
@@ -122,17 +124,21 @@ export async function createEtlTables(conn: DuckDBConnection): Promise<void> {
  * about the longer of the two instead of their sum. `afterDecode` says why a decoded file must
  * not be stored (it changed while it was read); such a file is dropped and the others go on.
  */
-async function loadFiles(
-  conn: DuckDBConnection,
-  dbPath: string,
-  files: InboxFile[],
-  profile: Profile,
-  tmpDir: string,
-  runId: string,
-  onLoaded: (file: InboxFile, r: NormalizeResult) => void,
-  onFailed: (file: InboxFile, e: unknown) => void,
-  afterDecode: (file: InboxFile) => string | null,
-): Promise<void> {
+interface LoadFilesOptions {
+  dbPath: string;
+  files: InboxFile[];
+  profile: Profile;
+  /** Where the normalised text of a file is written while it is stored. */
+  tmpDir: string;
+  runId: string;
+  onLoaded: (file: InboxFile, r: NormalizeResult) => void;
+  onFailed: (file: InboxFile, e: unknown) => void;
+  /** Why a decoded file must not be stored (it changed while it was read), or null. */
+  afterDecode: (file: InboxFile) => string | null;
+}
+
+async function loadFiles(conn: DuckDBConnection, options: LoadFilesOptions): Promise<void> {
+  const { dbPath, files, profile, tmpDir, runId, onLoaded, onFailed, afterDecode } = options;
   let writing: Promise<{ file: InboxFile; error: unknown }> | null = null;
   const settle = async () => {
     if (!writing) return;
@@ -199,24 +205,9 @@ async function storeFile(conn: DuckDBConnection, dbPath: string, file: InboxFile
 }
 
 export async function loadReferenceData(conn: DuckDBConnection, profile: Profile): Promise<void> {
-  await conn.run(
-    `create or replace table ref_codes as select * from read_csv(${sqlLiteral(projectPath("etl", "seeds", "ref_codes.csv"))},
-      delim = ';', header = true, auto_detect = false,
-      columns = {'champ': 'VARCHAR', 'code': 'VARCHAR', 'categorie': 'VARCHAR', 'libelle': 'VARCHAR'})`,
-  );
-  // The monthly review's rules (delays with their legal basis) and the French labels of its codes:
-  // read by the SQL models, the API and the site, from these files only.
-  await conn.run(
-    `create or replace table review_rules as select * from read_csv(${sqlLiteral(projectPath("etl", "seeds", "review_rules.csv"))},
-      delim = ';', header = true, auto_detect = false,
-      columns = {'code': 'VARCHAR', 'action': 'VARCHAR', 'delai': 'INTEGER', 'unite': 'VARCHAR', 'role_responsable': 'VARCHAR',
-                 's_applique_a': 'VARCHAR', 'base_legale': 'VARCHAR', 'source': 'VARCHAR'})`,
-  );
-  await conn.run(
-    `create or replace table review_labels as select * from read_csv(${sqlLiteral(projectPath("etl", "seeds", "review_labels.csv"))},
-      delim = ';', header = true, auto_detect = false,
-      columns = {'champ': 'VARCHAR', 'code': 'VARCHAR', 'libelle': 'VARCHAR'})`,
-  );
+  // The code lists, the monthly review's rules (delays with their legal basis) and the French
+  // labels of its codes: read by the SQL models, the API and the site, from these files only.
+  await loadSeeds(conn);
   await conn.run(`create or replace table etl_profile_codes (champ varchar, code_erp varchar, code_reference varchar)`);
   for (const [champ, erp, ref] of codeMappingRows(profile)) {
     await conn.run(`insert into etl_profile_codes values ($c, $e, $r)`, { c: champ, e: erp, r: ref });
@@ -234,41 +225,25 @@ export async function loadReferenceData(conn: DuckDBConnection, profile: Profile
 }
 
 /**
- * Models computed a range of leases at a time on a large landlord (parts.ts): the shadows
- * that restrict their inputs to one range. Each gives, range by range, the rows of one pass.
+ * Every model from the raw layer, in dependency order, as each model's header says
+ * (src/models/models.ts). The models' previous tables go first (and a checkpoint frees their
+ * blocks), so the new ones reuse the room.
+ *
+ * - `parts = <key>` (on a large landlord): the model is computed a range of keys at a time, its
+ *   `parts_inputs` restricted to the range, and the ranges appended in key order, which gives
+ *   the rows and the order of one pass. An input that is a table is read range by range; an
+ *   input that is a view (e.g. the latest version of each key, which needs every version of a
+ *   key at once) is computed once into temporary Parquet split by range. (One sort of 45
+ *   million ledger rows with 1.5 GB of memory spilled to disk: 127 s of a 452 s run.)
+ * - `per_file = <kind>`: a row check read by several models is computed a group of export files
+ *   at a time (its duplicate check is within a file).
  */
-const BY_LEASE: Record<string, (range: [string | null, string | null], main: string) => Record<string, string>> = {
-  int_ledger_days_cumulated: (r, main) => ({ ledger_entries: `select * from ${main}.ledger_entries where ${inRange("num_contrat", r)}` }),
-  int_lease_positions: (r, main) => ({
-    leases: `select * from ${main}.leases where ${inRange("num_contrat", r)}`,
-    int_ledger_days_cumulated: `select * from ${main}.int_ledger_days_cumulated where ${inRange("num_contrat", r)}`,
-  }),
-};
-
-/**
- * Marts stored sorted by lease, made a range of leases at a time on a large landlord. Their
- * source (the latest version of each key, which needs every version of a key at once) is
- * computed once into temporary Parquet split by range; each range is then sorted in memory and
- * appended in lease order, which gives the rows and the order of one pass. (One sort of 45
- * million ledger rows with 1.5 GB of memory spilled to disk: 127 s of a 452 s run.)
- * `counted`: where the rows per lease are counted to draw the ranges.
- */
-const SORTED_BY_LEASE: Record<string, { source: string; counted: string }> = {
-  ledger_entries: { source: "int_ecritures_deduplicated", counted: "int_ecritures_checked" },
-};
-
-/** The row checks computed a group of export files at a time (their duplicate check is within a file). */
-const BY_FILE: Record<string, { kind: Kind; staging: string }> = {
-  int_ecritures_checked: { kind: "ecritures", staging: "stg_erp__ecritures" },
-  int_actions_checked: { kind: "actions", staging: "stg_erp__actions" },
-};
-
-/**
- * Every model from the raw layer, in dependency order. The models' previous tables go
- * first (and a checkpoint frees their blocks), so the new ones reuse the room.
- */
-export async function rebuildModels(conn: DuckDBConnection, step: (msg: string) => void, tmpDir: string): Promise<void> {
-  const models = loadModels();
+export async function rebuildModels(
+  conn: DuckDBConnection,
+  options: { step: (msg: string) => void; tmpDir: string; partRows: number; models?: Model[] },
+): Promise<void> {
+  const { step, tmpDir, partRows } = options;
+  const models = options.models ?? loadModels();
   const byName = new Map(models.map((m) => [m.name, m]));
   const existing = new Map(
     (
@@ -288,7 +263,7 @@ export async function rebuildModels(conn: DuckDBConnection, step: (msg: string) 
   let part = 0;
   const inParts = async (shadows: Record<string, string>, parts: Model[], then: (schema: string) => Promise<void>) => {
     const schema = `partie_${part++}`;
-    await runInScratch(conn, schema, shadows, parts, undefined, undefined, { views: true });
+    await runInScratch(conn, { schema, shadows, models: parts, views: true });
     await then(`${SCRATCH}.${schema}`);
     await conn.run(`drop schema ${SCRATCH}.${schema} cascade`);
   };
@@ -300,8 +275,49 @@ export async function rebuildModels(conn: DuckDBConnection, step: (msg: string) 
         : `insert into ${main}.${model.name} select * from ${schema}.${model.name}`,
     );
   };
+  /** The views `model` reads, directly or through other views, in model order. */
+  const viewsRead = (model: Model): Model[] => {
+    const found = new Set<string>();
+    const visit = (name: string) => {
+      for (const d of byName.get(name)!.dependsOn) {
+        if (byName.get(d)!.materialized === "view" && !found.has(d)) {
+          found.add(d);
+          visit(d);
+        }
+      }
+    };
+    visit(model.name);
+    return models.filter((m) => found.has(m.name));
+  };
+  /** One range's shadows for a model in parts: tables read range by range, views split once into Parquet. */
+  const rangeShadows = async (model: Model, ranges: KeyRange[]): Promise<Array<Record<string, string>>> => {
+    const { key, inputs } = model.parts!;
+    const shadows: Array<Record<string, string>> = ranges.map(() => ({}));
+    for (const input of inputs) {
+      if (byName.get(input)!.materialized !== "view") {
+        ranges.forEach((range, i) => (shadows[i]![input] = `select * from ${main}.${input} where ${inRange(key, range)}`));
+        continue;
+      }
+      const dir = path.join(tmpDir, `${input}-par-partie`);
+      // range i holds the keys from its first key (included) to the next range's (excluded)
+      const bucket = `case ${ranges
+        .slice(1)
+        .map(([from], i) => `when ${key} < ${sqlLiteral(from!)} then ${i}`)
+        .join(" ")} else ${ranges.length - 1} end`;
+      await conn.run(
+        `copy (select *, ${bucket} as partie from ${input}) to ${sqlLiteral(dir)} (format parquet, compression zstd, partition_by (partie))`,
+      );
+      ranges.forEach((_, i) => {
+        const folder = path.join(dir, `partie=${i}`);
+        shadows[i]![input] = fs.existsSync(folder)
+          ? `select * from read_parquet(${sqlLiteral(path.join(folder, "*.parquet"))}, hive_partitioning = false)`
+          : `select * from ${main}.${input} where false`;
+      });
+    }
+    return shadows;
+  };
   // A view that several models read (the row checks, read by the deduplication and by the
-  // quarantine) is computed once for this run into temporary zstd Parquet files, and a
+  // rows set aside) is computed once for this run into temporary zstd Parquet files, and a
   // temporary view over them hides the warehouse's view until the end of the run. (A
   // temporary table would spill every ledger row uncompressed to disk past the memory limit:
   // 22 GB for 100 000 dwellings over 10 years.)
@@ -312,43 +328,24 @@ export async function rebuildModels(conn: DuckDBConnection, step: (msg: string) 
   try {
     for (const model of models) {
       const m0 = performance.now();
-      const sorted = SORTED_BY_LEASE[model.name];
-      const ranges = BY_LEASE[model.name] ? await leaseRanges(conn) : sorted ? await leaseRanges(conn, undefined, sorted.counted) : [];
-      if (ranges.length > 1 && sorted) {
-        const dir = path.join(tmpDir, `${sorted.source}-par-bail`);
-        // range i holds the leases from its first lease (included) to the next range's (excluded)
-        const bucket = `case ${ranges
-          .slice(1)
-          .map(([from], i) => `when num_contrat < ${sqlLiteral(from!)} then ${i}`)
-          .join(" ")} else ${ranges.length - 1} end`;
-        await conn.run(
-          `copy (select *, ${bucket} as partie from ${sorted.source}) to ${sqlLiteral(dir)} (format parquet, compression zstd, partition_by (partie))`,
-        );
-        for (const i of ranges.keys()) {
-          const folder = path.join(dir, `partie=${i}`);
-          const shadow = fs.existsSync(folder)
-            ? `select * from read_parquet(${sqlLiteral(path.join(folder, "*.parquet"))}, hive_partitioning = false)`
-            : `select * from ${main}.${sorted.source} where false`;
-          await inParts({ [sorted.source]: shadow }, [model], (schema) => appendPart(model, schema, i === 0));
-        }
-        fs.rmSync(dir, { recursive: true, force: true });
-      } else if (ranges.length > 1) {
-        for (const [i, range] of ranges.entries()) {
-          await inParts(BY_LEASE[model.name]!(range, main), [model], (schema) => appendPart(model, schema, i === 0));
-        }
+      const ranges = model.parts ? await keyRanges(conn, { key: model.parts.key, countedIn: model.parts.countedIn, rows: partRows }) : [];
+      if (ranges.length > 1) {
+        const shadows = await rangeShadows(model, ranges);
+        for (const i of ranges.keys()) await inParts(shadows[i]!, [model], (schema) => appendPart(model, schema, i === 0));
+        for (const input of model.parts!.inputs) fs.rmSync(path.join(tmpDir, `${input}-par-partie`), { recursive: true, force: true });
       } else {
         await materialize(conn, model);
       }
       if (model.materialized === "view" && (readers.get(model.name) ?? 0) >= 2) {
-        const byFile = BY_FILE[model.name];
-        const groups = byFile ? await fileGroups(conn, byFile.kind) : [];
+        const kind = model.perFile;
+        const groups = kind ? await fileGroups(conn, { kind, rows: partRows }) : [];
         const files: string[] = [];
         if (groups.length > 1) {
           for (const [i, group] of groups.entries()) {
             const file = path.join(tmpDir, `${model.name}-${i}.parquet`);
             await inParts(
-              { [`raw_${byFile!.kind}`]: `select * from ${main}.raw_${byFile!.kind} where fichier in (${group.map(sqlLiteral).join(", ")})` },
-              [byName.get(byFile!.staging)!, model],
+              { [`raw_${kind}`]: `select * from ${main}.raw_${kind} where fichier in (${group.map(sqlLiteral).join(", ")})` },
+              [...viewsRead(model), model],
               (schema) => conn.run(`copy (select * from ${schema}.${model.name}) to ${sqlLiteral(file)} (format parquet, compression zstd)`).then(() => undefined),
             );
             files.push(file);
@@ -386,10 +383,11 @@ export const createDatabase = (file: string) => openDatabase(file, { config: NEW
 
 /** A file with more than the allowed share of bad rows is refused whole: the run fails. */
 async function checkRefusals(conn: DuckDBConnection, threshold: number): Promise<void> {
+  const held = modelWithRole("rows_set_aside").name;
   const rows = await queryRows<{ fichier: string; lues: number; mauvaises: number }>(
     conn,
     `select f.fichier, f.lignes_lues as lues, cast(count(q.ligne) as integer) as mauvaises
-     from etl_files as f left join quarantine as q on q.fichier = f.fichier
+     from etl_files as f left join ${held} as q on q.fichier = f.fichier
      group by f.fichier, f.lignes_lues
      having count(q.ligne) > $t * f.lignes_lues
      order by f.fichier`,
@@ -399,7 +397,7 @@ async function checkRefusals(conn: DuckDBConnection, threshold: number): Promise
   const first = rows[0]!;
   const examples = await queryRows<{ ligne: number; colonne: string | null; motif: string }>(
     conn,
-    `select ligne, colonne, motif from quarantine where fichier = $f order by ligne limit 3`,
+    `select ligne, colonne, motif from ${held} where fichier = $f order by ligne limit 3`,
     { f: first.fichier },
   );
   const pct = ((100 * first.mauvaises) / Math.max(1, first.lues)).toLocaleString("fr-FR", { maximumFractionDigits: 1 });
@@ -424,7 +422,7 @@ async function fileStats(conn: DuckDBConnection): Promise<Map<string, { lues: nu
   const rows = await queryRows<{ fichier: string; lues: number; quarantaine: number }>(
     conn,
     `select f.fichier, f.lignes_lues as lues, cast(count(q.ligne) as integer) as quarantaine
-     from etl_files as f left join quarantine as q on q.fichier = f.fichier group by all`,
+     from etl_files as f left join ${modelWithRole("rows_set_aside").name} as q on q.fichier = f.fichier group by all`,
   );
   return new Map(rows.map((r) => [r.fichier, r]));
 }
@@ -468,6 +466,7 @@ function fsyncPath(p: string): void {
 }
 
 export async function runEtl(options: EtlOptions): Promise<EtlResult> {
+  const config = options.config ?? loadEtlConfig();
   const profile = options.profile ?? DEFAULT_PROFILE;
   const log = options.log ?? stderrLog;
   const dbPath = path.resolve(options.dbPath);
@@ -524,7 +523,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     // Bounded memory (DuckDB spills to disk beyond it); row order is never relied upon.
     // why 1.5GB: the process also holds Node and DuckDB's own bookkeeping, up to 0.9 GiB more at
     // peak; 1.5GB keeps a run under 3 GiB of resident memory (npm run bench measures it)
-    await conn.run(`set memory_limit = '${process.env.ETL_MEMORY_LIMIT ?? ETL_MEMORY_LIMIT}'`);
+    await conn.run(`set memory_limit = '${config.memoryLimit}'`);
     await conn.run(`set preserve_insertion_order = false`);
     await createEtlTables(conn);
     await migrateRawTables(conn, dbPath, step);
@@ -597,23 +596,22 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
       }
       toLoad.push(file);
     }
-    await loadFiles(
-      conn,
+    await loadFiles(conn, {
       dbPath,
-      toLoad,
+      files: toLoad,
       profile,
       tmpDir,
       runId,
-      (file, r) => {
+      onLoaded: (file, r) => {
         Object.assign(fileRecords.get(file.name)!, { sha256: r.sha256, encodage: r.encoding, lignes_lues: r.rowsRead });
         step(`${file.name} : ${r.rowsRead.toLocaleString("fr-FR")} ligne(s) lue(s) (${r.encoding})`);
       },
-      (file, e) => {
+      onFailed: (file, e) => {
         const f = fileRecords.get(file.name)!;
         f.statut = "refusé";
         f.motif = (e as Error).message;
       },
-      (file) => {
+      afterDecode: (file) => {
         options.onDecoded?.(file.path);
         // A writer still appending, or a file replaced meanwhile: what was read is not that file.
         const changed = changedSinceListed(file);
@@ -623,7 +621,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
         }
         return changed;
       },
-    );
+    });
     // Files dropped because they changed while read count as not arrived: nothing of them is kept.
     const dropped = toLoad.filter((f) => fileRecords.get(f.name)!.statut === "en attente");
     const droppedLost = dropped.find((f) => missingRaw.has(f.name));
@@ -644,10 +642,10 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     if (incremental && toLoad.length === 0) {
       step(`aucun fichier nouveau : modèles inchangés`);
     } else if (incremental) {
-      await refreshIncrementally(conn, { newFiles: toLoad.map((f) => ({ name: f.name, kind: f.kind })), step });
+      await refreshIncrementally(conn, { newFiles: toLoad.map((f) => ({ name: f.name, kind: f.kind })), step, profile: config.profile });
       step(`modèles SQL mis à jour (${toLoad.length} fichier(s) nouveau(x))`);
     } else {
-      await rebuildModels(conn, step, tmpDir);
+      await rebuildModels(conn, { step, tmpDir, partRows: config.partRows });
       step(`modèles SQL reconstruits`);
     }
     await writeState(conn, "empreinte_modeles", fingerprint);
@@ -675,7 +673,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     faultPoint("after-invariants");
     step(`invariants vérifiés`);
 
-    const lignesQuarantaine = (await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from quarantine`))[0]!.n;
+    const lignesQuarantaine = (await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from ${modelWithRole("rows_set_aside").name}`))[0]!.n;
     const keepRaw = await listedRaw();
     const run = record("succès", null);
     await recordRuns(conn, dbPath, run);

@@ -12,7 +12,7 @@ import path from "node:path";
 import { PublicationError, QueryError, RunLockedError } from "../errors.ts";
 import { acquireRunLock } from "../etl/runLock.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
-import { queryRows } from "../warehouse/db.ts";
+import { queryRows } from "../duckdb/db.ts";
 import { getFigures, getFiguresBySector } from "../warehouse/figures.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/warehouse.ts";
 import {

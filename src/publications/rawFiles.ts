@@ -8,7 +8,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { PublicationError } from "../errors.ts";
 import { KINDS, type Kind } from "../etl/exportSchema.ts";
 import { rawColumns, rawDir } from "../etl/rawLayer.ts";
-import { sqlLiteral } from "../warehouse/db.ts";
+import { sqlLiteral } from "../duckdb/db.ts";
 import type { Publication, PublishedFile } from "./store.ts";
 
 export interface LocatedFile extends PublishedFile {

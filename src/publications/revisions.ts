@@ -19,9 +19,9 @@ import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { FIGURES, shortLabelFor } from "../figures/definitions.ts";
 import { formatDate } from "../figures/format.ts";
-import { loadModels } from "../etl/models.ts";
-import { materialize } from "../etl/models.ts";
-import { queryRows } from "../warehouse/db.ts";
+import { loadModels } from "../models/models.ts";
+import { materialize } from "../models/models.ts";
+import { queryRows } from "../duckdb/db.ts";
 import { getFigures, getFiguresBySector } from "../warehouse/figures.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { figureGaps, signedText, type FigureGap, type FigureSet } from "./compare.ts";
@@ -234,7 +234,7 @@ async function withPublishedVersions<T>(wh: Warehouse, dbPath: string, p: Public
     await conn.run(`create schema ${schema}`);
     await conn.run(`set search_path = '${schema},wh.main'`);
     await createFileViews(conn, schema, files);
-    for (const model of deduplicationModels()) await materialize(conn, model, schema, { asView: true });
+    for (const model of deduplicationModels()) await materialize(conn, model, { schema, as: "view" });
     return await fn(conn, schema);
   } finally {
     await conn.run(`drop schema if exists ${schema} cascade`).catch(() => undefined);

@@ -8,9 +8,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRawViews } from "../etl/rawLayer.ts";
-import { createDatabase, createEtlTables, ETL_MEMORY_LIMIT, loadReferenceData, rebuildModels } from "../etl/runEtl.ts";
+import { loadEtlConfig } from "../etl/config.ts";
+import { createDatabase, createEtlTables, loadReferenceData, rebuildModels } from "../etl/runEtl.ts";
 import { DEFAULT_PROFILE } from "../etl/profile.ts";
-import { queryRows, sqlLiteral } from "../warehouse/db.ts";
+import { queryRows, sqlLiteral } from "../duckdb/db.ts";
 import { getFigures, getFiguresBySector } from "../warehouse/figures.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { figureGaps, type FigureGap } from "./compare.ts";
@@ -39,7 +40,8 @@ export async function verifyPublication(dbPath: string, p: Publication, log: (li
     let fingerprint: string | null = null;
     try {
       const conn = db.conn;
-      await conn.run(`set memory_limit = '${process.env.ETL_MEMORY_LIMIT ?? ETL_MEMORY_LIMIT}'`);
+      const config = loadEtlConfig();
+      await conn.run(`set memory_limit = '${config.memoryLimit}'`);
       await conn.run(`set preserve_insertion_order = false`);
       await createEtlTables(conn);
       for (const f of files) {
@@ -63,7 +65,7 @@ export async function verifyPublication(dbPath: string, p: Publication, log: (li
       }
       const tmp = path.join(dir, "tmp");
       fs.mkdirSync(tmp, { mode: 0o700 });
-      await rebuildModels(conn, (m) => log(`[vérification] ${m}`), tmp);
+      await rebuildModels(conn, { step: (m) => log(`[vérification] ${m}`), tmpDir: tmp, partRows: config.partRows });
       await conn.run("checkpoint");
     } finally {
       db.close();

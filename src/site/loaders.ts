@@ -10,7 +10,7 @@ import path from "node:path";
 import { AppError } from "../errors.ts";
 import { COMPLEMENTARY_FIGURES, LITIGATION_STAGES, ROLE_LABELS } from "../figures/complementaryDefinitions.ts";
 import { COHORT_FIGURES, FIGURES, WINDOW_FLAG } from "../figures/definitions.ts";
-import { SKIPPED_STATUSES } from "../etl/runJournal.ts";
+import { SKIPPED_STATUSES } from "../runs/runJournal.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { queryRows, type Params, type Row } from "../warehouse/db.ts";
 import { projectPath } from "../paths.ts";

@@ -5,8 +5,8 @@
  */
 import { QueryError } from "../errors.ts";
 import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../figures/definitions.ts";
-import { queryRows, type Params, type Row } from "./db.ts";
-import { atAdHocAsOfDate } from "./adHocAsOf.ts";
+import { queryRows, type Params, type Row } from "../duckdb/db.ts";
+import { atAdHocAsOfDate } from "../models/adHocAsOf.ts";
 import { isMonthEnd, lastMonthEndOnOrBefore, monthEnd } from "./monthEnds.ts";
 import { memoized, type Warehouse } from "./warehouse.ts";
 
@@ -157,7 +157,7 @@ async function figuresAt(wh: Warehouse, date: string, secteur: string | null | u
   if (materialised.length > 0) return queryRows(wh.conn, sql("figures_per_date_and_sector"), params);
 
   // An as-of date the ETL did not materialise: the date-dependent models run for it alone.
-  return atAdHocAsOfDate(wh, date, "figures_per_date_and_sector", (conn, table) => queryRows(conn, sql(table), params));
+  return atAdHocAsOfDate({ instance: wh.instance, date, target: "figures_per_date_and_sector", read: (conn, table) => queryRows(conn, sql(table), params) });
 }
 
 export async function getFigures(wh: Warehouse, q: FiguresQuery): Promise<FiguresRecord> {

@@ -2,10 +2,10 @@
  * Households at each litigation stage at an as-of date D, for the landlord and each sector
  * (metrics model litigation_stages_per_year_and_sector). The mart holds each year's D; for
  * another date (a year in progress shown at its latest month end) the same model is run for
- * that date alone (adHocAsOf.ts).
+ * that date alone (src/models/adHocAsOf.ts).
  */
-import { queryRows } from "./db.ts";
-import { atAdHocAsOfDate } from "./adHocAsOf.ts";
+import { queryRows } from "../duckdb/db.ts";
+import { atAdHocAsOfDate } from "../models/adHocAsOf.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 const MART = "litigation_stages_per_year_and_sector";
@@ -28,5 +28,10 @@ const select = (table: string) =>
 export async function litigationStagesAt(wh: Warehouse, date: string): Promise<StageCount[]> {
   const inMart = await queryRows<StageCount>(wh.conn, select(MART), { d: date });
   if (inMart.length > 0) return inMart;
-  return atAdHocAsOfDate(wh, date, MART, (conn, table) => queryRows<StageCount>(conn, select(table), { d: date }));
+  return atAdHocAsOfDate({
+    instance: wh.instance,
+    date,
+    target: MART,
+    read: (conn, table) => queryRows<StageCount>(conn, select(table), { d: date }),
+  });
 }

@@ -9,9 +9,9 @@
 import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
-import { asOfChain, loadModels, materialize, readSql } from "../etl/models.ts";
+import { asOfChain, loadModels, materialize, modelWithRole, readSql } from "../models/models.ts";
 import { projectPath } from "../paths.ts";
-import { queryRows, type Row } from "./db.ts";
+import { queryRows, type Row } from "../duckdb/db.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 /** The worklist model the review page and /api/cases read. */
@@ -163,13 +163,14 @@ async function inReplaySchema<T>(wh: Warehouse, fn: (conn: DuckDBConnection, sch
  * are read as they are, each model bounding them by its D.
  */
 async function worklistAt(conn: DuckDBConnection, schema: string, models: ReturnType<typeof replayedModels>, m: string) {
+  const asOfDates = modelWithRole("as_of_dates").name;
   await conn.run(
-    `create or replace table ${schema}.int_as_of_dates as
+    `create or replace table ${schema}.${asOfDates} as
      select * replace (date_arrete = cast($m as date) as est_derniere_donnee)
-     from wh.main.int_as_of_dates where date_arrete <= cast($m as date)`,
+     from wh.main.${asOfDates} where date_arrete <= cast($m as date)`,
     { m },
   );
-  for (const model of models) await materialize(conn, model, schema, { asTable: true });
+  for (const model of models) await materialize(conn, model, { schema, as: "table" });
 }
 
 /** Keep the worklist computed at M (worklistAt) for the outcomes. */

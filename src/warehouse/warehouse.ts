@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
-import { sqlLiteral } from "./db.ts";
+import { sqlLiteral } from "../duckdb/db.ts";
 
 export interface Warehouse {
   path: string;

@@ -1,5 +1,7 @@
 -- one row per actions row read, with every reason it cannot be used
 -- config: materialized = view
+-- config: kind = actions
+-- config: per_file = actions
 with
 
 staged as (

@@ -1,5 +1,6 @@
 -- one row per id_action: its latest valid version
 -- config: materialized = view
+-- config: kind = actions
 with
 
 checked as (

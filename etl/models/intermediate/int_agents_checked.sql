@@ -1,5 +1,6 @@
 -- one row per agents row read, with every reason it cannot be used
 -- config: materialized = view
+-- config: kind = agents
 with
 
 staged as (

@@ -1,4 +1,6 @@
 -- one row per code_agent: its latest valid version
+-- config: kind = agents
+-- config: nightly = keyed by code_agent
 with
 
 checked as (

@@ -1,5 +1,6 @@
 -- one row per baux row read, with every reason it cannot be used
 -- config: materialized = view
+-- config: kind = baux
 with
 
 staged as (

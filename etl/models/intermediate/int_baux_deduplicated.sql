@@ -1,4 +1,6 @@
 -- one row per num_contrat: its latest valid version
+-- config: kind = baux
+-- config: nightly = keyed by num_contrat
 with
 
 checked as (

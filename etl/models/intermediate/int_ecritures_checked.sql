@@ -1,5 +1,7 @@
 -- one row per ecritures row read, with every reason it cannot be used
 -- config: materialized = view
+-- config: kind = ecritures
+-- config: per_file = ecritures
 with
 
 staged as (

@@ -1,5 +1,6 @@
 -- one row per id_ecriture: its latest valid version
 -- config: materialized = view
+-- config: kind = ecritures
 with
 
 checked as (

@@ -1,6 +1,7 @@
 -- one row per lease and as-of date D where the household is present, owes, and has had a
 -- payment order on or before D: the furthest litigation step reached since its latest
 -- payment order, and the date of that step
+-- config: partition_year_of = date_arrete
 with
 
 positions as (

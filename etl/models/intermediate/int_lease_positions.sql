@@ -1,4 +1,10 @@
 -- one row per lease and as-of date D (leases that have started by D): balance, debt by age, presence
+-- config: sorted_by = num_contrat, date_arrete
+-- config: parts = num_contrat
+-- config: parts_inputs = leases, int_ledger_days_cumulated
+-- config: parts_counted_in = ledger_entries
+-- config: nightly = per_as_of_date
+-- config: partition_year_of = date_arrete
 with
 
 dates as (

@@ -1,4 +1,10 @@
 -- one row per lease and posting day, with the lease's running totals up to that day
+-- config: sorted_by = num_contrat, jour
+-- config: parts = num_contrat
+-- config: parts_inputs = ledger_entries
+-- config: parts_counted_in = ledger_entries
+-- config: nightly = etl/incremental/int_ledger_days_cumulated.sql
+-- config: partition_year_of = jour
 with
 
 entries as (

@@ -1,5 +1,6 @@
 -- one row per secteurs row read, with every reason it cannot be used
 -- config: materialized = view
+-- config: kind = secteurs
 with
 
 staged as (

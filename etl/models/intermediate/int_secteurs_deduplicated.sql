@@ -1,4 +1,6 @@
 -- one row per code_secteur: its latest valid version
+-- config: kind = secteurs
+-- config: nightly = keyed by code_secteur
 with
 
 checked as (

@@ -1,4 +1,5 @@
 -- one row per sector and day with a flow, with the sector's running totals up to that day
+-- config: partition_year_of = jour
 with
 
 ledger_flows as (

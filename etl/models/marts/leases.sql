@@ -1,4 +1,6 @@
 -- one row per lease, as the latest valid export describes it
+-- config: kind = baux
+-- config: nightly = keyed by num_contrat
 with
 
 leases as (

@@ -1,4 +1,11 @@
 -- one row per tenant-ledger entry (latest valid version)
+-- config: kind = ecritures
+-- config: nightly = keyed by id_ecriture
+-- config: sorted_by = num_contrat, date_ecriture, id_ecriture
+-- config: parts = num_contrat
+-- config: parts_inputs = int_ecritures_deduplicated
+-- config: parts_counted_in = int_ecritures_checked
+-- config: partition_year_of = date_ecriture
 with
 
 entries as (

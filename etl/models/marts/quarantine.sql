@@ -1,4 +1,5 @@
 -- one row per row of an export file that is in quarantine and counts in no figure
+-- config: role = rows_set_aside
 with
 
 quarantined as (

@@ -1,4 +1,7 @@
 -- one row per recovery or social action that counts (latest valid version, not cancelled)
+-- config: kind = actions
+-- config: nightly = keyed by id_action
+-- config: partition_year_of = date_action
 with
 
 actions as (

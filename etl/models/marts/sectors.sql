@@ -1,4 +1,6 @@
 -- one row per sector
+-- config: kind = secteurs
+-- config: nightly = keyed by code_secteur
 with
 
 sectors as (

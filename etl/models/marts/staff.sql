@@ -1,4 +1,6 @@
 -- one row per staff member (a code and a role, never a name)
+-- config: kind = agents
+-- config: nightly = keyed by code_agent
 with
 
 agents as (

@@ -1,5 +1,6 @@
 -- one row per month and staff role (whole landlord): the actions staff of that role recorded
 -- in the month, and the staff of that role in the latest staff export
+-- config: partition_year_of = mois
 with
 
 month_dates as (

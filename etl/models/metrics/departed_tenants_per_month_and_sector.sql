@@ -1,6 +1,7 @@
 -- one row per month and sector, plus the whole landlord (code_secteur null): what happens to
 -- the debt of departed tenants in that month (handovers to a collection agency, write-offs,
 -- money received after the move-out)
+-- config: partition_year_of = mois
 with
 
 month_dates as (

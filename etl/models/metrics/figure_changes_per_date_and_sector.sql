@@ -4,6 +4,7 @@
 -- is the same month end for a month end (29/02/2024 -> 28/02/2023), else the same day.
 -- `fenetres_completes`: both windows are complete (figures.md, "Complete windows"), so the
 -- change compares two full twelve-month windows; otherwise it is shown as not comparable.
+-- config: partition_year_of = date_arrete
 with
 
 windows as (

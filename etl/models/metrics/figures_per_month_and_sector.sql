@@ -1,5 +1,6 @@
 -- one row per month and sector, plus the whole landlord (code_secteur null): the monthly
 -- trend, each month at D = its last day (the latest posting date for the month in progress)
+-- config: partition_year_of = mois
 with
 
 figures as (

@@ -2,6 +2,7 @@
 -- config: materialized = view
 -- why joins here: the ERP's codes are renamed through the profile and categorised from the
 -- seed ref_codes; hash joins on those small tables cost far less than a lookup per row
+-- config: kind = actions
 with
 
 source as (

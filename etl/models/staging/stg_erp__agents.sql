@@ -1,5 +1,6 @@
 -- one row per staff row read from an agents export (every version)
 -- config: materialized = view
+-- config: kind = agents
 with
 
 source as (

@@ -1,5 +1,6 @@
 -- one row per lease row read from a baux export (every version)
 -- config: materialized = view
+-- config: kind = baux
 with
 
 source as (

@@ -1,5 +1,6 @@
 -- one row per sector row read from a secteurs export (every version)
 -- config: materialized = view
+-- config: kind = secteurs
 with
 
 source as (
