@@ -217,6 +217,19 @@ export async function loadReferenceData(conn: DuckDBConnection, profile: Profile
       delim = ';', header = true, auto_detect = false,
       columns = {'champ': 'VARCHAR', 'code': 'VARCHAR', 'libelle': 'VARCHAR'})`,
   );
+  // The lists the SQL models, the API and the site share: litigation stages, funnel flows,
+  // staff roles, procedural action categories (src/figures/seeds.ts reads the same files).
+  for (const [table, columns] of [
+    ["litigation_stages", `{'rang': 'INTEGER', 'categorie': 'VARCHAR', 'etape': 'VARCHAR'}`],
+    ["funnel_flows", `{'rang': 'INTEGER', 'cle': 'VARCHAR', 'echelle': 'VARCHAR'}`],
+    ["roles", `{'code': 'VARCHAR', 'libelle_pluriel': 'VARCHAR', 'responsable_dossiers': 'BOOLEAN'}`],
+    ["procedure_categories", `{'categorie': 'VARCHAR', 'chronologie': 'BOOLEAN', 'dormance': 'BOOLEAN'}`],
+  ] as const) {
+    await conn.run(
+      `create or replace table ${table} as select * from read_csv(${sqlLiteral(projectPath("etl", "seeds", `${table}.csv`))},
+        delim = ';', header = true, auto_detect = false, columns = ${columns})`,
+    );
+  }
   await conn.run(`create or replace table etl_profile_codes (champ varchar, code_erp varchar, code_reference varchar)`);
   for (const [champ, erp, ref] of codeMappingRows(profile)) {
     await conn.run(`insert into etl_profile_codes values ($c, $e, $r)`, { c: champ, e: erp, r: ref });

@@ -16,15 +16,8 @@ actions_to_date as (
 ),
 
 stages as (
-    select * from (values
-        -- procedural order, as int_lease_litigation_stages; French labels in etl/seeds/review_labels.csv
-        (1, 'PAYMENT_ORDER', 'commandement_payer'),
-        (2, 'SUMMONS', 'assignation'),
-        (3, 'LEASE_TERMINATED', 'resiliation_bail'),
-        (4, 'ORDER_TO_VACATE', 'commandement_quitter_lieux'),
-        (5, 'POLICE_REQUESTED', 'demande_concours'),
-        (6, 'POLICE_GRANTED', 'concours_accorde')
-    ) as t(rang, categorie, etape)
+    -- procedural order (etl/seeds/litigation_stages.csv); French labels in etl/seeds/review_labels.csv
+    select rang, categorie, etape from litigation_stages
 ),
 
 latest_orders as (
