@@ -29,3 +29,46 @@ export function seedRows<K extends string>(name: string): Record<K, string>[] {
 
 /** A seed's boolean column as DuckDB's read_csv reads it (true/false). */
 export const seedFlag = (value: string): boolean => value === "true";
+
+/** The French label of a code of etl/seeds/review_labels.csv (champ;code;libelle), or undefined. */
+const reviewLabelOf = (champ: string, code: string): string | undefined =>
+  seedRows<"champ" | "code" | "libelle">("review_labels").find((l) => l.champ === champ && l.code === code)?.libelle;
+
+export interface LitigationStage {
+  rang: number;
+  /** The action category that reaches the stage (ref_codes.csv, code_action). */
+  categorie: string;
+  etape: string;
+  /** Its French label: the review's label of the stage (review_labels.csv, champ etape). */
+  libelle: string;
+}
+
+/** The litigation stages in procedural order (etl/seeds/litigation_stages.csv). */
+export const LITIGATION_STAGES: readonly LitigationStage[] = seedRows<"rang" | "categorie" | "etape">("litigation_stages").map((s) => ({
+  rang: Number(s.rang),
+  categorie: s.categorie,
+  etape: s.etape,
+  libelle: reviewLabelOf("etape", s.etape) ?? s.etape,
+}));
+
+export interface FunnelFlow {
+  /** A yearly figure of definitions.ts (its label and definition are there). */
+  cle: string;
+  /** The chart it is drawn on: relances outnumber evictions a thousandfold. */
+  echelle: "amiable" | "contentieux";
+}
+
+/** The yearly flows of the litigation funnel in procedural order (etl/seeds/funnel_flows.csv). */
+export const FUNNEL_FLOWS: readonly FunnelFlow[] = seedRows<"rang" | "cle" | "echelle">("funnel_flows").map((f) => ({
+  cle: f.cle,
+  echelle: f.echelle as FunnelFlow["echelle"],
+}));
+
+/** Staff roles (codes of the agents export, singular labels in ref_codes.csv) and actions without one (etl/seeds/roles.csv). */
+const ROLE_ROWS = seedRows<"code" | "libelle_pluriel" | "responsable_dossiers">("roles");
+
+/** The French plural name of each role (« Chargées de contentieux »), and of actions without one. */
+export const ROLE_LABELS: Readonly<Record<string, string>> = Object.fromEntries(ROLE_ROWS.map((r) => [r.code, r.libelle_pluriel]));
+
+/** The roles that own a case in the monthly review (the API's `role` filter). */
+export const OWNER_ROLES = ROLE_ROWS.filter((r) => seedFlag(r.responsable_dossiers)).map((r) => r.code) as [string, ...string[]];
