@@ -18,7 +18,7 @@
 import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { FIGURES, shortLabelFor } from "../figures/definitions.ts";
-import { formatDate } from "../figures/format.ts";
+import { formatDate } from "../../reports/components/format.ts";
 import { loadModels } from "../etl/models.ts";
 import { materialize } from "../etl/models.ts";
 import { queryRows } from "../warehouse/db.ts";

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { createApp } from "../api/app.ts";
 import { SessionStore, SignInThrottle } from "../api/sessions.ts";
 import { ROLES, UserStore, hashPassword } from "../api/users.ts";
-import { excelCsv, textCell } from "../csv/excelCsv.ts";
+import { excelCsv, textCell } from "../../reports/components/excelCsv.ts";
 import { runEtl } from "../etl/runEtl.ts";
 import { renderCsv } from "../figures/render.ts";
 import { projectPath } from "../paths.ts";
@@ -124,7 +124,7 @@ export async function checkCsvWriters(log: (l: string) => void = () => undefined
   warehouse.close();
 
   // 3. The site's download (reports/components/excelCsv.js), with hostile definitions and scopes.
-  const site = (await import(pathToFileURL(projectPath("reports", "components", "excelCsv.js")).href)) as SiteCsv;
+  const site = (await import(pathToFileURL(projectPath("reports", "components", "excelCsv.ts")).href)) as SiteCsv;
   const definitions = HOSTILE.map((h, k) => ({ cle: `cle${k}`, groupe: "figures", libelle: h, libelle_court: h, unite: h, definition: h }));
   const siteCsv = site.figuresCsv(hostileRecords, definitions);
   const siteRows = site.excelCsv(HOSTILE.map((h) => [site.textCell(h)]));
