@@ -58,9 +58,6 @@ export function StagesChart(stages, {width} = {}) {
   });
 }
 
-/** The cohort keys (cohorte_commandements), the cohort's size first. */
-export const COHORT_KEYS = ["effectif", "assignes", "resilies", "concours", "expulses"];
-
 /**
  * The funnel's yearly flows in procedural order (keys of figures_per_year_and_sector), from
  * definitions.json's `flux` (etl/seeds/funnel_flows.csv): all of them, or those of one scale,
@@ -75,12 +72,14 @@ export function flowSteps(record, defs, keys) {
   return keys.map((cle) => ({cle, libelle: defs.get(cle).libelle, valeur: record?.[cle] ?? 0, definition: defs.get(cle).definition}));
 }
 
-/** Steps for CohortChart; cohort definitions are looked up in `cohortDefs` (groupe cohorte_commandements). */
+/**
+ * Steps for CohortChart: the cohort's counts (groupe cohorte_commandements of definitions.json,
+ * in its order: the cohort's size first; the median delay, in days, is not a step).
+ */
 export function cohortSteps(record, cohortDefs) {
-  return COHORT_KEYS.map((cle) => {
-    const d = cohortDefs.find((x) => x.cle === cle);
-    return {cle, libelle: d.libelle.replace(/^Cohorte : /, ""), valeur: record?.cohorte_commandements?.[cle] ?? 0, definition: d.definition};
-  });
+  return cohortDefs
+    .filter((d) => d.unite === "nombre")
+    .map((d) => ({cle: d.cle, libelle: d.libelle.replace(/^Cohorte : /, ""), valeur: record?.cohorte_commandements?.[d.cle] ?? 0, definition: d.definition}));
 }
 
 /** Stages for StagesChart: rows of etapes-contentieux.json for one year and scope, labelled. */

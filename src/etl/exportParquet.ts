@@ -7,7 +7,7 @@
  *   DIR/raw/raw_<kind>/date_export=YYYY-MM-DD/*.parquet        the raw layer, as text
  *   DIR/raw/raw_rejects/type_fichier=<kind>/*.parquet     records the decoder could not split: line,
  *                                            column, reason, kept columns' values (never their text)
- *   DIR/reference/<table>/*.parquet          ref_codes, review_rules, review_labels, etl_profile_codes, figure_definitions
+ *   DIR/reference/<table>/*.parquet          ref_codes, review_rules, review_labels, the list seeds, etl_profile_codes, figure_definitions
  *   DIR/models/<table>/[annee=YYYY/]*.parquet every table the models keep (marts, metrics,
  *                                            intermediate tables the metrics read)
  *
@@ -107,7 +107,7 @@ export async function exportParquet(dbPath: string, outDir: string, log: (line: 
       await write(`raw_${kind}`, path.join("raw", `raw_${kind}`), `select * from raw_${kind}`, "date_export", null);
     }
     await write("raw_rejects", path.join("raw", "raw_rejects"), `select * from raw_rejects`, "type_fichier", null);
-    for (const table of ["ref_codes", "review_rules", "review_labels", "etl_profile_codes", "figure_definitions"]) {
+    for (const table of ["ref_codes", "review_rules", "review_labels", "litigation_stages", "funnel_flows", "roles", "procedure_categories", "etl_profile_codes", "figure_definitions"]) {
       await write(table, path.join("reference", table), `select * from ${table}`, null, null);
     }
     for (const model of loadModels().filter((m) => m.materialized === "table")) {
