@@ -186,6 +186,29 @@ describe("definitions, sectors (definitions.json, secteurs.json)", () => {
   });
 });
 
+describe("the lists of etl/seeds (definitions.json, libelles-revue.json)", () => {
+  it("gives the pages the funnel's flows, stages and roles from the same seeds the SQL and the API read", async () => {
+    await withWarehouse(async (wh) => {
+      const d = await definitions.load(wh);
+      // figures.md's yearly actions in procedural order, demandes_concours included (the API once left it out).
+      expect(d.flux.map((f) => f.cle)).toEqual([
+        "relances", "plans_signes", "commandements_payer", "assignations", "resiliations_bail", "demandes_concours", "concours_force_publique", "expulsions",
+      ]);
+      for (const f of d.flux) expect(FIGURES.map((x) => x.cle), f.cle).toContain(f.cle);
+      // The stages as the metrics model lists them, each with the review's label of that stage.
+      const modelStages = await queryRows<{ etape: string }>(
+        wh.conn,
+        `select distinct rang, etape from litigation_stages_per_year_and_sector order by rang`,
+      );
+      expect(d.etapes.map((e) => e.etape)).toEqual(modelStages.map((r) => r.etape));
+      const { champs, responsables } = await reviewLabels.load(wh);
+      for (const e of d.etapes) expect(champs.etape).toContainEqual({ code: e.etape, libelle: e.libelle });
+      expect(responsables).toEqual(["CESF", "AMIABLE", "CONTENTIEUX"]);
+      expect(Object.keys(d.fonctions)).toEqual(["CESF", "AMIABLE", "CONTENTIEUX", "AUTRE", "NON_ATTRIBUE"]);
+    });
+  });
+});
+
 describe("loads and quarantine (chargements.json, quarantaine.json)", () => {
   it("says when the warehouse was last loaded, from which exports, up to which date", async () => {
     await withWarehouse(async (wh) => {
