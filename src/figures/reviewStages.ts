@@ -34,8 +34,3 @@ export const DUE_WINDOWS = reviewCodes("echeance");
 export const EXAMINATION_FILTERS = reviewCodes("examen");
 /** The roles that own a case (etl/seeds/roles.csv; singular labels in ref_codes.csv). */
 export { OWNER_ROLES } from "./seeds.ts";
-
-/** The worklist's stages with their French labels (from the seed), for the site's loaders. */
-export const REVIEW_STAGES: readonly { etape: string; libelle: string }[] = reviewLabels()
-  .filter((l) => l.champ === "etape")
-  .map((l) => ({ etape: l.code, libelle: l.libelle }));
