@@ -73,7 +73,7 @@ create or replace macro review_delay(rule_code) as
      end
      from review_rules as r where r.code = rule_code);
 
--- French presentation inside the review's reasons (fr-FR, as src/figures/format.ts):
+-- French presentation inside the review's reasons (fr-FR, as reports/components/format.ts):
 -- 31/12/2024 and 1 234,56 € (narrow no-break space for thousands, no-break space before €).
 create or replace macro fr_date_text(d) as strftime(d, '%d/%m/%Y');
 create or replace macro fr_euros_text(x) as

@@ -8,7 +8,7 @@
  * order on 06/11/2026, the latest posting date).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LEASE_NUMBER } from "../src/etl/exportSchema.ts";
+import { LEASE_NUMBER } from "../src/models/leaseNumber.ts";
 import { DIFFERENCING, buildDifferencingWarehouses, differencingApp } from "./reliability/differencing.ts";
 import { projectPath } from "../src/paths.ts";
 import { pathToFileURL } from "node:url";

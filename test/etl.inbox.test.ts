@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { awaitingReason, backdateMtime, type InboxFile } from "../src/etl/inbox.ts";
 import { profileSchema } from "../src/etl/profile.ts";
 import { runEtl, type EtlOptions } from "../src/etl/runEtl.ts";
-import { readRuns, type RunFileRecord } from "../src/etl/runJournal.ts";
+import { readRuns, type RunFileRecord } from "../src/runs/runJournal.ts";
 import { openToOthers, tightenTree } from "../src/ownerOnly.ts";
 import { buildFakeSite } from "./reliability/fakeSite.ts";
 import { RunController } from "../src/server/runController.ts";

@@ -7,9 +7,9 @@
  */
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { isLeaseNumber, LEASE_NUMBER } from "../src/etl/exportSchema.ts";
+import { isLeaseNumber, LEASE_NUMBER } from "../src/models/leaseNumber.ts";
 import { generatedMacrosSql } from "../src/etl/models.ts";
-import { openDatabase, queryRows } from "../src/warehouse/db.ts";
+import { openDatabase, queryRows } from "../src/duckdb/db.ts";
 import { HEADERS, etl, tempDir, writeExport, writeSmallOffice } from "./util/exports.ts";
 
 const GOOD = ["2019/00123", "BX-12.4", "A_77", "C00102702", "X".repeat(40)];

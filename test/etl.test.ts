@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EtlRunError } from "../src/etl/runEtl.ts";
 import { loadProfile } from "../src/etl/profile.ts";
-import { journalPath } from "../src/etl/runJournal.ts";
+import { journalPath } from "../src/runs/runJournal.ts";
 import { queryRows } from "../src/duckdb/db.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";

@@ -16,7 +16,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../src/figures/definitions.ts";
-import { formatValue } from "../src/figures/format.ts";
+import { formatValue } from "../reports/components/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
 import { projectPath } from "../src/paths.ts";
 import { publish, withdraw } from "../src/publications/publish.ts";
@@ -70,7 +70,7 @@ afterAll(async () => {
 /** Intl may separate thousands with a narrow or a plain no-break space: compare with plain spaces. */
 const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
 
-/** The copy-ready phrase of Chiffres clés, built from src/figures/format.ts. */
+/** The copy-ready phrase of Chiffres clés, built from reports/components/format.ts. */
 function phrase(record: FiguresRecord, def: FigureDefinition, cohort: boolean): string {
   const value = (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
   if (value === null) return `${def.libelle} : non calculable`;

@@ -17,7 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatDate, formatValue } from "../src/figures/format.ts";
+import { formatDate, formatValue } from "../reports/components/format.ts";
 import { projectPath } from "../src/paths.ts";
 import { buildSite, type BuildResult } from "../src/site/build.ts";
 import { launchChromium } from "./util/browser.ts";

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queryRows } from "../src/warehouse/db.ts";
+import { queryRows } from "../src/duckdb/db.ts";
 import { replayedWorklist, replayReview, summarizeReplay, summarizeReplayByState, type ReplayResult } from "../src/warehouse/reviewReplay.ts";
 import { openWarehouse, type Warehouse } from "../src/warehouse/warehouse.ts";
 import { HISTORIES, SET_APART_THEN_WORSE } from "./fixtures/review/histories.ts";

@@ -7,7 +7,7 @@ import { RunLockedError } from "../src/errors.ts";
 import { createProductApp } from "../src/server/productApp.ts";
 import { RunController } from "../src/server/runController.ts";
 import { WarehouseProvider } from "../src/server/warehouseProvider.ts";
-import { queryRows } from "../src/warehouse/db.ts";
+import { queryRows } from "../src/duckdb/db.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { PASSWORD, signIn } from "./util/apiApp.ts";
 import { HEADERS, tempDir, writeExport, writeRaw, writeSmallOffice } from "./util/exports.ts";

@@ -13,10 +13,10 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../src/figures/definitions.ts";
-import { formatValue } from "../src/figures/format.ts";
+import { formatValue } from "../reports/components/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
 import { projectPath } from "../src/paths.ts";
-import { openDatabase } from "../src/warehouse/db.ts";
+import { openDatabase } from "../src/duckdb/db.ts";
 import { MAX_PAGE_DATA_BYTES, buildSite, type BuildResult } from "../src/site/build.ts";
 import { startProductServer, type ProductServer } from "./util/productServer.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
@@ -43,7 +43,7 @@ function figuresCli(annee: number, secteur?: string): FiguresRecord {
 /** Intl may separate thousands with a narrow or a plain no-break space: compare with plain spaces. */
 const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
 
-/** The copy-ready phrase of Chiffres clés, built from src/figures/format.ts. */
+/** The copy-ready phrase of Chiffres clés, built from reports/components/format.ts. */
 function expectedPhrase(record: FiguresRecord, def: FigureDefinition, cohort: boolean): string {
   const value = (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
   if (value === null) return `${def.libelle} : non calculable`;

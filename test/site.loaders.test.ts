@@ -2,20 +2,20 @@
  * The site's data loaders (src/site/loaders.ts, run by reports/data/*.json.ts) on a fixture
  * warehouse: they publish the warehouse's figures unchanged, the new metrics models count
  * what they say, nothing but aggregates leaves the warehouse, a failing loader names its
- * mart, and the browser ports of the French formatting and CSV agree with src/.
+ * mart, and the French formatting and CSV are one module for the pages and src/.
  * The fixture warehouse is built once and only read.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { COMPLEMENTARY_FIGURES } from "../src/figures/complementaryDefinitions.ts";
 import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../src/figures/definitions.ts";
-import { excelNumber, formatDate, formatValue } from "../src/figures/format.ts";
+import { figuresCsv, type CsvDefinition } from "../reports/components/excelCsv.ts";
+import { excelNumber, formatDate, formatValue } from "../reports/components/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
 import { projectPath } from "../src/paths.ts";
-import { openDatabase, queryRows } from "../src/warehouse/db.ts";
+import { openDatabase, queryRows } from "../src/duckdb/db.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import { openWarehouse, type Warehouse } from "../src/warehouse/warehouse.ts";
 import {
@@ -56,11 +56,6 @@ async function withWarehouse<T>(f: (wh: Warehouse) => Promise<T>): Promise<T> {
 }
 
 const rowsOf = (t: ColumnTable) => t.lignes.map((l) => Object.fromEntries(t.colonnes.map((c, i) => [c, l[i]])));
-
-/** The browser modules of reports/components, loaded as they are (plain JavaScript). */
-async function component<T>(name: string): Promise<T> {
-  return (await import(pathToFileURL(projectPath("reports", "components", name)).href)) as T;
-}
 
 describe("annualFigures (figures-annuelles.json)", () => {
   it("publishes, for every year and scope, exactly the figures getFigures returns at month ends", async () => {
@@ -187,6 +182,29 @@ describe("definitions, sectors (definitions.json, secteurs.json)", () => {
         { code_secteur: "N", libelle_secteur: "Mulhouse – Nord", agence: "Agence de Mulhouse" },
         { code_secteur: "S", libelle_secteur: "Colmar Sud", agence: "Agence de Colmar" },
       ]);
+    });
+  });
+});
+
+describe("the lists of etl/seeds (definitions.json, libelles-revue.json)", () => {
+  it("gives the pages the funnel's flows, stages and roles from the same seeds the SQL and the API read", async () => {
+    await withWarehouse(async (wh) => {
+      const d = await definitions.load(wh);
+      // figures.md's yearly actions in procedural order, demandes_concours included (the API once left it out).
+      expect(d.flux.map((f) => f.cle)).toEqual([
+        "relances", "plans_signes", "commandements_payer", "assignations", "resiliations_bail", "demandes_concours", "concours_force_publique", "expulsions",
+      ]);
+      for (const f of d.flux) expect(FIGURES.map((x) => x.cle), f.cle).toContain(f.cle);
+      // The stages as the metrics model lists them, each with the review's label of that stage.
+      const modelStages = await queryRows<{ etape: string }>(
+        wh.conn,
+        `select distinct rang, etape from litigation_stages_per_year_and_sector order by rang`,
+      );
+      expect(d.etapes.map((e) => e.etape)).toEqual(modelStages.map((r) => r.etape));
+      const { champs, responsables } = await reviewLabels.load(wh);
+      for (const e of d.etapes) expect(champs.etape).toContainEqual({ code: e.etape, libelle: e.libelle });
+      expect(responsables).toEqual(["CESF", "AMIABLE", "CONTENTIEUX"]);
+      expect(Object.keys(d.fonctions)).toEqual(["CESF", "AMIABLE", "CONTENTIEUX", "AUTRE", "NON_ATTRIBUE"]);
     });
   });
 });
@@ -331,33 +349,37 @@ describe("site context (configuration)", () => {
   });
 });
 
-describe("browser ports (reports/components)", () => {
-  type FormatPort = {
-    formatValue(v: number | null, u: FigureUnit): string;
-    excelNumber(v: number | null, u: FigureUnit): string;
-    formatDate(iso: string | null): string;
-  };
-  type CsvPort = { figuresCsv(records: unknown[], defs: unknown[], windowFlag?: unknown): string };
-
-  it("format French numbers and dates exactly as src/figures/format.ts", async () => {
-    const port = await component<FormatPort>("format.js");
-    const values = [0, 1, 12449, 1234.5, -1500, 0.0347, 0.034712345, 1, 19.5, null];
-    for (const unit of ["euros", "taux", "nombre", "jours"] as const) {
-      for (const v of values) {
-        expect(port.formatValue(v, unit), `${v} ${unit}`).toBe(formatValue(v, unit));
-        expect(port.excelNumber(v, unit), `${v} ${unit}`).toBe(excelNumber(v, unit));
-      }
+describe("the French helpers (reports/components), one copy for the server and the pages", () => {
+  it("format French numbers and dates as the server always has, with no port left to keep equal", async () => {
+    // Written by the former src/figures/format.ts: the one module writes them unchanged.
+    const expected: [number | null, FigureUnit, string, string][] = [
+      [12449, "nombre", "12\u202f449", "12449"],
+      [1234.5, "nombre", "1\u202f235", "1234,5"],
+      [1234.5, "euros", "1\u202f234,50\u00a0€", "1234,50"],
+      [-1500, "euros", "-1\u202f500,00\u00a0€", "-1500,00"],
+      [0.034712345, "taux", "3,47\u00a0%", "3,47 %"],
+      [19.5, "jours", "19,5 j", "19,5"],
+      [0, "nombre", "0", "0"],
+      [null, "euros", "—", ""],
+    ];
+    for (const [v, unit, text, excel] of expected) {
+      expect(formatValue(v, unit), `${v} ${unit}`).toBe(text);
+      expect(excelNumber(v, unit), `${v} ${unit}`).toBe(excel);
     }
-    expect(port.formatDate("2024-12-31")).toBe(formatDate("2024-12-31"));
+    expect(formatDate("2024-12-31")).toBe("31/12/2024");
+    expect(formatDate(null)).toBe("—");
+    // The pages import ./components/format.js: Framework serves the TypeScript module under that name.
+    for (const port of ["reports/components/format.js", "reports/components/excelCsv.js", "src/figures/format.ts", "src/csv/excelCsv.ts"]) {
+      expect(fs.existsSync(projectPath(port)), port).toBe(false);
+    }
   });
 
   it("write the figures CSV byte for byte as `figures --format csv` does", async () => {
-    const port = await component<CsvPort>("excelCsv.js");
     await withWarehouse(async (wh) => {
       const { figures: defs, fenetre } = await definitions.load(wh);
       for (const [secteur, au] of [[null, null], ["S", null], [null, "2024-06-30"]]) {
         const record = await getFigures(wh, { annee: 2024, secteur, au });
-        expect(port.figuresCsv([record], defs, fenetre)).toBe(renderCsv([record]));
+        expect(figuresCsv([record], defs as unknown as CsvDefinition[], fenetre)).toBe(renderCsv([record]));
       }
     });
   });

@@ -19,9 +19,10 @@ horizons as (
 
 litigation_categories as (
     -- the procedural steps of the litigation funnel, payment order to police assistance and eviction
-    select categorie from (values
-        ('PAYMENT_ORDER'), ('SUMMONS'), ('LEASE_TERMINATED'), ('ORDER_TO_VACATE'), ('POLICE_REQUESTED'), ('POLICE_GRANTED'), ('EVICTION')
-    ) as t(categorie)
+    select categorie from litigation_stages
+    union all
+    -- why: the eviction ends the funnel; no household in place stands at it, so the stages seed stops before it
+    select 'EVICTION'
 ),
 
 cases_with_horizon as (

@@ -3,7 +3,7 @@
 // then the history (balance chart, procedure timeline, actions, ledger). Plain tables, so that
 // every row prints. Receives its data and its chart; never fetches.
 import {html} from "htl";
-import {formatDate, formatDecimal, formatValue} from "./format.js";
+import {formatDate, formatDecimal, formatInteger, formatValue} from "./format.js";
 
 const euros = (v) => formatValue(v, "euros");
 const signedEuros = (v) => (v == null ? "—" : `${v > 0 ? "+" : ""}${euros(v)}`);
@@ -89,7 +89,7 @@ export function CaseCard(dossier, {labels, chart, navigation = ""}) {
       "Aucune action enregistrée."
     )}
     <details class="ecritures">
-      <summary>Écritures du compte (${dossier.ecritures.length.toLocaleString("fr-FR")}), les plus récentes d'abord</summary>
+      <summary>Écritures du compte (${formatInteger(dossier.ecritures.length)}), les plus récentes d'abord</summary>
       ${simpleTable(
         [...dossier.ecritures].reverse(),
         [

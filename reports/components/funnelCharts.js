@@ -58,36 +58,28 @@ export function StagesChart(stages, {width} = {}) {
   });
 }
 
-/** The yearly flows of etl/models/metrics/FIGURES.md in procedural order (keys of figures_per_year_and_sector). */
-export const FLOW_KEYS = [
-  "relances",
-  "plans_signes",
-  "commandements_payer",
-  "assignations",
-  "resiliations_bail",
-  "demandes_concours",
-  "concours_force_publique",
-  "expulsions"
-];
-
-/** The cohort keys (cohorte_commandements), the cohort's size first. */
-export const COHORT_KEYS = ["effectif", "assignes", "resilies", "concours", "expulses"];
-
-/** The amicable steps, then the litigation steps: drawn on two scales (relances outnumber evictions a thousandfold). */
-export const AMICABLE_FLOW_KEYS = FLOW_KEYS.slice(0, 2);
-export const LITIGATION_FLOW_KEYS = FLOW_KEYS.slice(2);
+/**
+ * The funnel's yearly flows in procedural order (keys of figures_per_year_and_sector), from
+ * definitions.json's `flux` (etl/seeds/funnel_flows.csv): all of them, or those of one scale,
+ * "amiable" or "contentieux" (drawn apart: relances outnumber evictions a thousandfold).
+ */
+export function flowKeys(definitions, echelle = null) {
+  return definitions.flux.filter((f) => echelle === null || f.echelle === echelle).map((f) => f.cle);
+}
 
 /** Steps for FlowsChart from a figures record; `defs` maps keys to definitions. */
-export function flowSteps(record, defs, keys = FLOW_KEYS) {
+export function flowSteps(record, defs, keys) {
   return keys.map((cle) => ({cle, libelle: defs.get(cle).libelle, valeur: record?.[cle] ?? 0, definition: defs.get(cle).definition}));
 }
 
-/** Steps for CohortChart; cohort definitions are looked up in `cohortDefs` (groupe cohorte_commandements). */
+/**
+ * Steps for CohortChart: the cohort's counts (groupe cohorte_commandements of definitions.json,
+ * in its order: the cohort's size first; the median delay, in days, is not a step).
+ */
 export function cohortSteps(record, cohortDefs) {
-  return COHORT_KEYS.map((cle) => {
-    const d = cohortDefs.find((x) => x.cle === cle);
-    return {cle, libelle: d.libelle.replace(/^Cohorte : /, ""), valeur: record?.cohorte_commandements?.[cle] ?? 0, definition: d.definition};
-  });
+  return cohortDefs
+    .filter((d) => d.unite === "nombre")
+    .map((d) => ({cle: d.cle, libelle: d.libelle.replace(/^Cohorte : /, ""), valeur: record?.cohorte_commandements?.[d.cle] ?? 0, definition: d.definition}));
 }
 
 /** Stages for StagesChart: rows of etapes-contentieux.json for one year and scope, labelled. */

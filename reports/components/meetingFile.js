@@ -3,7 +3,7 @@
 // action, due date, owner and reasons. Receives its rows (every page of /api/cases for the
 // filters chosen); never fetches.
 import {html} from "htl";
-import {formatDate, formatDecimal, formatValue} from "./format.js";
+import {formatDate, formatDecimal, formatInteger, formatValue} from "./format.js";
 
 /** MeetingFile(rows, {labels, dateReunion, dateArrete}). Rows keep the API's order within a sector. */
 export function MeetingFile(rows, {labels, dateReunion, dateArrete}) {
@@ -19,7 +19,7 @@ export function MeetingFile(rows, {labels, dateReunion, dateArrete}) {
     ${sectors.map(
       (s) => html`<section class="dossier-secteur" data-secteur=${s.libelle}>
         <h2>Dossier de séance · ${s.libelle}</h2>
-        <p class="lecture">Réunion du ${formatDate(dateReunion)} ; données au ${formatDate(dateArrete)}. ${s.lignes.length.toLocaleString("fr-FR")} dossier${s.lignes.length > 1 ? "s" : ""} à examiner, par priorité puis échéance. Des propositions pour la réunion, jamais des décisions.</p>
+        <p class="lecture">Réunion du ${formatDate(dateReunion)} ; données au ${formatDate(dateArrete)}. ${formatInteger(s.lignes.length)} dossier${s.lignes.length > 1 ? "s" : ""} à examiner, par priorité puis échéance. Des propositions pour la réunion, jamais des décisions.</p>
         <table class="seance-table">
           <thead><tr>
             <th scope="col">Contrat</th><th scope="col">Priorité</th><th scope="col" class="num">Dette</th><th scope="col">État</th>

@@ -5,7 +5,7 @@
 // ETL's code; nothing here computes a figure.
 import {html} from "htl";
 import {apiJson} from "./apiJson.js";
-import {formatDate, formatDateTime, formatValue} from "./format.js";
+import {formatDate, formatDateTime, formatParisDay, formatValue} from "./format.js";
 
 /** The French label of each publication state. */
 export const PUBLICATION_STATES = {inchangee: "inchangée", revisee: "révisée", retiree: "retirée"};
@@ -13,11 +13,6 @@ export const PUBLICATION_STATES = {inchangee: "inchangée", revisee: "révisée"
 /** Why a publication made today is not on this page yet (the site is static, rebuilt each night). */
 export const NEXT_BUILD_SENTENCE =
   "Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site.";
-
-const parisDay = new Intl.DateTimeFormat("fr-FR", {timeZone: "Europe/Paris"});
-
-/** An instant (ISO, UTC) as its Paris date: « 15/03/2025 ». */
-export const formatParisDay = (iso) => (iso ? parisDay.format(new Date(iso)) : "—");
 
 /**
  * The publication in force for a year's as-of date: the latest one of that year and date that is

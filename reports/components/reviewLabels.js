@@ -3,9 +3,10 @@
 // etl/seeds/review_labels.csv (the SQL and the API read the same seeds). No page keeps a copy.
 
 /**
- * Labels(data): data = {champs: {champ: [{code, libelle}]}} (libelles-revue.json).
+ * Labels(data): data = {champs: {champ: [{code, libelle}]}, responsables: [role]} (libelles-revue.json).
  * of(champ, code): the label; a code the seeds lack shows as itself (so the gap is seen and
  * fixed in the seed, never hidden). codes(champ): the codes in the seed's order.
+ * owners(): the roles that own a case (etl/seeds/roles.csv), in the seed's order.
  */
 export function Labels(data) {
   const maps = new Map(Object.entries(data?.champs ?? {}).map(([champ, entries]) => [champ, new Map(entries.map((e) => [String(e.code), e.libelle]))]));
@@ -19,6 +20,9 @@ export function Labels(data) {
     },
     has(champ, code) {
       return maps.get(champ)?.has(String(code)) ?? false;
+    },
+    owners() {
+      return [...(data?.responsables ?? [])];
     }
   };
 }

@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { QueryError } from "../errors.ts";
-import { queryRows } from "../warehouse/db.ts";
+import { queryRows } from "../duckdb/db.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import type { AppEnv } from "./context.ts";
 import { SESSION_COOKIE } from "./sessions.ts";

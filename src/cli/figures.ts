@@ -14,7 +14,7 @@ import { getFigures, getFiguresBySector, type FiguresRecord } from "../warehouse
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { parseCli, runMain } from "./args.ts";
-import { formatDate } from "../figures/format.ts";
+import { formatDate } from "../../reports/components/format.ts";
 import { findPublication, PUBLICATION_ID } from "../publications/store.ts";
 import { verifyPublication } from "../publications/verify.ts";
 

@@ -12,7 +12,7 @@ import path from "node:path";
 import { PublicationError } from "../errors.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
-import { formatDate } from "../figures/format.ts";
+import { formatDate } from "../../reports/components/format.ts";
 import { publish, withdraw } from "../publications/publish.ts";
 import { PUBLICATION_ID } from "../publications/store.ts";
 import { parseCli, runMain } from "./args.ts";

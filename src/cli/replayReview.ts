@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { QueryError } from "../errors.ts";
-import { formatDate, formatValue } from "../figures/format.ts";
+import { formatDate, formatValue } from "../../reports/components/format.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { replayReview, summarizeReplay, summarizeReplayByState, type ReplayResult, type ReplaySummary } from "../warehouse/reviewReplay.ts";

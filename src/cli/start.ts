@@ -17,6 +17,7 @@ import { readPublications } from "../publications/store.ts";
 import { getFigures } from "../warehouse/figures.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { runMain } from "./args.ts";
+import { formatParisDay } from "../../reports/components/format.ts";
 
 const PUBLISHED_YEAR = 2024;
 
@@ -41,7 +42,7 @@ runMain(async () => {
   }
   // The demo office published its 2024 figures: show them as published (the CLI's table), else today's.
   const published = readPublications(config.WAREHOUSE_DB).publications.filter((p) => p.annee === PUBLISHED_YEAR && !p.retrait).at(-1);
-  if (published) process.stdout.write(`\n« ${published.titre} », publié le ${new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris" }).format(new Date(published.publie_le))} :\n` + renderTable([published.chiffres.ensemble]));
+  if (published) process.stdout.write(`\n« ${published.titre} », publié le ${formatParisDay(published.publie_le)} :\n` + renderTable([published.chiffres.ensemble]));
   else
     await warehouse
       .use(async (wh) => process.stdout.write("\n" + renderTable([await getFigures(wh, { annee: PUBLISHED_YEAR })])))

@@ -106,4 +106,3 @@ export function parseExportFileName(name: string): ExportFileName | null {
   };
 }
 
-export { isLeaseNumber, LEASE_NUMBER } from "../models/leaseNumber.ts";

@@ -213,11 +213,13 @@ export async function loadReferenceData(conn: DuckDBConnection, profile: Profile
     await conn.run(`insert into etl_profile_codes values ($c, $e, $r)`, { c: champ, e: erp, r: ref });
   }
   await conn.run(`create or replace table figure_definitions (
-    cle varchar, groupe varchar, libelle varchar, libelle_court varchar, unite varchar, definition varchar)`);
+    cle varchar, groupe varchar, libelle varchar, libelle_court varchar, unite varchar, definition varchar,
+    libelle_court_singulier varchar)`);
   for (const [groupe, defs] of [["figures", FIGURES], ["cohorte_commandements", COHORT_FIGURES]] as const) {
     for (const d of defs) {
-      await conn.run(`insert into figure_definitions values ($k, $g, $l, $c, $u, $d)`, {
-        k: d.cle, g: groupe, l: d.libelle, c: d.libelle_court, u: d.unite, d: d.definition,
+      // the singular short label ("1 relance"): the short label itself where French has no other
+      await conn.run(`insert into figure_definitions values ($k, $g, $l, $c, $u, $d, $s)`, {
+        k: d.cle, g: groupe, l: d.libelle, c: d.libelle_court, u: d.unite, d: d.definition, s: d.libelle_court_singulier ?? d.libelle_court,
       });
     }
   }

@@ -1,8 +1,8 @@
 /**
  * The seeds of etl/seeds: every `<name>.csv` becomes the table `<name>`, read the same way
  * (`;` separators, a header row naming the columns, nothing guessed but the type: a column
- * whose every value is a whole number without a leading zero is an INTEGER, any other column
- * text). A new seed file loads with no code change; its name must be a plain SQL name.
+ * whose every value is a whole number without a leading zero is an INTEGER, one whose every
+ * value is true or false a BOOLEAN, any other column text). A new seed file loads with no code change; its name must be a plain SQL name.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -56,16 +56,15 @@ export async function loadSeeds(conn: DuckDBConnection, dir = SEEDS_DIR): Promis
       `create or replace table ${seed.name} as select * from read_csv(${sqlLiteral(seed.file)},
         delim = ';', header = true, auto_detect = false, columns = {${spec}})`,
     );
-    // why: a count, a delay or an order is a number in every seed; a code with a leading zero stays text
-    const [counts] = await queryRows<Record<string, boolean>>(
-      conn,
-      `select ${columns
-        .map((c) => `count(${c}) > 0 and count(${c}) = count(*) filter (where regexp_full_match(${c}, '0|-?[1-9][0-9]{0,8}')) as ${c}`)
-        .join(", ")}
-       from ${seed.name}`,
-    );
+    // why: a count, a delay or an order is a number in every seed; a code with a leading zero stays text;
+    // a flag (true/false) is a boolean the models filter on
+    const typed = (pattern: string) =>
+      columns.map((c) => `count(${c}) > 0 and count(${c}) = count(*) filter (where regexp_full_match(${c}, '${pattern}')) as ${c}`).join(", ");
+    const [integers] = await queryRows<Record<string, boolean>>(conn, `select ${typed("0|-?[1-9][0-9]{0,8}")} from ${seed.name}`);
+    const [booleans] = await queryRows<Record<string, boolean>>(conn, `select ${typed("true|false")} from ${seed.name}`);
     for (const c of columns) {
-      if (counts![c]) await conn.run(`alter table ${seed.name} alter column ${c} type integer`);
+      if (integers![c]) await conn.run(`alter table ${seed.name} alter column ${c} type integer`);
+      else if (booleans![c]) await conn.run(`alter table ${seed.name} alter column ${c} type boolean`);
     }
   }
 }

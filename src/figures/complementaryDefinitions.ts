@@ -63,22 +63,3 @@ export const COMPLEMENTARY_FIGURES: readonly ComplementaryDefinition[] = [
     colonne: "menages",
   },
 ];
-
-/** The stages of litigation_stages_per_year_and_sector, in procedural order. */
-export const LITIGATION_STAGES: readonly { etape: string; libelle: string }[] = [
-  { etape: "commandement_payer", libelle: "Commandement de payer délivré" },
-  { etape: "assignation", libelle: "Assigné devant le tribunal" },
-  { etape: "resiliation_bail", libelle: "Bail résilié par jugement" },
-  { etape: "commandement_quitter_lieux", libelle: "Commandement de quitter les lieux" },
-  { etape: "demande_concours", libelle: "Concours de la force publique demandé" },
-  { etape: "concours_accorde", libelle: "Concours de la force publique accordé" },
-];
-
-/** French names of the staff roles (codes of the agents export) and of actions without one. */
-export const ROLE_LABELS: Readonly<Record<string, string>> = {
-  CESF: "Conseillères en économie sociale et familiale (CESF)",
-  AMIABLE: "Chargées de recouvrement amiable",
-  CONTENTIEUX: "Chargées de contentieux",
-  AUTRE: "Autres fonctions",
-  NON_ATTRIBUE: "Actions non attribuées",
-};

@@ -4,7 +4,11 @@
  * etl/models/metrics/figures_per_date_and_sector.sql, and only there.
  */
 
-export type FigureUnit = "euros" | "taux" | "nombre" | "jours";
+import type { FigureUnit } from "../../reports/components/format.ts";
+
+export type { FigureUnit };
+/** The short label that goes with a value (reports/components/format.ts, shared with the pages). */
+export { shortLabelFor } from "../../reports/components/format.ts";
 
 export interface FigureDefinition {
   cle: string;
@@ -92,11 +96,6 @@ export const COHORT_FIGURES: readonly FigureDefinition[] = [
 
 export const FIGURE_KEYS = FIGURES.map((f) => f.cle);
 export const COHORT_KEYS = COHORT_FIGURES.map((f) => f.cle);
-
-/** The short label that goes with a value: singular for 0 and 1, as French writes them. */
-export function shortLabelFor(value: number | null, def: FigureDefinition): string {
-  return value !== null && Math.abs(value) < 2 && def.libelle_court_singulier ? def.libelle_court_singulier : def.libelle_court;
-}
 
 /**
  * The flag of FIGURES.md "Complete windows" (`fenetre_complete`): not a figure, but said beside

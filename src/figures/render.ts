@@ -2,10 +2,10 @@
  * Figures as a person reads them (a French table) and as French Excel opens them (CSV).
  * One column per scope (the whole landlord or a sector), one row per figure.
  */
-import { excelCsv, numberCell, textCell, type Cell } from "../csv/excelCsv.ts";
+import { figuresCsv } from "../../reports/components/excelCsv.ts";
 import type { FiguresRecord } from "../warehouse/figures.ts";
 import { COHORT_FIGURES, FIGURES, WINDOW_FLAG, windowFlagText, type FigureDefinition } from "./definitions.ts";
-import { excelNumber, formatDate, formatValue } from "./format.ts";
+import { formatDate, formatValue } from "../../reports/components/format.ts";
 
 interface Line {
   def: FigureDefinition;
@@ -15,6 +15,11 @@ interface Line {
 const LINES: Line[] = [
   ...FIGURES.map((def) => ({ def, value: (r: FiguresRecord) => r[def.cle] as number | null })),
   ...COHORT_FIGURES.map((def) => ({ def, value: (r: FiguresRecord) => r.cohorte_commandements[def.cle] ?? null })),
+];
+
+const CSV_DEFINITIONS = [
+  ...FIGURES.map((def) => ({ ...def, groupe: "figures" })),
+  ...COHORT_FIGURES.map((def) => ({ ...def, groupe: "cohorte_commandements" })),
 ];
 
 const scopeName = (r: FiguresRecord) => (r.secteur === null ? "Ensemble" : `Secteur ${r.secteur}`);
@@ -44,26 +49,7 @@ export function renderTable(records: FiguresRecord[]): string {
   ].join("\n");
 }
 
+/** The figures as French Excel opens them: the site's download, written by the same module. */
 export function renderCsv(records: FiguresRecord[]): string {
-  const first = records[0];
-  if (!first) return excelCsv([]);
-  const rows: Cell[][] = [
-    [textCell("Clé"), textCell("Indicateur"), ...records.map((r) => textCell(scopeName(r))), textCell("Unité"), textCell("Définition")],
-    [textCell("date_arrete"), textCell("Date d'arrêté"), ...records.map((r) => textCell(formatDate(r.date_arrete))), textCell(""), textCell("")],
-    [
-      textCell(WINDOW_FLAG.cle),
-      textCell(WINDOW_FLAG.libelle),
-      ...records.map((r) => textCell(windowFlagText(r.fenetre_complete as boolean | undefined))),
-      textCell(""),
-      textCell(WINDOW_FLAG.definition),
-    ],
-    ...LINES.map((l) => [
-      textCell(l.def.cle),
-      textCell(l.def.libelle),
-      ...records.map((r) => numberCell(excelNumber(l.value(r), l.def.unite))),
-      textCell(l.def.unite === "euros" ? "€" : l.def.unite === "taux" ? "%" : l.def.unite),
-      textCell(l.def.definition),
-    ]),
-  ];
-  return excelCsv(rows);
+  return figuresCsv(records, CSV_DEFINITIONS, WINDOW_FLAG);
 }

@@ -5,8 +5,7 @@
  * labels themselves reach the API's rows through SQL (review_cases.*_libelle); none is
  * written here.
  */
-import fs from "node:fs";
-import { projectPath } from "../paths.ts";
+import { seedRows } from "./seeds.ts";
 
 export interface ReviewLabel {
   champ: string;
@@ -14,18 +13,9 @@ export interface ReviewLabel {
   libelle: string;
 }
 
-let cache: ReviewLabel[] | null = null;
-
 /** Every row of etl/seeds/review_labels.csv. */
 export function reviewLabels(): ReviewLabel[] {
-  if (!cache) {
-    const lines = fs.readFileSync(projectPath("etl", "seeds", "review_labels.csv"), "utf8").split(/\r?\n/).filter((l) => l.trim());
-    cache = lines.slice(1).map((l) => {
-      const [champ, code, libelle] = l.split(";");
-      return { champ: champ!, code: code!, libelle: libelle! };
-    });
-  }
-  return cache;
+  return seedRows<keyof ReviewLabel>("review_labels");
 }
 
 /** The codes of one field of the seed, in its order. */
@@ -42,10 +32,5 @@ export function reviewLabel(champ: string, code: string | null | undefined): str
 export const STAGE_CODES = reviewCodes("etape");
 export const DUE_WINDOWS = reviewCodes("echeance");
 export const EXAMINATION_FILTERS = reviewCodes("examen");
-/** The roles that own a case (codes of the agents export; labels in ref_codes.csv). */
-export const OWNER_ROLES = ["CESF", "AMIABLE", "CONTENTIEUX"] as const;
-
-/** The worklist's stages with their French labels (from the seed), for the site's loaders. */
-export const REVIEW_STAGES: readonly { etape: string; libelle: string }[] = reviewLabels()
-  .filter((l) => l.champ === "etape")
-  .map((l) => ({ etape: l.code, libelle: l.libelle }));
+/** The roles that own a case (etl/seeds/roles.csv; singular labels in ref_codes.csv). */
+export { OWNER_ROLES } from "./seeds.ts";

@@ -4,7 +4,7 @@
  * the figures JSON gives them, exactly: the same SQL over the same rows gives the same numbers.
  */
 import { COHORT_FIGURES, FIGURES, type FigureDefinition } from "../figures/definitions.ts";
-import { formatValue } from "../figures/format.ts";
+import { formatValue } from "../../reports/components/format.ts";
 import type { FiguresRecord } from "../warehouse/figures.ts";
 
 export interface FigureSet {

@@ -1,11 +1,11 @@
 /**
- * A publication as CSV for French Excel (src/csv/excelCsv.ts): a provenance block (what, when,
+ * A publication as CSV for French Excel (reports/components/excelCsv.ts): a provenance block (what, when,
  * who, as-of date, ETL run, every export file with its SHA-256), then one row per figure with
  * one column per scope, its unit and its definition as it was published.
  */
-import { excelCsv, numberCell, textCell, type Cell } from "../csv/excelCsv.ts";
+import { excelCsv, numberCell, textCell, type Cell } from "../../reports/components/excelCsv.ts";
 import type { FigureUnit } from "../figures/definitions.ts";
-import { excelNumber, formatDate } from "../figures/format.ts";
+import { excelNumber, formatDate } from "../../reports/components/format.ts";
 import type { FiguresRecord } from "../warehouse/figures.ts";
 import type { PublicationState } from "./revisions.ts";
 import type { StoredPublication } from "./store.ts";

@@ -9,6 +9,7 @@
  * still be the previous warehouse for a moment after a run.
  */
 import path from "node:path";
+import { formatDate } from "../../reports/components/format.ts";
 import { PublicationError, QueryError, RunLockedError } from "../errors.ts";
 import { acquireRunLock } from "../etl/runLock.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
@@ -142,7 +143,7 @@ export function withdraw(req: WithdrawRequest): Withdrawal {
   try {
     const p = findPublication(dbPath, req.id);
     if (p.retrait) {
-      throw new PublicationError(`la publication « ${p.id} » est déjà retirée (le ${p.retrait.retire_le.slice(0, 10).split("-").reverse().join("/")}).`, 409);
+      throw new PublicationError(`la publication « ${p.id} » est déjà retirée (le ${formatDate(p.retrait.retire_le)}).`, 409);
     }
     const event: Withdrawal = { type: "retrait", version: 1, id: p.id, motif, retire_par: req.par, retire_le: (req.now?.() ?? new Date()).toISOString() };
     appendEvent(dbPath, event);

@@ -18,9 +18,8 @@
 import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { FIGURES, shortLabelFor } from "../figures/definitions.ts";
-import { formatDate } from "../figures/format.ts";
-import { loadModels } from "../models/models.ts";
-import { materialize } from "../models/models.ts";
+import { formatDate } from "../../reports/components/format.ts";
+import { loadModels, materialize } from "../models/models.ts";
 import { queryRows } from "../duckdb/db.ts";
 import { getFigures, getFiguresBySector } from "../warehouse/figures.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";

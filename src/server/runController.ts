@@ -12,7 +12,7 @@ import cron from "node-cron";
 import type { RunStarter, RunStatus } from "../api/context.ts";
 import { RunLockedError } from "../errors.ts";
 import { runEtl } from "../etl/runEtl.ts";
-import { readRuns } from "../etl/runJournal.ts";
+import { readRuns } from "../runs/runJournal.ts";
 import { tightenTree } from "../ownerOnly.ts";
 import type { Profile } from "../etl/profile.ts";
 import type { WarehouseProvider } from "./warehouseProvider.ts";

@@ -8,11 +8,12 @@
  */
 import path from "node:path";
 import { AppError } from "../errors.ts";
-import { COMPLEMENTARY_FIGURES, LITIGATION_STAGES, ROLE_LABELS } from "../figures/complementaryDefinitions.ts";
-import { COHORT_FIGURES, FIGURES, WINDOW_FLAG } from "../figures/definitions.ts";
+import { COMPLEMENTARY_FIGURES } from "../figures/complementaryDefinitions.ts";
+import { FUNNEL_FLOWS, LITIGATION_STAGES, OWNER_ROLES, ROLE_LABELS } from "../figures/seeds.ts";
+import { FIGURES, WINDOW_FLAG } from "../figures/definitions.ts";
 import { SKIPPED_STATUSES } from "../runs/runJournal.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
-import { queryRows, type Params, type Row } from "../warehouse/db.ts";
+import { queryRows, type Params, type Row } from "../duckdb/db.ts";
 import { projectPath } from "../paths.ts";
 import { SELECT_FIGURES, sqlTypeFor, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
 import { litigationStagesAt } from "../warehouse/litigationStages.ts";
@@ -290,7 +291,9 @@ export const definitions: SiteLoader<{
   figures: Row[];
   complementaires: typeof COMPLEMENTARY_FIGURES;
   etapes: typeof LITIGATION_STAGES;
+  flux: typeof FUNNEL_FLOWS;
   fonctions: typeof ROLE_LABELS;
+  responsables: typeof OWNER_ROLES;
   fenetre: typeof WINDOW_FLAG;
 }> = {
   fichier: "definitions.json",
@@ -299,12 +302,18 @@ export const definitions: SiteLoader<{
     const figures = await fromMart(
       wh,
       "figure_definitions",
-      `select cle, groupe, libelle, libelle_court, unite, definition from figure_definitions order by groupe desc, rowid`,
+      `select cle, groupe, libelle, libelle_court, unite, definition, libelle_court_singulier from figure_definitions order by groupe desc, rowid`,
     );
-    // The singular short labels ("1 relance") live with the definitions in src/figures/definitions.ts.
-    const singular = new Map([...FIGURES, ...COHORT_FIGURES].map((f) => [f.cle, f.libelle_court_singulier ?? f.libelle_court]));
-    const withSingular = figures.map((f) => ({ ...f, libelle_court_singulier: singular.get(f.cle as string) ?? f.libelle_court }));
-    return { figures: withSingular, complementaires: COMPLEMENTARY_FIGURES, etapes: LITIGATION_STAGES, fonctions: ROLE_LABELS, fenetre: WINDOW_FLAG };
+    // The lists of etl/seeds/ (src/figures/seeds.ts): the funnel's stages and flows, the roles.
+    return {
+      figures,
+      complementaires: COMPLEMENTARY_FIGURES,
+      etapes: LITIGATION_STAGES,
+      flux: FUNNEL_FLOWS,
+      fonctions: ROLE_LABELS,
+      responsables: OWNER_ROLES,
+      fenetre: WINDOW_FLAG,
+    };
   },
 };
 
@@ -356,10 +365,11 @@ export async function readReviewLabels(wh: Warehouse, seeds: Record<keyof typeof
   return { champs };
 }
 
-export const reviewLabels: SiteLoader<ReviewLabels> = {
+export const reviewLabels: SiteLoader<ReviewLabels & { responsables: typeof OWNER_ROLES }> = {
   fichier: "libelles-revue.json",
   marts: ["etl/seeds/ref_codes.csv", "etl/seeds/review_labels.csv"],
-  load: (wh) => readReviewLabels(wh),
+  // with the roles that own a case (etl/seeds/roles.csv): the codes of the page's role filter
+  load: async (wh) => ({ ...(await readReviewLabels(wh)), responsables: OWNER_ROLES }),
 };
 
 // ─── chargements.json, quarantaine.json: freshness and completeness ──────────────────────

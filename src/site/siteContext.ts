@@ -4,6 +4,7 @@
  * carries (the latest as-of date and the end of the last successful ETL run). Read from
  * the same marts as the data loaders, through the same loader functions.
  */
+import { formatDate, formatDateTime } from "../../reports/components/format.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { loads, sectors, warehousePath, type SectorRow } from "./loaders.ts";
 
@@ -38,25 +39,11 @@ export async function readSiteContext(dbPath = warehousePath()): Promise<SiteCon
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-/** dd/mm/yyyy from an ISO date. */
-export function frenchDate(iso: string | null): string {
-  return iso ? iso.slice(0, 10).split("-").reverse().join("/") : "—";
-}
-
-/** An instant as Paris time, « 27/11/2026 à 16:32 », whatever the machine's zone. */
-export function frenchDateTime(isoInstant: string | null): string {
-  if (!isoInstant) return "—";
-  const d = new Date(isoInstant);
-  const date = d.toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" });
-  const time = d.toLocaleTimeString("fr-FR", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" });
-  return `${date} à ${time}`;
-}
-
 /** The footer of every page. */
 export function footerHtml(ctx: Pick<SiteContext, "date_arrete_derniere" | "derniere_reussite">): string {
   return (
-    `<p class="pied">Données arrêtées au <strong data-pied="date-arrete">${escapeHtml(frenchDate(ctx.date_arrete_derniere))}</strong>` +
-    ` (dernière date d'écriture chargée) · dernier chargement réussi le <strong data-pied="dernier-chargement">${escapeHtml(frenchDateTime(ctx.derniere_reussite))}</strong>` +
+    `<p class="pied">Données arrêtées au <strong data-pied="date-arrete">${escapeHtml(formatDate(ctx.date_arrete_derniere))}</strong>` +
+    ` (dernière date d'écriture chargée) · dernier chargement réussi le <strong data-pied="dernier-chargement">${escapeHtml(formatDateTime(ctx.derniere_reussite))}</strong>` +
     ` (heure de Paris) · <a href="/qualite-des-donnees">Qualité des données</a></p>` +
     `<p class="pied">Observatoire des impayés — chiffres agrégés uniquement, aucune donnée individuelle.</p>`
   );

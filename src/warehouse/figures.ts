@@ -3,6 +3,7 @@
  * model figures_per_date_and_sector; for an as-of date the ETL did not materialise,
  * the same SQL models are run for that one date (see asOfChain), never re-implemented.
  */
+import { formatDate as frDate } from "../../reports/components/format.ts";
 import { QueryError } from "../errors.ts";
 import { COHORT_FIGURES, FIGURES, type FigureUnit } from "../figures/definitions.ts";
 import { queryRows, type Params, type Row } from "../duckdb/db.ts";
@@ -72,8 +73,6 @@ export function isRealIsoDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
-
-const frDate = (iso: string) => iso.split("-").reverse().join("/");
 
 interface DataBounds {
   premier_jour: string | null;

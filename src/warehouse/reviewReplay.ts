@@ -8,6 +8,7 @@
  */
 import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { formatDate } from "../../reports/components/format.ts";
 import { QueryError } from "../errors.ts";
 import { asOfChain, loadModels, materialize, modelWithRole, readSql } from "../models/models.ts";
 import { projectPath } from "../paths.ts";
@@ -53,7 +54,6 @@ export interface ReplayResult {
 export type ReplayHistory = { histoire: string; libelle: string; menages: number };
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const frDate = (iso: string) => iso.split("-").reverse().join("/");
 
 /** The models recomputed at each month end: those of the worklist's chain computed at the latest date only. */
 export function replayedModels(models = loadModels()) {
@@ -87,7 +87,7 @@ export async function replayReview(wh: Warehouse, options: ReplayOptions): Promi
     )
   ).map((r) => r.d);
   if (monthEnds.length === 0) {
-    throw new QueryError(`aucune fin de mois chargée entre ${options.from} et ${options.to} (données jusqu'au ${frDate(lastDay)}).`);
+    throw new QueryError(`aucune fin de mois chargée entre ${options.from} et ${options.to} (données jusqu'au ${formatDate(lastDay)}).`);
   }
   const last = monthEnds[monthEnds.length - 1]!;
   const [h] = await queryRows<{ h: string }>(
@@ -97,8 +97,8 @@ export async function replayReview(wh: Warehouse, options: ReplayOptions): Promi
   );
   if (h!.h > lastDay) {
     throw new QueryError(
-      `l'issue à ${options.horizonMonths} mois du ${frDate(last)} n'est pas encore connue : il faudrait des données jusqu'au ` +
-        `${frDate(h!.h)}, elles vont jusqu'au ${frDate(lastDay)}. Arrêtez le rejeu plus tôt (--a) ou raccourcissez l'horizon.`,
+      `l'issue à ${options.horizonMonths} mois du ${formatDate(last)} n'est pas encore connue : il faudrait des données jusqu'au ` +
+        `${formatDate(h!.h)}, elles vont jusqu'au ${formatDate(lastDay)}. Arrêtez le rejeu plus tôt (--a) ou raccourcissez l'horizon.`,
     );
   }
 

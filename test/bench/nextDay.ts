@@ -18,7 +18,7 @@ import { CsvFileWriter, csvField, formatAmount } from "../../src/demo/csv.ts";
 import { HEADERS } from "../../src/demo/world.ts";
 import { exportMtimeMs } from "../../src/demo/writer.ts";
 import { parseExportFileName } from "../../src/etl/exportSchema.ts";
-import { queryRows } from "../../src/warehouse/db.ts";
+import { queryRows } from "../../src/duckdb/db.ts";
 import { openWarehouse } from "../../src/warehouse/warehouse.ts";
 
 export interface NextDay {

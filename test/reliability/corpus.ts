@@ -11,7 +11,7 @@ import iconv from "iconv-lite";
 import { AppError, ExportFormatError } from "../../src/errors.ts";
 import { EtlRunError, runEtl } from "../../src/etl/runEtl.ts";
 import { copyWarehouse } from "../../src/etl/rawLayer.ts";
-import { queryRows } from "../../src/warehouse/db.ts";
+import { queryRows } from "../../src/duckdb/db.ts";
 import { openWarehouse } from "../../src/warehouse/warehouse.ts";
 import { figuresSnapshot, sha256, writeOffice } from "./office.ts";
 import { HEADERS, quoteField, tempDir, type ExportKind } from "../util/exports.ts";

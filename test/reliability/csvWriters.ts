@@ -9,11 +9,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { excelCsv, textCell } from "../../src/csv/excelCsv.ts";
+import { excelCsv, textCell } from "../../reports/components/excelCsv.ts";
 import { runEtl } from "../../src/etl/runEtl.ts";
 import { renderCsv } from "../../src/figures/render.ts";
 import { projectPath } from "../../src/paths.ts";
-import { queryRows } from "../../src/warehouse/db.ts";
+import { queryRows } from "../../src/duckdb/db.ts";
 import { getFigures } from "../../src/warehouse/figures.ts";
 import { writeOffice } from "./office.ts";
 import { buildTestApp, signIn } from "../util/apiApp.ts";
@@ -89,7 +89,7 @@ export async function checkCsvWriters(log: (l: string) => void = () => undefined
   warehouse.close();
 
   // 3. The site's download (reports/components/excelCsv.js), with hostile definitions and scopes.
-  const site = (await import(pathToFileURL(projectPath("reports", "components", "excelCsv.js")).href)) as SiteCsv;
+  const site = (await import(pathToFileURL(projectPath("reports", "components", "excelCsv.ts")).href)) as SiteCsv;
   const definitions = HOSTILE.map((h, k) => ({ cle: `cle${k}`, groupe: "figures", libelle: h, libelle_court: h, unite: h, definition: h }));
   const siteCsv = site.figuresCsv(hostileRecords, definitions);
   const siteRows = site.excelCsv(HOSTILE.map((h) => [site.textCell(h)]));

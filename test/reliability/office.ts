@@ -6,7 +6,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { queryRows } from "../../src/warehouse/db.ts";
+import { queryRows } from "../../src/duckdb/db.ts";
 import { getFigures } from "../../src/warehouse/figures.ts";
 import { openWarehouse } from "../../src/warehouse/warehouse.ts";
 import { HEADERS, defaultLeaseId, writeExport, writeSmallOffice, type OfficeOptions } from "../util/exports.ts";

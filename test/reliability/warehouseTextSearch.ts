@@ -10,8 +10,8 @@ import fs from "node:fs";
 import path from "node:path";
 import iconv from "iconv-lite";
 import { rawDir } from "../../src/etl/rawLayer.ts";
-import { journalPath } from "../../src/etl/runJournal.ts";
-import { openDatabase, queryRows } from "../../src/warehouse/db.ts";
+import { journalPath } from "../../src/runs/runJournal.ts";
+import { openDatabase, queryRows } from "../../src/duckdb/db.ts";
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 

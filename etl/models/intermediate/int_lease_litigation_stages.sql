@@ -16,15 +16,8 @@ litigation_actions as (
 ),
 
 stages as (
-    select * from (values
-        -- procedural order; French labels in src/figures/complementaryDefinitions.ts
-        (1, 'PAYMENT_ORDER', 'commandement_payer'),
-        (2, 'SUMMONS', 'assignation'),
-        (3, 'LEASE_TERMINATED', 'resiliation_bail'),
-        (4, 'ORDER_TO_VACATE', 'commandement_quitter_lieux'),
-        (5, 'POLICE_REQUESTED', 'demande_concours'),
-        (6, 'POLICE_GRANTED', 'concours_accorde')
-    ) as t(rang, categorie, etape)
+    -- procedural order; French labels in etl/seeds/review_labels.csv (champ etape)
+    select rang, categorie, etape from litigation_stages
 ),
 
 latest_orders as (

@@ -17,15 +17,8 @@ actions_to_date as (
 ),
 
 stages as (
-    select * from (values
-        -- procedural order, as int_lease_litigation_stages; French labels in etl/seeds/review_labels.csv
-        (1, 'PAYMENT_ORDER', 'commandement_payer'),
-        (2, 'SUMMONS', 'assignation'),
-        (3, 'LEASE_TERMINATED', 'resiliation_bail'),
-        (4, 'ORDER_TO_VACATE', 'commandement_quitter_lieux'),
-        (5, 'POLICE_REQUESTED', 'demande_concours'),
-        (6, 'POLICE_GRANTED', 'concours_accorde')
-    ) as t(rang, categorie, etape)
+    -- procedural order (etl/seeds/litigation_stages.csv); French labels in etl/seeds/review_labels.csv
+    select rang, categorie, etape from litigation_stages
 ),
 
 latest_orders as (
@@ -74,10 +67,7 @@ later_events as (
         ) as date_plan_solde,
         -- every procedural event counts against dormancy (reminders and visits do not)
         max(procedure_actions.date_action) filter (
-            where procedure_actions.categorie in (
-                'PAYMENT_ORDER', 'SUMMONS', 'HEARING', 'LEASE_TERMINATED', 'PAYMENT_TIME_GRANTED', 'ORDER_TO_VACATE',
-                'POLICE_REQUESTED', 'POLICE_GRANTED', 'PLAN_SIGNED', 'PLAN_BROKEN', 'PLAN_COMPLETED', 'CCAPEX', 'PROTOCOL'
-            )
+            where procedure_actions.categorie in (select categorie from procedure_categories where dormance)
         ) as dernier_evenement,
     from furthest_steps
     inner join procedure_actions on procedure_actions.num_contrat = furthest_steps.num_contrat

@@ -16,16 +16,9 @@ lease_stages as (
 ),
 
 stages as (
-    -- the stages of int_lease_litigation_stages, listed again so that a stage no household
-    -- has reached still gets its row (0); French labels in src/figures/complementaryDefinitions.ts
-    select * from (values
-        (1, 'commandement_payer'),
-        (2, 'assignation'),
-        (3, 'resiliation_bail'),
-        (4, 'commandement_quitter_lieux'),
-        (5, 'demande_concours'),
-        (6, 'concours_accorde')
-    ) as t(rang, etape)
+    -- every stage (etl/seeds/litigation_stages.csv), so that a stage no household has reached
+    -- still gets its row (0); French labels in etl/seeds/review_labels.csv (champ etape)
+    select rang, etape from litigation_stages
 ),
 
 stage_counts as (

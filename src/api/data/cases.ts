@@ -5,10 +5,12 @@
  * and goes through one macro (review_action_due in etl/macros.sql: the winter truce) for
  * every due date, its status and the due-date filters.
  */
-import { queryRows } from "../../warehouse/db.ts";
+import { reviewCodes } from "../../figures/reviewStages.ts";
+import { queryRows } from "../../duckdb/db.ts";
 import type { Warehouse } from "../../warehouse/warehouse.ts";
 
-export const CASE_SORTS = {
+/** The SQL order of each sort of the worklist; the list of sorts is the seed's. */
+const SORT_ORDERS: Record<string, string> = {
   priorite: "priorite asc, action_due_le asc nulls last, num_contrat",
   dette_desc: "solde desc, num_contrat",
   dette_asc: "solde asc, num_contrat",
@@ -16,8 +18,21 @@ export const CASE_SORTS = {
   etape_date: "date_etape asc nulls last, num_contrat",
   echeance: "action_due_le asc nulls last, num_contrat",
   contrat: "num_contrat",
-} as const;
-export type CaseSort = keyof typeof CASE_SORTS;
+};
+
+/**
+ * The worklist's sorts, in the order the page lists them: the codes of etl/seeds/review_labels.csv
+ * (champ tri, with their French labels), each with its SQL order. A sort added to the seed
+ * without its order here stops the server at start-up.
+ */
+export const CASE_SORTS: Readonly<Record<string, string>> = Object.fromEntries(
+  reviewCodes("tri").map((code) => {
+    const order = SORT_ORDERS[code];
+    if (!order) throw new Error(`etl/seeds/review_labels.csv : le tri « ${code} » n'a pas d'ordre SQL dans src/api/data/cases.ts`);
+    return [code, order];
+  }),
+);
+export type CaseSort = string;
 
 export interface CaseFilter {
   secteur?: string;
@@ -172,9 +187,7 @@ export async function getCase(wh: Warehouse, numContrat: string, dateReunion: st
      from recovery_actions as a
      left join ref_codes as r on r.champ = 'code_action' and r.code = a.code_action
      where a.num_contrat = $n
-       and a.categorie in ('PAYMENT_ORDER', 'SUMMONS', 'HEARING', 'LEASE_TERMINATED', 'PAYMENT_TIME_GRANTED',
-                           'ORDER_TO_VACATE', 'POLICE_REQUESTED', 'POLICE_GRANTED', 'EVICTION', 'PLAN_SIGNED',
-                           'PLAN_BROKEN', 'PLAN_COMPLETED', 'CCAPEX', 'PROTOCOL', 'AGENCY_HANDOVER')
+       and a.categorie in (select categorie from procedure_categories where chronologie)
      order by a.date_action, a.id_action`,
     { n: numContrat },
   );

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { excelCsv, numberCell, textCell } from "../../csv/excelCsv.ts";
-import { formatDate } from "../../figures/format.ts";
+import { excelCsv, numberCell, textCell } from "../../../reports/components/excelCsv.ts";
+import { excelNumber, formatDate, isoDayInParis } from "../../../reports/components/format.ts";
 import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES, reviewLabel } from "../../figures/reviewStages.ts";
 import { CASE_SORTS, getCase, listCases, worklistDate, type CaseSort } from "../data/cases.ts";
 import type { AppEnv } from "../context.ts";
@@ -21,9 +21,7 @@ const int = (min: number, max: number, dflt: number) =>
     .transform((v) => v ?? dflt);
 
 /** Today in Paris, yyyy-mm-dd: the default meeting date. */
-export function todayInParis(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
+export const todayInParis = (now = new Date()): string => isoDayInParis(now);
 
 const isRealDate = (s: string) => {
   const d = new Date(`${s}T00:00:00Z`);
@@ -77,8 +75,8 @@ async function checkMeetingDate(wh: Warehouse, date: string): Promise<string | n
   return asOf;
 }
 
-const euros = (n: number | null) => (n === null || n === undefined ? "" : n.toFixed(2).replace(".", ","));
-const decimal = (n: number | null | undefined) => (n === null || n === undefined ? "" : String(n).replace(".", ","));
+const euros = (n: number | null) => excelNumber(n, "euros");
+const decimal = (n: number | null | undefined) => excelNumber(n, "nombre");
 
 type Row = Record<string, unknown> & { plan: Record<string, unknown> | null; motifs: string[] | null };
 

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { LITIGATION_STAGES } from "../../figures/complementaryDefinitions.ts";
+import { FUNNEL_FLOWS, LITIGATION_STAGES } from "../../figures/seeds.ts";
 import { getFigures } from "../../warehouse/figures.ts";
 import { litigationStagesAt } from "../../warehouse/litigationStages.ts";
 import type { AppEnv } from "../context.ts";
@@ -7,8 +7,6 @@ import { requirePermission } from "../auth.ts";
 import { monthEndsOnly } from "../asOfRule.ts";
 import { params, validate, z } from "../validation.ts";
 import { cachedJson } from "../cachedJson.ts";
-
-const FLOWS = ["relances", "plans_signes", "commandements_payer", "assignations", "resiliations_bail", "concours_force_publique", "expulsions"];
 
 /**
  * GET /api/funnel?annee&secteur: yearly flows in procedural order, the cohort, households at
@@ -31,7 +29,7 @@ export const funnelRoutes = new Hono<AppEnv>().get(
         date_arrete: f.date_arrete,
         donnees_jusqu_au: f.donnees_jusqu_au,
         secteur: f.secteur,
-        flux: FLOWS.map((k) => ({ indicateur: k, valeur: f[k] })),
+        flux: FUNNEL_FLOWS.map(({ cle }) => ({ indicateur: cle, valeur: f[cle] })),
         avertissement: "Les flux annuels ne sont pas des taux de conversion : une assignation de l'année peut suivre un commandement de l'année précédente. La cohorte suit les mêmes baux d'étape en étape.",
         cohorte_commandements: f.cohorte_commandements,
         menages_par_etape: stages.map((s) => ({

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { queryRows } from "../../warehouse/db.ts";
+import { queryRows } from "../../duckdb/db.ts";
 import type { AppEnv } from "../context.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { FIGURES } from "../../figures/definitions.ts";
-import { queryRows } from "../../warehouse/db.ts";
+import { queryRows } from "../../duckdb/db.ts";
 import type { AppEnv } from "../context.ts";
 import { checkSector, requirePermission } from "../auth.ts";
 import { monthEndsOnly } from "../asOfRule.ts";
