@@ -1,4 +1,4 @@
--- Parsing helpers for the ERP's French conventions (shared/export-format.md).
+-- Parsing helpers for the ERP's French conventions (etl/models/staging/EXPORT_FORMAT.md).
 -- Each parser returns null when the text is not valid; the *_ok checks say whether
 -- a value is acceptable (empty included where the format allows it).
 

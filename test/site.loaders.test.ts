@@ -190,7 +190,7 @@ describe("the lists of etl/seeds (definitions.json, libelles-revue.json)", () =>
   it("gives the pages the funnel's flows, stages and roles from the same seeds the SQL and the API read", async () => {
     await withWarehouse(async (wh) => {
       const d = await definitions.load(wh);
-      // figures.md's yearly actions in procedural order, demandes_concours included (the API once left it out).
+      // FIGURES.md's yearly actions in procedural order, demandes_concours included (the API once left it out).
       expect(d.flux.map((f) => f.cle)).toEqual([
         "relances", "plans_signes", "commandements_payer", "assignations", "resiliations_bail", "demandes_concours", "concours_force_publique", "expulsions",
       ]);

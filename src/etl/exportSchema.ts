@@ -1,5 +1,5 @@
 /**
- * The reference export format (shared/export-format.md) as data: which kinds of file
+ * The reference export format (etl/models/staging/EXPORT_FORMAT.md) as data: which kinds of file
  * exist, their key and the columns the ETL keeps. Parsing and validation of values
  * happen in SQL (etl/models/staging); this module only knows the shape of a file.
  */

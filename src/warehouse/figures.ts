@@ -33,7 +33,7 @@ export type FiguresRecord = {
   secteur: string | null;
   lignes_quarantaine: number;
   /**
-   * figures.md, "Complete windows": the data loaded covers the whole window W(D). When false the
+   * FIGURES.md, "Complete windows": the data loaded covers the whole window W(D). When false the
    * figures are computed all the same but are not comparable with a full year's.
    */
   fenetre_complete: boolean;
@@ -43,7 +43,7 @@ export type FiguresRecord = {
 /** The SQL type a figure of this unit is read as. */
 export const sqlTypeFor = (unit: FigureUnit) => (unit === "nombre" ? "integer" : "double");
 
-/** The columns of a figures_per_* table as the JSON of figures.md names them (cohort flattened). */
+/** The columns of a figures_per_* table as the JSON of FIGURES.md names them (cohort flattened). */
 export const SELECT_FIGURES = [
   "cast(annee as integer) as annee",
   "strftime(date_arrete, '%Y-%m-%d') as date_arrete",
@@ -54,7 +54,7 @@ export const SELECT_FIGURES = [
   ...COHORT_FIGURES.map((f) => `cast(cohorte_${f.cle} as ${sqlTypeFor(f.unite)}) as cohorte_${f.cle}`),
 ].join(",\n  ");
 
-/** A row selected with SELECT_FIGURES, with the cohort nested as figures.md says. */
+/** A row selected with SELECT_FIGURES, with the cohort nested as FIGURES.md says. */
 export function toFiguresRecord(row: Row): FiguresRecord {
   const out: Record<string, unknown> = {};
   const cohort: Record<string, number | null> = {};

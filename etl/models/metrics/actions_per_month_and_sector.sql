@@ -1,5 +1,5 @@
 -- one row per month and sector, plus the whole landlord (code_secteur null): the recovery and
--- social actions of that month alone (a month's flow, not the year to date of figures.md)
+-- social actions of that month alone (a month's flow, not the year to date of FIGURES.md)
 -- config: partition_year_of = mois
 with
 

@@ -2,7 +2,7 @@
 -- its value at D, its value at the same date one year earlier, and the change between them
 -- (in percentage points for rates: the difference of the two fractions). One year earlier
 -- is the same month end for a month end (29/02/2024 -> 28/02/2023), else the same day.
--- `fenetres_completes`: both windows are complete (figures.md, "Complete windows"), so the
+-- `fenetres_completes`: both windows are complete (FIGURES.md, "Complete windows"), so the
 -- change compares two full twelve-month windows; otherwise it is shown as not comparable.
 -- config: partition_year_of = date_arrete
 with

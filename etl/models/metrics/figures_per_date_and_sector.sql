@@ -1,5 +1,5 @@
 -- one row per as-of date D and sector, plus one row per D for the whole landlord
--- (code_secteur null): every figure of shared/figures.md, computed here and nowhere else
+-- (code_secteur null): every figure of etl/models/metrics/FIGURES.md, computed here and nowhere else
 with
 
 dates as (
@@ -23,7 +23,7 @@ milestones as (
 ),
 
 data_start as (
-    -- the earliest posting date loaded, any lease, any category (figures.md, "Complete windows")
+    -- the earliest posting date loaded, any lease, any category (FIGURES.md, "Complete windows")
     select min(date_ecriture) as premier_jour from ledger_entries
 ),
 
