@@ -6,7 +6,7 @@
 // shaded and labelled « fenêtre incomplète : moins de douze mois de données », and their
 // values are drawn apart (grey and dashed) from the comparable trend, never as part of it.
 // Annotations sit in the top margin, above the frame, so that no value ever crosses them.
-import * as d3 from "d3";
+import {utcYear, utcYears} from "d3-time";
 import * as Plot from "@observablehq/plot";
 import {accessiblePlot} from "./a11y.js";
 import {formatDate, formatPercent} from "./format.js";
@@ -80,7 +80,7 @@ function yearEndTicks(rows, width) {
   if (rows.length === 0) return undefined;
   const first = utcDate(rows[0].date_arrete);
   const last = utcDate(rows.at(-1).date_arrete);
-  const ends = d3.utcYears(d3.utcYear.floor(first), d3.utcYear.offset(last, 1)).map((d) => new Date(Date.UTC(d.getUTCFullYear(), 11, 31)));
+  const ends = utcYears(utcYear.floor(first), utcYear.offset(last, 1)).map((d) => new Date(Date.UTC(d.getUTCFullYear(), 11, 31)));
   const inside = ends.filter((d) => d >= first && d <= last);
   // Every other year on a narrow screen, so that no two labels touch.
   const step = width / Math.max(inside.length, 1) < 64 ? 2 : 1;

@@ -75,7 +75,8 @@ class CompressedFiles {
     }
     if (encoding === "br") {
       entry.br ??= zlib.brotliCompressSync(body, {
-        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+        // the highest quality: made once per file version, and the site's libraries are its weight
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length },
       });
       return entry.br;
     }

@@ -12,7 +12,8 @@
  * 3. Run `observable build` (loaders run with tsx, logging to stderr; a failing loader
  *    fails the build with its message naming the mart).
  * 4. Check and finish the output: `lang="fr"`, French text for Framework's few English
- *    labels, no reference to another server, and at most 500 KB of data per page.
+ *    labels, no reference to another server, at most 500 KB of data per page, and only the
+ *    d3 modules the pages use (src/site/pruneModules.ts).
  * 5. Make it readable by its owner only (src/ownerOnly.ts): the build runs under the owner-only
  *    umask, but Framework copies some files with their source's mode (0644).
  */
@@ -24,6 +25,7 @@ import { acquireRunLock, type RunLock } from "../etl/runLock.ts";
 import { ownerOnlyUmask, tightenTree } from "../ownerOnly.ts";
 import { projectPath } from "../paths.ts";
 import { warehousePath } from "./loaders.ts";
+import { pruneD3Index } from "./pruneModules.ts";
 
 export class SiteBuildError extends AppError {
   override name = "SiteBuildError";
@@ -258,6 +260,12 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
       log,
     );
     const pages = finishOutput(output);
+    const pruned = pruneD3Index(output);
+    log(
+      pruned.skipped
+        ? `[site] modules d3 : tous gardés (${pruned.skipped})`
+        : `[site] modules d3 inutilisés retirés : ${pruned.dropped.length ? pruned.dropped.join(", ") : "aucun"}`,
+    );
     tightenTree(output);
     for (const p of pages) log(`[site] ${p.page} : ${(p.dataBytes / 1024).toFixed(1)} Ko de données`);
     log(`[site] ${pages.length} page(s) construite(s) dans ${output} en ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,0 +1,99 @@
+/**
+ * Light pages (issue 14, item 5), measured where they weigh the most: the demo office at its
+ * default size (11 000 dwellings, 2018–2026), its site built and served by the product, every
+ * page opened cold in Chromium. What a page transfers (compressed bodies and headers, every
+ * request until the network is idle) is at most 300 KB; the d3 modules no chart uses are not
+ * loaded. The weights are written to test/.artifacts/site/poids.txt.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDemo } from "../src/demo/generate.ts";
+import { projectPath } from "../src/paths.ts";
+import { buildSite, type BuildResult } from "../src/site/build.ts";
+import { launchChromium } from "./util/browser.ts";
+import { etl, tempDir } from "./util/exports.ts";
+import { startProductServer, type ProductServer } from "./util/productServer.ts";
+
+const MAX_PAGE_BYTES = 300 * 1024;
+
+let site: BuildResult;
+let server: ProductServer;
+let browser: Browser;
+let setupError: Error | null = null;
+
+beforeAll(async () => {
+  try {
+    const dir = tempDir("oph-weight-");
+    await generateDemo({ out: path.join(dir, "exports"), onProgress: () => undefined });
+    const db = path.join(dir, "w.duckdb");
+    await etl({ exportsDir: path.join(dir, "exports"), dbPath: db });
+    site = await buildSite({ warehouse: db, output: path.join(dir, "dist"), log: () => undefined });
+    server = await startProductServer(db, site.output);
+    browser = await launchChromium();
+  } catch (e) {
+    setupError = e as Error;
+  }
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Weight {
+  page: string;
+  bytes: number;
+  requests: number;
+  encodings: Set<string>;
+  urls: string[];
+}
+
+/** Open a page in a fresh context (nothing cached) and add up what crossed the network. */
+async function weigh(urlPath: string): Promise<Weight> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "fr-FR" });
+  const page = await context.newPage();
+  const sizes: Promise<number>[] = [];
+  const encodings = new Set<string>();
+  const urls: string[] = [];
+  page.on("requestfinished", (request) => {
+    urls.push(request.url());
+    sizes.push(
+      (async () => {
+        const s = await request.sizes();
+        const encoding = (await request.response())?.headers()["content-encoding"];
+        if (encoding) encodings.add(encoding);
+        return s.responseBodySize + s.responseHeadersSize;
+      })(),
+    );
+  });
+  await page.goto(`${server.url}/${urlPath}`, { waitUntil: "networkidle" });
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 30_000 });
+  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
+  await context.close();
+  return { page: urlPath, bytes, requests: sizes.length, encodings, urls };
+}
+
+describe("the weight of the pages (demo office)", () => {
+  it("transfers at most 300 KB per page on a cold load, compressed", async () => {
+    if (setupError) throw setupError;
+    const weights: Weight[] = [];
+    for (const { page } of site.pages) weights.push(await weigh(page.split(path.sep).join("/").replace(/\.html$/, "").replace(/^index$/, "")));
+    const report = weights.map((w) => `${w.page || "/"}\t${(w.bytes / 1024).toFixed(1)} Ko\t${w.requests} requêtes`).join("\n");
+    fs.mkdirSync(projectPath("test", ".artifacts", "site"), { recursive: true });
+    fs.writeFileSync(projectPath("test", ".artifacts", "site", "poids.txt"), report + "\n");
+    expect(weights.length).toBeGreaterThanOrEqual(16); // 10 pages, 6 sectors
+    for (const w of weights) {
+      expect(w.bytes, `${w.page || "/"} : ${(w.bytes / 1024).toFixed(1)} Ko\n${report}`).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+    }
+    // Chromium asks for Brotli: the site's text files come compressed with it.
+    expect(weights.find((w) => w.page === "")!.encodings).toEqual(new Set(["br"]));
+    // The charts draw with Plot, which needs neither forces nor zoom nor transitions.
+    const loaded = weights.flatMap((w) => w.urls);
+    for (const unused of ["d3-force", "d3-zoom", "d3-brush", "d3-transition", "d3-chord"]) {
+      expect(loaded.some((u) => u.includes(`/_node/${unused}@`)), unused).toBe(false);
+    }
+    expect(loaded.some((u) => u.includes("/_node/d3-scale@"))).toBe(true);
+  });
+});
