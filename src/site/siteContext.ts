@@ -45,6 +45,7 @@ export function footerHtml(ctx: Pick<SiteContext, "date_arrete_derniere" | "dern
     `<p class="pied">Données arrêtées au <strong data-pied="date-arrete">${escapeHtml(formatDate(ctx.date_arrete_derniere))}</strong>` +
     ` (dernière date d'écriture chargée) · dernier chargement réussi le <strong data-pied="dernier-chargement">${escapeHtml(formatDateTime(ctx.derniere_reussite))}</strong>` +
     ` (heure de Paris) · <a href="/qualite-des-donnees">Qualité des données</a></p>` +
-    `<p class="pied">Observatoire des impayés — chiffres agrégés uniquement, aucune donnée individuelle.</p>`
+    `<p class="pied">Observatoire des impayés — chiffres agrégés uniquement, aucune donnée individuelle.` +
+    ` · <a href="/accessibilite">Accessibilité : non conforme</a></p>`
   );
 }

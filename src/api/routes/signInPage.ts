@@ -41,7 +41,7 @@ ${message ? `<p class="erreur" role="alert">${escape(message)}</p>` : ""}
 <label for="identifiant">Identifiant</label><input id="identifiant" name="identifiant" autocomplete="username" required>
 <label for="mot_de_passe">Mot de passe</label><input id="mot_de_passe" name="mot_de_passe" type="password" autocomplete="current-password" required>
 <button type="submit">Se connecter</button></form>
-<footer><a href="/">Retour au tableau de bord</a></footer></main></body></html>`;
+<footer><a href="/">Retour au tableau de bord</a> · <a href="/accessibilite">Accessibilité : non conforme</a></footer></main></body></html>`;
 }
 
 /** Only a path of this site may be a return address (no open redirect). */
