@@ -129,6 +129,7 @@ describe("the built site", () => {
     expect(site.pages.map((p) => p.page)).toEqual([
       "404.html",
       "chiffres-cles.html",
+      "dossiers.html",
       "entonnoir-contentieux.html",
       "index.html",
       "locataires-partis.html",
