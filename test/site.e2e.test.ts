@@ -130,6 +130,7 @@ describe("the built site", () => {
       "404.html",
       "accessibilite.html",
       "chiffres-cles.html",
+      "dossiers.html",
       "entonnoir-contentieux.html",
       "index.html",
       "locataires-partis.html",

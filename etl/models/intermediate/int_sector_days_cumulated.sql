@@ -13,33 +13,36 @@ ledger_flows as (
 ),
 
 action_flows as (
+    -- the events of int_counted_events, the rows the drill-through lists
     select
         code_secteur,
-        date_action as jour,
-        count(*) filter (where categorie = 'REMINDER') as relances,
-        count(*) filter (where categorie = 'HOME_VISIT') as visites_domicile,
-        count(*) filter (where categorie = 'CAF_REPORT') as signalements_caf,
-        count(*) filter (where categorie = 'PLAN_SIGNED') as plans_signes,
-        count(*) filter (where categorie = 'PLAN_BROKEN') as plans_rompus,
-        count(*) filter (where categorie = 'PAYMENT_ORDER') as commandements_payer,
-        count(*) filter (where categorie = 'SUMMONS') as assignations,
-        count(*) filter (where categorie = 'LEASE_TERMINATED') as resiliations_bail,
-        count(*) filter (where categorie = 'POLICE_REQUESTED') as demandes_concours,
-        count(*) filter (where categorie = 'POLICE_GRANTED') as concours_force_publique,
-        count(*) filter (where categorie = 'EVICTION') as expulsions,
-    from recovery_actions
-    group by code_secteur, date_action
+        date_evenement as jour,
+        count(*) filter (where cle = 'relances') as relances,
+        count(*) filter (where cle = 'visites_domicile') as visites_domicile,
+        count(*) filter (where cle = 'signalements_caf') as signalements_caf,
+        count(*) filter (where cle = 'plans_signes') as plans_signes,
+        count(*) filter (where cle = 'plans_rompus') as plans_rompus,
+        count(*) filter (where cle = 'commandements_payer') as commandements_payer,
+        count(*) filter (where cle = 'assignations') as assignations,
+        count(*) filter (where cle = 'resiliations_bail') as resiliations_bail,
+        count(*) filter (where cle = 'demandes_concours') as demandes_concours,
+        count(*) filter (where cle = 'concours_force_publique') as concours_force_publique,
+        count(*) filter (where cle = 'expulsions') as expulsions,
+    from int_counted_events
+    where cle <> 'nouveaux_entrants'
+    group by code_secteur, date_evenement
 ),
 
 entrant_flows as (
     select
         code_secteur,
-        date_entree as jour,
+        date_evenement as jour,
         count(*) as nouveaux_entrants,
-        count(*) filter (where situation_emploi_entree is not null) as nouveaux_entrants_situation_connue,
-        count(*) filter (where emploi_stable_entree) as nouveaux_entrants_emploi_stable,
-    from leases
-    group by code_secteur, date_entree
+        count(*) filter (where situation_emploi_connue) as nouveaux_entrants_situation_connue,
+        count(*) filter (where emploi_stable) as nouveaux_entrants_emploi_stable,
+    from int_counted_events
+    where cle = 'nouveaux_entrants'
+    group by code_secteur, date_evenement
 ),
 
 days as (

@@ -18,8 +18,8 @@ running_totals as (
     select * from int_sector_days_cumulated
 ),
 
-milestones as (
-    select * from int_litigation_milestones
+cohort_members as (
+    select * from int_cohort_members
 ),
 
 data_start as (
@@ -37,15 +37,24 @@ households as (
     select
         date_arrete,
         code_secteur,
-        count(*) filter (where est_present) as menages_presents,
-        count(*) filter (where est_present and solde > 0) as menages_en_dette,
-        count(*) filter (where est_dette_3_mois) as menages_dette_3_mois,
         coalesce(sum(dette) filter (where est_present), 0) as dette_presents,
         coalesce(sum(dette) filter (where est_parti), 0) as dette_partis,
         coalesce(sum(dette_moins_3_mois) filter (where est_present), 0) as dette_moins_3_mois,
         coalesce(sum(dette_3_12_mois) filter (where est_present), 0) as dette_3_12_mois,
         coalesce(sum(dette_plus_12_mois) filter (where est_present), 0) as dette_plus_12_mois,
     from positions
+    group by grouping sets ((date_arrete, code_secteur), (date_arrete))
+),
+
+household_counts as (
+    -- the leases of int_counted_households, the rows the drill-through lists
+    select
+        date_arrete,
+        code_secteur,
+        count(*) filter (where cle = 'menages_presents') as menages_presents,
+        count(*) filter (where cle = 'menages_en_dette') as menages_en_dette,
+        count(*) filter (where cle = 'menages_dette_3_mois') as menages_dette_3_mois,
+    from int_counted_households
     group by grouping sets ((date_arrete, code_secteur), (date_arrete))
 ),
 
@@ -141,21 +150,19 @@ flows as (
 
 cohorts as (
     -- the cohort of year Y: leases whose first payment order ever falls in Y, followed up to D
+    -- (one row per lease in int_cohort_members, the rows the drill-through lists)
     select
-        dates.date_arrete,
-        milestones.code_secteur,
+        date_arrete,
+        code_secteur,
         count(*) as cohorte_effectif,
-        count(*) filter (where milestones.premiere_assignation <= dates.date_arrete) as cohorte_assignes,
-        count(*) filter (where milestones.premiere_resiliation <= dates.date_arrete) as cohorte_resilies,
-        count(*) filter (where milestones.premier_concours <= dates.date_arrete) as cohorte_concours,
-        count(*) filter (where milestones.premiere_expulsion <= dates.date_arrete) as cohorte_expulses,
-        median(milestones.premiere_assignation - milestones.premier_commandement)
-            filter (where milestones.premiere_assignation <= dates.date_arrete) as cohorte_jours_median_assignation,
-    from dates
-    inner join milestones
-        on year(milestones.premier_commandement) = dates.annee
-        and milestones.premier_commandement <= dates.date_arrete
-    group by grouping sets ((dates.date_arrete, milestones.code_secteur), (dates.date_arrete))
+        count(*) filter (where est_assigne) as cohorte_assignes,
+        count(*) filter (where est_resilie) as cohorte_resilies,
+        count(*) filter (where est_concours) as cohorte_concours,
+        count(*) filter (where est_expulse) as cohorte_expulses,
+        median(premiere_assignation - premier_commandement)
+            filter (where est_assigne) as cohorte_jours_median_assignation,
+    from cohort_members
+    group by grouping sets ((date_arrete, code_secteur), (date_arrete))
 ),
 
 quarantine_size as (
@@ -181,9 +188,9 @@ combined as (
         coalesce(households.dette_moins_3_mois, 0) as dette_moins_3_mois,
         coalesce(households.dette_3_12_mois, 0) as dette_3_12_mois,
         coalesce(households.dette_plus_12_mois, 0) as dette_plus_12_mois,
-        coalesce(households.menages_presents, 0) as menages_presents,
-        coalesce(households.menages_en_dette, 0) as menages_en_dette,
-        coalesce(households.menages_dette_3_mois, 0) as menages_dette_3_mois,
+        coalesce(household_counts.menages_presents, 0) as menages_presents,
+        coalesce(household_counts.menages_en_dette, 0) as menages_en_dette,
+        coalesce(household_counts.menages_dette_3_mois, 0) as menages_dette_3_mois,
         coalesce(flows.nouveaux_entrants, 0) as nouveaux_entrants,
         coalesce(flows.nouveaux_entrants_situation_connue, 0) as nouveaux_entrants_situation_connue,
         coalesce(flows.nouveaux_entrants_emploi_stable, 0) as nouveaux_entrants_emploi_stable,
@@ -210,6 +217,9 @@ combined as (
     left join households
         on households.date_arrete = grid.date_arrete
         and households.code_secteur is not distinct from grid.code_secteur
+    left join household_counts
+        on household_counts.date_arrete = grid.date_arrete
+        and household_counts.code_secteur is not distinct from grid.code_secteur
     left join flows
         on flows.date_arrete = grid.date_arrete
         and flows.code_secteur is not distinct from grid.code_secteur

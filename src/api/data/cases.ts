@@ -193,3 +193,94 @@ export async function getCase(wh: Warehouse, numContrat: string, dateReunion: st
   );
   return { bail: lease, revue: worklist ?? null, soldes_mensuels: soldes, ecritures, actions, chronologie };
 }
+
+/**
+ * The drill-through: the rows a count figure of a year and scope counts, read from the models
+ * figures_per_date_and_sector counts (never a second implementation):
+ * - `evenements`: int_counted_events, the actions and lease entries of D's calendar year up to D
+ *   (FIGURES.md, "Actions" and `nouveaux_entrants`): one row per event;
+ * - `menages`: int_counted_households at D: one row per lease;
+ * - `cohorte`: int_cohort_members at D (the cohort of D's year), with the step reached: one row per lease.
+ */
+export const DRILL_FIGURES = {
+  relances: "evenements",
+  visites_domicile: "evenements",
+  signalements_caf: "evenements",
+  plans_signes: "evenements",
+  plans_rompus: "evenements",
+  commandements_payer: "evenements",
+  assignations: "evenements",
+  resiliations_bail: "evenements",
+  demandes_concours: "evenements",
+  concours_force_publique: "evenements",
+  expulsions: "evenements",
+  nouveaux_entrants: "evenements",
+  menages_presents: "menages",
+  menages_en_dette: "menages",
+  menages_dette_3_mois: "menages",
+  cohorte_effectif: "cohorte",
+  cohorte_assignes: "cohorte",
+  cohorte_resilies: "cohorte",
+  cohorte_concours: "cohorte",
+  cohorte_expulses: "cohorte",
+} as const;
+export type DrillFigure = keyof typeof DRILL_FIGURES;
+
+/** The cohort figure's flag in int_cohort_members, and the date its row shows (the step reached). */
+const COHORT_STEPS: Record<string, { flag: string; date: string }> = {
+  cohorte_effectif: { flag: "true", date: "c.premier_commandement" },
+  cohorte_assignes: { flag: "c.est_assigne", date: "c.premiere_assignation" },
+  cohorte_resilies: { flag: "c.est_resilie", date: "m.premiere_resiliation" },
+  cohorte_concours: { flag: "c.est_concours", date: "m.premier_concours" },
+  cohorte_expulses: { flag: "c.est_expulse", date: "m.premiere_expulsion" },
+};
+
+export type DrillRow = {
+  num_contrat: string;
+  code_secteur: string;
+  libelle_secteur: string | null;
+  /** The event's day (events), the step's first day (cohort), null for a household at D. */
+  date: string | null;
+  id_action: string | null;
+  code_action: string | null;
+  libelle_action: string | null;
+  /** The lease's balance at D (null for a lease not started by D: never the case here). */
+  solde: number | null;
+};
+
+/**
+ * The rows behind `figure` at the as-of date `date` (a materialised one) for a sector or the
+ * whole landlord (secteur null). Every SQL fragment below comes from the fixed lists above.
+ */
+export async function listFigureCases(wh: Warehouse, figure: DrillFigure, date: string, secteur: string | null): Promise<DrillRow[]> {
+  const kind = DRILL_FIGURES[figure];
+  const scope = `(cast($s as varchar) is null or x.code_secteur = cast($s as varchar))`;
+  let counted: string;
+  if (kind === "evenements") {
+    // D's calendar year up to D: the running totals at D minus those at the 31/12 before (FIGURES.md)
+    counted = `select num_contrat, code_secteur, date_evenement as jour, id_action, code_action
+      from int_counted_events
+      where cle = $f and date_evenement > make_date(year(cast($d as date)) - 1, 12, 31) and date_evenement <= cast($d as date)`;
+  } else if (kind === "menages") {
+    counted = `select num_contrat, code_secteur, cast(null as date) as jour, cast(null as varchar) as id_action, cast(null as varchar) as code_action
+      from int_counted_households where cle = $f and date_arrete = cast($d as date)`;
+  } else {
+    const step = COHORT_STEPS[figure]!;
+    counted = `select c.num_contrat, c.code_secteur, ${step.date} as jour, cast(null as varchar) as id_action, cast(null as varchar) as code_action
+      from int_cohort_members as c
+      inner join int_litigation_milestones as m on m.num_contrat = c.num_contrat
+      where c.date_arrete = cast($d as date) and ${step.flag} and $f = $f`;
+  }
+  return queryRows<DrillRow>(
+    wh.conn,
+    `select x.num_contrat, x.code_secteur, s.libelle_secteur, strftime(x.jour, '%Y-%m-%d') as date,
+            x.id_action, x.code_action, r.libelle as libelle_action, cast(p.solde as double) as solde
+     from (${counted}) as x
+     left join sectors as s on s.code_secteur = x.code_secteur
+     left join ref_codes as r on r.champ = 'code_action' and r.code = x.code_action
+     left join int_lease_positions as p on p.num_contrat = x.num_contrat and p.date_arrete = cast($d as date)
+     where ${scope}
+     order by x.jour nulls last, x.num_contrat, x.id_action`,
+    { f: figure, d: date, s: secteur },
+  );
+}

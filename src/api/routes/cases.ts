@@ -3,7 +3,10 @@ import { HTTPException } from "hono/http-exception";
 import { excelCsv, numberCell, textCell } from "../../../reports/components/excelCsv.ts";
 import { excelNumber, formatDate, isoDayInParis } from "../../../reports/components/format.ts";
 import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES, reviewLabel } from "../../figures/reviewStages.ts";
-import { CASE_SORTS, getCase, listCases, worklistDate, type CaseSort } from "../data/cases.ts";
+import { CASE_SORTS, DRILL_FIGURES, getCase, listCases, listFigureCases, worklistDate, type CaseSort, type DrillFigure } from "../data/cases.ts";
+import { COHORT_FIGURES, FIGURES } from "../../figures/definitions.ts";
+import { resolveAsOfDate } from "../../warehouse/figures.ts";
+import { queryRows } from "../../duckdb/db.ts";
 import type { AppEnv } from "../context.ts";
 import type { Warehouse } from "../../warehouse/warehouse.ts";
 import { checkSector, requirePermission } from "../auth.ts";
@@ -80,9 +83,90 @@ const decimal = (n: number | null | undefined) => excelNumber(n, "nombre");
 
 type Row = Record<string, unknown> & { plan: Record<string, unknown> | null; motifs: string[] | null };
 
-/** GET /api/cases (the worklist), GET /api/cases/:num_contrat (one case). */
+const DRILL_KEYS = Object.keys(DRILL_FIGURES) as [DrillFigure, ...DrillFigure[]];
+
+/** The drill-through's parameters (GET /api/cases?figure=…): the figure, its year and scope, as /api/figures takes them. */
+const drillQuery = z.object({
+  figure: z.enum(DRILL_KEYS, { error: `figure inconnue ou qui n'est pas un nombre ; valeurs possibles : ${DRILL_KEYS.join(", ")}` }),
+  annee: params.year,
+  au: params.isoDate.optional(),
+  secteur: params.sector.optional(),
+  format: z.enum(["json", "csv"], { error: "format inconnu : json ou csv" }).optional(),
+});
+
+/** The figure's French label: "Assignations", "Cohorte : assignés". */
+export function drillLabel(figure: DrillFigure): string {
+  const cohort = figure.startsWith("cohorte_") ? COHORT_FIGURES.find((f) => `cohorte_${f.cle}` === figure) : undefined;
+  return (cohort ?? FIGURES.find((f) => f.cle === figure))!.libelle;
+}
+
+/**
+ * The as-of date of the drill-through: the figures' (31/12, or the latest data for the year in
+ * progress; `au` when given). Case roles have no month-end rule; the date must be one the ETL
+ * computed figures for (a month end or the latest data), so that the list is the figure's.
+ */
+async function drillDate(wh: Warehouse, q: { annee: number; au?: string }): Promise<string> {
+  const date = await resolveAsOfDate(wh, { annee: q.annee, au: q.au ?? null, secteur: null, monthEndsOnly: false });
+  const found = await queryRows(wh.conn, `select 1 from int_as_of_dates where date_arrete = cast($d as date)`, { d: date });
+  if (found.length === 0) {
+    throw new HTTPException(400, {
+      message: `Paramètre « au » invalide : la liste des dossiers n'est donnée qu'aux fins de mois et à la date des dernières données ; le ${formatDate(date)} n'en est pas une.`,
+    });
+  }
+  return date;
+}
+
+async function drillThrough(wh: Warehouse, q: z.infer<typeof drillQuery>) {
+  if (q.secteur) await checkSector(wh, q.secteur);
+  const date = await drillDate(wh, q);
+  const lignes = await listFigureCases(wh, q.figure, date, q.secteur ?? null);
+  return {
+    figure: q.figure,
+    libelle: drillLabel(q.figure),
+    annee: q.annee,
+    date_arrete: date,
+    secteur: q.secteur ?? null,
+    // what each row is: an event (an action, an entry) or a household (a lease)
+    unite: DRILL_FIGURES[q.figure],
+    // the figure's value: one row per event or lease it counts
+    nombre: lignes.length,
+    menages: new Set(lignes.map((l) => l.num_contrat)).size,
+    lignes,
+  };
+}
+
+/**
+ * GET /api/cases (the worklist), GET /api/cases?figure=… (the drill-through: the cases behind
+ * a count figure), GET /api/cases/:num_contrat (one case).
+ */
 export const casesRoutes = new Hono<AppEnv>()
   .use(requirePermission("cases"))
+  .get("/", async (c, next) => {
+    // With `figure`, the drill-through; without it, the worklist below, whose contract is unchanged.
+    if (c.req.query("figure") === undefined) return next();
+    const parsed = drillQuery.safeParse(c.req.query());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new HTTPException(400, { message: `Paramètre « ${issue.path.join(".") || "(requête)"} » invalide : ${issue.message}` });
+    }
+    const q = parsed.data;
+    if (q.format === "csv") {
+      const result = await c.var.ctx.warehouse.use((wh) => drillThrough(wh, q));
+      const csv = excelCsv([
+        ["Chiffre", "Date d'arrêté", "Contrat", "Secteur", "Date", "Identifiant de l'action", "Code", "Libellé", "Solde à la date d'arrêté (€)"].map(textCell),
+        ...result.lignes.map((r) => [
+          textCell(result.libelle), textCell(formatDate(result.date_arrete)), textCell(r.num_contrat), textCell(r.libelle_secteur ?? r.code_secteur),
+          textCell(r.date ? formatDate(r.date) : ""), textCell(r.id_action ?? ""), textCell(r.code_action ?? ""), textCell(r.libelle_action ?? ""),
+          numberCell(euros(r.solde)),
+        ]),
+      ]);
+      return c.body(csv, 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="dossiers-${q.figure}-${q.annee}${q.secteur ? `-${q.secteur}` : ""}.csv"`,
+      });
+    }
+    return cachedJson(c, "cases-figure", q, (wh) => drillThrough(wh, q));
+  })
   .get("/", validate("query", listQuery), async (c) => {
     const q = c.req.valid("query");
     if (q.format === "csv") {
