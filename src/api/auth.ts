@@ -5,9 +5,6 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
-import { QueryError } from "../errors.ts";
-import { queryRows } from "../duckdb/db.ts";
-import type { Warehouse } from "../warehouse/warehouse.ts";
 import type { AppEnv } from "./context.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 import { PERMISSIONS, type Permission } from "./users.ts";
@@ -41,8 +38,5 @@ export function requirePermission(permission: Permission): MiddlewareHandler<App
   };
 }
 
-/** A sector code that the warehouse does not know is a 400, not an empty answer. */
-export async function checkSector(wh: Warehouse, secteur: string): Promise<void> {
-  const rows = await queryRows(wh.conn, `select 1 from sectors where code_secteur = $s`, { s: secteur });
-  if (rows.length === 0) throw new QueryError(`secteur « ${secteur} » inconnu.`);
-}
+/** One check of a sector code for the CLI and the API (src/warehouse/sectors.ts). */
+export { checkSector } from "../warehouse/sectors.ts";

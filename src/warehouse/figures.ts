@@ -10,6 +10,8 @@ import { queryRows, type Params, type Row } from "../duckdb/db.ts";
 import { atAdHocAsOfDate } from "../models/adHocAsOf.ts";
 import { isMonthEnd, lastMonthEndOnOrBefore, monthEnd } from "./monthEnds.ts";
 import { memoized, type Warehouse } from "./warehouse.ts";
+import { checkSector } from "./sectors.ts";
+import { dataBounds } from "./dataBounds.ts";
 
 export interface FiguresQuery {
   annee: number;
@@ -74,32 +76,7 @@ export function isRealIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-interface DataBounds {
-  premier_jour: string | null;
-  dernier_jour: string | null;
-}
 
-function dataBounds(wh: Warehouse): Promise<DataBounds> {
-  return memoized(wh, "bornes", async () => {
-  const [b] = await queryRows<{ premier_jour: string | null; dernier_jour: string | null }>(
-    wh.conn,
-    `select strftime(min(date_ecriture), '%Y-%m-%d') as premier_jour, strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour
-     from ledger_entries`,
-  );
-  return b ?? { premier_jour: null, dernier_jour: null };
-  });
-}
-
-async function checkSector(wh: Warehouse, secteur: string): Promise<void> {
-  const sectors = await memoized(wh, "secteurs", () =>
-    queryRows<{ code_secteur: string }>(wh.conn, `select code_secteur from sectors order by 1`),
-  );
-  if (!sectors.some((s) => s.code_secteur === secteur)) {
-    throw new QueryError(
-      `secteur « ${secteur} » inconnu. Secteurs connus : ${sectors.map((s) => s.code_secteur).join(", ") || "aucun"}.`,
-    );
-  }
-}
 
 /** The as-of date D asked for, checked against the data. */
 export async function resolveAsOfDate(wh: Warehouse, q: FiguresQuery): Promise<string> {

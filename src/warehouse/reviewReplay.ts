@@ -14,6 +14,7 @@ import { asOfChain, loadModels, materialize, modelWithRole, readSql } from "../m
 import { projectPath } from "../paths.ts";
 import { queryRows, type Row } from "../duckdb/db.ts";
 import type { Warehouse } from "./warehouse.ts";
+import { dataBounds } from "./dataBounds.ts";
 
 /** The worklist model the review page and /api/cases read. */
 const WORKLIST = "review_cases";
@@ -72,11 +73,7 @@ export async function replayReview(wh: Warehouse, options: ReplayOptions): Promi
   if (!Number.isInteger(options.horizonMonths) || options.horizonMonths < 1 || options.horizonMonths > 24) {
     throw new QueryError(`--horizon « ${options.horizonMonths} » invalide : un nombre de mois entre 1 et 24 est attendu.`);
   }
-  const [bounds] = await queryRows<{ dernier_jour: string | null }>(
-    wh.conn,
-    `select strftime(max(date_arrete), '%Y-%m-%d') as dernier_jour from int_as_of_dates where est_derniere_donnee`,
-  );
-  const lastDay = bounds?.dernier_jour;
+  const lastDay = (await dataBounds(wh)).dernier_jour;
   if (!lastDay) throw new QueryError("l'entrepôt ne contient aucune écriture : lancez d'abord un chargement.");
   const monthEnds = (
     await queryRows<{ d: string }>(

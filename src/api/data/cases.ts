@@ -6,6 +6,7 @@
  * every due date, its status and the due-date filters.
  */
 import { reviewCodes } from "../../figures/reviewStages.ts";
+import { dataBounds } from "../../warehouse/dataBounds.ts";
 import { queryRows } from "../../duckdb/db.ts";
 import type { Warehouse } from "../../warehouse/warehouse.ts";
 
@@ -105,11 +106,7 @@ export type CaseCounts = {
 
 /** The as-of date of the worklist (the latest data), yyyy-mm-dd. */
 export async function worklistDate(wh: Warehouse): Promise<string | null> {
-  const [row] = await queryRows<{ d: string | null }>(
-    wh.conn,
-    `select strftime(max(date_arrete), '%Y-%m-%d') as d from int_as_of_dates where est_derniere_donnee`,
-  );
-  return row?.d ?? null;
+  return (await dataBounds(wh)).dernier_jour;
 }
 
 export async function listCases(wh: Warehouse, f: CaseFilter, all = false) {
