@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { createApp } from "../src/api/app.ts";
 import type { WarehouseProvider } from "../src/server/warehouseProvider.ts";
-import { HISTORIES, type History } from "./fixtures/review/histories.ts";
+import { HISTORIES, JDP_HONOURED_THEN_NEW_DEBT, type History } from "./fixtures/review/histories.ts";
 import { UP_TO_DATE, writeReviewOffice } from "./fixtures/review/office.ts";
 import { buildTestApp, signIn } from "./util/apiApp.ts";
 import { etl, tempDir } from "./util/exports.ts";
@@ -85,6 +85,11 @@ const EXPECTED: Record<string, { etat: string; action: string | null; due: strin
     motif2: "Plan d'apurement du 15/03/2020 échu le 15/01/2022, 12 mois après sa dernière échéance du 15/01/2021 : 720,00\u00a0€ versés au-delà du loyer courant pour 1\u202f000,00\u00a0€, il ne suspend plus rien et le dossier suit les règles sur la dette du jour",
     plan: { date_signature: "2020-03-15", mensualite: 100, echeances_dues: 10, montant_du: 1000, montant_verse: 720, etat_plan: "echu" },
   },
+  R15: {
+    etat: "amiable", action: "commandement_payer", due: "2026-07-01", statut: "en_retard", role: "CONTENTIEUX", priorite: 1, a_examiner: true,
+    motif: "Dette de 2\u202f100,00\u00a0€ (4,2 mois de loyer et charges) sans procédure, d'au moins 3 mois de loyer et charges depuis le 01/07/2026 (règle de l'organisme)",
+    motif2: "Procédure ouverte par le commandement de payer du 15/03/2019 close le 31/07/2021, dette de 100,00\u00a0€ au plus égale au seuil de 100,00\u00a0€ : la dette née depuis relève du recouvrement amiable",
+  },
   R14: {
     etat: "amiable", action: "signaler_caf", due: "2026-06-01", statut: "en_retard", role: "AMIABLE", priorite: 3, a_examiner: true,
     motif: "APL en tiers payant : dette d'au moins 2 mois de loyer et charges nets de l'APL (600,00\u00a0€) depuis le 01/04/2026, à signaler à la CAF dans les 2 mois (CCH, art. R824-1 et R824-4)",
@@ -92,7 +97,7 @@ const EXPECTED: Record<string, { etat: string; action: string | null; due: strin
 };
 
 describe("review case state: each history in its own office (meeting on 01/12/2026)", () => {
-  for (const history of HISTORIES) {
+  for (const history of [...HISTORIES, JDP_HONOURED_THEN_NEW_DEBT]) {
     it(`${history.name} (${history.lease}): state, proposed action, due date and reason`, async () => {
       const { app, warehouse, cookie } = await officeApp([history]);
       try {

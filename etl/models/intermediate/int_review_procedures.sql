@@ -1,7 +1,8 @@
 -- one row per lease with a payment order on or before the latest as-of date D: the procedure
 -- opened by its latest order as a sequence of dated events, where later events suspend or close
 -- earlier ones: the furthest step reached, the latest plan, judgment granting time (JDP) or
--- social cohesion protocol (PCS) after that step, a plan completed after it, the CCAPEX
+-- social cohesion protocol (PCS) after that step, a plan completed or the debt paid off after it
+-- (either closes the procedure), the CCAPEX
 -- referral, the latest event, and whether a JDP or PCS is kept (no debt added since)
 -- config: as_of = latest
 with
@@ -100,6 +101,23 @@ with_events as (
     left join referrals on referrals.num_contrat = furthest_steps.num_contrat
 ),
 
+paid_off as (
+    -- a debt paid off (at or under the closing threshold) at an as-of date after the furthest
+    -- step closes the procedure, as a plan completed after it does: a debt born later is a new
+    -- matter for amicable recovery, and a new payment order opens a new procedure
+    select
+        with_events.num_contrat,
+        min(p.date_arrete) as date_dette_soldee,
+        arg_min(p.solde, p.date_arrete) as solde_dette_soldee,
+    from with_events
+    inner join int_lease_positions as p
+        on p.num_contrat = with_events.num_contrat
+        and p.date_arrete > with_events.date_etape
+        and p.date_arrete <= with_events.date_arrete
+    where p.solde <= review_rule('seuil_cloture')
+    group by with_events.num_contrat
+),
+
 balance_at_suspension as (
     select
         with_events.num_contrat,
@@ -138,6 +156,14 @@ final as (
         with_events.suspension,
         with_events.date_suspension,
         with_events.date_plan_solde,
+        paid_off.date_dette_soldee,
+        cast(paid_off.solde_dette_soldee as decimal(18, 2)) as solde_dette_soldee,
+        -- the day the procedure was closed by a plan completed or a debt paid off, the earlier
+        case
+            when with_events.date_plan_solde is null then paid_off.date_dette_soldee
+            when paid_off.date_dette_soldee is null then with_events.date_plan_solde
+            else least(with_events.date_plan_solde, paid_off.date_dette_soldee)
+        end as date_cloture,
         with_events.dernier_evenement,
         with_events.date_ccapex,
         cast(kept_or_not.solde_suspension as decimal(18, 2)) as solde_suspension,
@@ -150,6 +176,7 @@ final as (
         case when kept_or_not.solde_actuel > kept_or_not.solde_suspension then kept_or_not.premier_depassement end as date_non_respect,
     from with_events
     left join kept_or_not on kept_or_not.num_contrat = with_events.num_contrat
+    left join paid_off on paid_off.num_contrat = with_events.num_contrat
 )
 
 select * from final

@@ -78,6 +78,9 @@ cases as (
         procedures.suspension,
         procedures.date_suspension,
         procedures.date_plan_solde,
+        procedures.date_dette_soldee,
+        procedures.solde_dette_soldee,
+        procedures.date_cloture,
         procedures.dernier_evenement,
         procedures.date_ccapex,
         procedures.solde_suspension,
@@ -101,7 +104,7 @@ cases as (
         procedures.suspension = 'PLAN_SIGNED' and plans.date_signature = procedures.date_suspension as plan_suspend,
         -- a plan of the amicable phase: signed after the latest payment order, or with none
         plans.date_signature is not null
-            and (procedures.date_commandement is null or plans.date_signature > procedures.date_plan_solde) as plan_amiable,
+            and (procedures.date_commandement is null or plans.date_signature > procedures.date_cloture) as plan_amiable,
     from trajectories
     left join sector_names on sector_names.code_secteur = trajectories.code_secteur
     left join last_actions on last_actions.num_contrat = trajectories.num_contrat
@@ -129,8 +132,8 @@ states as (
         case
             when date_commandement is not null and solde <= review_rule('seuil_cloture') then 'close'
             when date_commandement is null then 'amiable'
-            -- a plan completed after the furthest step, or paid off, closes the procedure
-            when date_plan_solde is not null then 'amiable'
+            -- a plan completed after the furthest step, or the debt paid off after it, closes the procedure
+            when date_cloture is not null then 'amiable'
             when plan_suspend and etat_plan = 'termine' then 'amiable'
             when plan_suspend and etat_plan in ('honore', 'en_retard') then 'suspendue_plan'
             when suspension = 'PAYMENT_TIME_GRANTED' and suspension_respectee then 'suspendue_jdp'
@@ -340,8 +343,13 @@ reasons as (
             else
                 'Dette de ' || fr_euros_text(solde) || coalesce(', dernier contact le ' || fr_date_text(dernier_contact), '') || ' : aucune action requise'
         end as motif_principal,
-        case when date_plan_solde is not null and etat = 'amiable' then
-            'Procédure ouverte par le commandement de payer du ' || fr_date_text(date_commandement) || ' close par le plan soldé du ' || fr_date_text(date_plan_solde)
+        case when date_cloture is not null and etat = 'amiable' then
+            'Procédure ouverte par le commandement de payer du ' || fr_date_text(date_commandement) || ' close '
+            || case
+                when date_cloture = date_plan_solde then 'par le plan soldé du ' || fr_date_text(date_plan_solde)
+                else 'le ' || fr_date_text(date_dette_soldee) || ', dette de ' || fr_euros_text(solde_dette_soldee) || ' au plus égale au seuil de '
+                    || fr_euros_text(review_rule('seuil_cloture')) || ' : la dette née depuis relève du recouvrement amiable'
+            end
         end as motif_cloture,
         case
             when reprise_depuis is not null and suspension = 'PLAN_SIGNED' and etat = 'procedure_active' then
