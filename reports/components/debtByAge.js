@@ -2,6 +2,7 @@
 // one stacked bar per as-of date.
 import * as Plot from "@observablehq/plot";
 import {accessiblePlot} from "./a11y.js";
+import {exportableChart} from "./chartExport.js";
 import {formatDate, formatValue} from "./format.js";
 import {eurosTick} from "./locale.js";
 import {COLORS} from "./palette.js";
@@ -13,7 +14,7 @@ const BUCKETS = [
 ];
 
 /** DebtByAge(records, definitions, {width}): records are figures records (one per as-of date). */
-export function DebtByAge(records, definitions, {width} = {}) {
+export function DebtByAge(records, definitions, {width, title = "Dette des locataires présents répartie par ancienneté", file = "dette-par-anciennete"} = {}) {
   const rows = records.flatMap((r) =>
     BUCKETS.map((b) => ({
       date: `au ${formatDate(r.date_arrete)}`,
@@ -21,7 +22,7 @@ export function DebtByAge(records, definitions, {width} = {}) {
       montant: r[b.cle]
     }))
   );
-  return accessiblePlot(Plot.plot({
+  return exportableChart(accessiblePlot(Plot.plot({
     width,
     height: 60 * records.length + 70,
     marginLeft: 100,
@@ -33,5 +34,5 @@ export function DebtByAge(records, definitions, {width} = {}) {
       Plot.barX(rows, Plot.stackX({x: "montant", y: "date", fill: "tranche", order: null, title: (d) => `${d.tranche} ${d.date} : ${formatValue(d.montant, "euros")}`})),
       Plot.ruleX([0])
     ]
-  }), "Dette des locataires présents répartie par ancienneté");
+  }), "Dette des locataires présents répartie par ancienneté"), {title, asOf: records.at(-1)?.date_arrete, file});
 }

@@ -2,15 +2,16 @@
 // first payment orders, and the households at each stage at the as-of date.
 import * as Plot from "@observablehq/plot";
 import {accessiblePlot} from "./a11y.js";
+import {exportableChart} from "./chartExport.js";
 import {formatInteger} from "./format.js";
 import {integerTick} from "./locale.js";
 import {COLORS} from "./palette.js";
 
-function horizontalBars(steps, {width = 640, color, label, text = (d) => formatInteger(d.valeur), title}) {
+function horizontalBars(steps, {width = 640, color, label, text = (d) => formatInteger(d.valeur), title, exportTitle = label, asOf = null, file}) {
   // Labels take at most 40 % of the width (longer ones wrap); the bars always keep room.
   const marginRight = 90;
   const marginLeft = Math.max(80, Math.min(width * 0.4, Math.max(...steps.map((d) => d.libelle.length)) * 6.2 + 14));
-  return accessiblePlot(Plot.plot({
+  return exportableChart(accessiblePlot(Plot.plot({
     width: Math.max(width, marginLeft + marginRight + 120),
     height: 40 * steps.length + 40,
     marginLeft,
@@ -23,13 +24,16 @@ function horizontalBars(steps, {width = 640, color, label, text = (d) => formatI
       Plot.text(steps, {x: "valeur", y: "libelle", text, textAnchor: "start", dx: 5, fill: "#222"}),
       Plot.ruleX([0])
     ]
-  }), label);
+  }), label), {title: exportTitle, asOf, file});
 }
 
 /** FlowsChart(steps, {width}): steps [{cle, libelle, valeur, definition}] in procedural order. */
-export function FlowsChart(steps, {width} = {}) {
+export function FlowsChart(steps, {width, title, asOf, file} = {}) {
   return horizontalBars(steps, {
     width,
+    exportTitle: title ?? `Nombre d'actions dans l'année : ${steps.map((d) => d.libelle.toLowerCase()).join(", ")}`,
+    asOf,
+    file: file ?? `actions-${steps.map((d) => d.cle).join("-")}`,
     color: COLORS.bleu,
     label: "Nombre d'actions dans l'année",
     title: (d) => `${d.libelle} : ${formatInteger(d.valeur)}\n${d.definition}`
@@ -37,10 +41,13 @@ export function FlowsChart(steps, {width} = {}) {
 }
 
 /** CohortChart(steps, {width}): the cohort's size first, then how many reached each step. */
-export function CohortChart(steps, {width} = {}) {
+export function CohortChart(steps, {width, title = "Cohorte des premiers commandements de payer : baux à chaque étape", asOf, file = "cohorte-commandements"} = {}) {
   const size = steps[0]?.valeur ?? 0;
   return horizontalBars(steps, {
     width,
+    exportTitle: title,
+    asOf,
+    file,
     color: COLORS.orange,
     label: "Baux de la cohorte",
     text: (d, i) => (i === 0 ? formatInteger(d.valeur) : `${formatInteger(d.valeur)} sur ${formatInteger(size)}`),
@@ -49,9 +56,12 @@ export function CohortChart(steps, {width} = {}) {
 }
 
 /** StagesChart(stages, {width}): households at each stage [{libelle, valeur}] at the as-of date. */
-export function StagesChart(stages, {width} = {}) {
+export function StagesChart(stages, {width, title = "Ménages à chaque étape de la procédure contentieuse", asOf, file = "menages-par-etape-contentieuse"} = {}) {
   return horizontalBars(stages, {
     width,
+    exportTitle: title,
+    asOf,
+    file,
     color: COLORS.vert,
     label: "Ménages à cette étape",
     title: (d) => `${d.libelle} : ${formatInteger(d.valeur)} ménage(s)`

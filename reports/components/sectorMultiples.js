@@ -1,12 +1,13 @@
 // Small multiples: the monthly taux d'impayés of each sector, on one shared scale.
 import * as Plot from "@observablehq/plot";
 import {accessiblePlot} from "./a11y.js";
+import {exportableChart} from "./chartExport.js";
 import {formatDate, formatPercent} from "./format.js";
 import {percentTick, utcDate} from "./locale.js";
 import {COLORS} from "./palette.js";
 
 /** SectorMultiples(rows, sectors, {width, columns}): rows are monthly rows of every sector. */
-export function SectorMultiples(rows, sectors, {width, columns = 3} = {}) {
+export function SectorMultiples(rows, sectors, {width, columns = 3, title = "Taux d'impayés de chaque secteur au dernier jour de chaque mois", file = "taux-impayes-par-secteur"} = {}) {
   const index = new Map(sectors.map((s, i) => [s.code_secteur, i]));
   const label = new Map(sectors.map((s) => [s.code_secteur, s.libelle_secteur]));
   const data = rows.filter((r) => index.has(r.secteur));
@@ -14,7 +15,9 @@ export function SectorMultiples(rows, sectors, {width, columns = 3} = {}) {
   const row = (d) => Math.floor(index.get(d.secteur) / columns);
   const x = (d) => utcDate(d.date_arrete);
   const heads = sectors.map((s, i) => ({secteur: s.code_secteur, i}));
-  return accessiblePlot(Plot.plot({
+  // The as-of date of the image: the last month end of the rows drawn.
+  const asOf = data.reduce((last, r) => (r.date_arrete > last ? r.date_arrete : last), "") || null;
+  return exportableChart(accessiblePlot(Plot.plot({
     width,
     height: 190 * Math.ceil(sectors.length / columns) + 40,
     marginLeft: 55,
@@ -29,5 +32,5 @@ export function SectorMultiples(rows, sectors, {width, columns = 3} = {}) {
       Plot.text(heads, {fx: col, fy: row, text: (d) => label.get(d.secteur), frameAnchor: "top-left", dx: 4, dy: 4, fontWeight: "bold", fontSize: 11, lineWidth: 22}),
       Plot.tip(data, Plot.pointerX({x, y: "taux_impayes", fx: col, fy: row, title: (d) => `${label.get(d.secteur)}\nau ${formatDate(d.date_arrete)} : ${formatPercent(d.taux_impayes)}`}))
     ]
-  }), "Taux d'impayés de chaque secteur au dernier jour de chaque mois");
+  }), "Taux d'impayés de chaque secteur au dernier jour de chaque mois"), {title, asOf, file});
 }

@@ -9,6 +9,7 @@
 import {utcYear, utcYears} from "d3-time";
 import * as Plot from "@observablehq/plot";
 import {accessiblePlot} from "./a11y.js";
+import {exportableChart} from "./chartExport.js";
 import {formatDate, formatPercent} from "./format.js";
 import {percentTick, utcDate} from "./locale.js";
 import {COLORS, ENERGY_PERIOD, INCOMPLETE_WINDOW, SERIES} from "./palette.js";
@@ -100,7 +101,7 @@ function splitByWindow(rows) {
  * rows: monthly rows ({date_arrete, fenetre_complete, [key]}), yearly: the year rows to mark
  * (31/12; their value is labelled, and a year over an incomplete window is marked as such).
  */
-export function TrendChart(rows, {width, key, label, format = formatPercent, tick = percentTick, yearly = [], band = ENERGY_PERIOD, height = 300, color = COLORS.bleu, zero = true} = {}) {
+export function TrendChart(rows, {width, key, label, format = formatPercent, tick = percentTick, yearly = [], band = ENERGY_PERIOD, height = 300, color = COLORS.bleu, zero = true, title = `${label} au dernier jour de chaque mois`, file = label} = {}) {
   const x = (d) => utcDate(d.date_arrete);
   const shaded = periods(rows, band);
   const {notes, height: notesHeight} = layoutAnnotations(shaded, rows, width);
@@ -112,7 +113,7 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
   const labelled = (r) => onTick.has(utcDate(r.date_arrete).getTime());
   const yearlyComplete = yearly.filter((r) => !isIncomplete(r));
   const yearlyIncomplete = yearly.filter(isIncomplete);
-  return accessiblePlot(Plot.plot({
+  return exportableChart(accessiblePlot(Plot.plot({
     width,
     height: height + notesHeight,
     marginLeft: MARGIN_LEFT,
@@ -129,7 +130,7 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
       Plot.text(yearlyIncomplete.filter(labelled), {x, y: key, text: (d) => `${format(d[key])} (incomplète)`, dy: 14, fontSize: 11, stroke: "white", strokeWidth: 3, fill: "#444"}),
       Plot.tip(rows, Plot.pointerX({x, y: key, title: (d) => `au ${formatDate(d.date_arrete)}\n${label} : ${format(d[key])}${isIncomplete(d) ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
     ]
-  }), `${label} au dernier jour de chaque mois`);
+  }), `${label} au dernier jour de chaque mois`), {title, asOf: rows.at(-1)?.date_arrete, file});
 }
 
 /**
@@ -137,7 +138,7 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
  * Several figures sharing one y scale; each series has its own colour and dash. Months over an
  * incomplete window are shaded and drawn faint, apart from the comparable trend.
  */
-export function MultiTrendChart(rows, {width, series, format = formatPercent, tick = percentTick, yLabel = null, band = ENERGY_PERIOD, height = 300, zero = true} = {}) {
+export function MultiTrendChart(rows, {width, series, format = formatPercent, tick = percentTick, yLabel = null, band = ENERGY_PERIOD, height = 300, zero = true, title = `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`, file = series.map((s) => s.label).join(" ")} = {}) {
   const x = (d) => utcDate(d.date_arrete);
   const dashes = [null, "6,3", "2,3", "8,3,2,3", "1,2", "4,4", null];
   const shaded = periods(rows, band);
@@ -145,7 +146,7 @@ export function MultiTrendChart(rows, {width, series, format = formatPercent, ti
   const {complete, incomplete} = splitByWindow(rows);
   const long = series.flatMap((s) => rows.map((r) => ({date_arrete: r.date_arrete, serie: s.label, valeur: r[s.key], incomplete: isIncomplete(r)})));
   const ticks = yearEndTicks(rows, width);
-  return accessiblePlot(Plot.plot({
+  return exportableChart(accessiblePlot(Plot.plot({
     width,
     height: height + notesHeight,
     marginLeft: MARGIN_LEFT,
@@ -161,5 +162,5 @@ export function MultiTrendChart(rows, {width, series, format = formatPercent, ti
       ]),
       Plot.tip(long, Plot.pointerX({x, y: "valeur", stroke: "serie", title: (d) => `au ${formatDate(d.date_arrete)}\n${d.serie} : ${format(d.valeur)}${d.incomplete ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
     ]
-  }), `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`);
+  }), `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`), {title, asOf: rows.at(-1)?.date_arrete, file});
 }
