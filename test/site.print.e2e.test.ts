@@ -17,7 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatValue } from "../src/figures/format.ts";
+import { formatValue } from "../reports/components/format.ts";
 import { projectPath } from "../src/paths.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
 import { openSitePage, siteContext, sitePages, startSiteUnderTest, type SiteUnderTest } from "./util/siteUnderTest.ts";
