@@ -172,7 +172,21 @@ function save(blob, filename) {
  * - asOf: the ISO date the chart's data are as of (« arrêté au … »; its year ends the file name)
  * - file: the file name's stem (default: the title's), e.g. taux-impayes -> taux-impayes-2024.png
  */
-export function exportableChart(chart, {title, asOf = null, file} = {}) {
+/**
+ * The chart's numbers as a table a screen reader reads and a person can check (RGAA: a chart's
+ * text alternative), folded under « Voir les données » and printed with the chart.
+ * `data`: {columns: [{label, value: (row) => text}], rows}.
+ */
+export function chartDataTable(title, {columns, rows}) {
+  // why no-print: on paper the chart and the page's own tables carry the numbers
+  return html`<details class="graphique-donnees no-print"><summary>Voir les données du graphique</summary>
+    <table><caption>${title}</caption>
+      <thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead>
+      <tbody>${rows.map((r) => html`<tr>${columns.map((c, i) => (i === 0 ? html`<th scope="row">${c.value(r)}</th>` : html`<td>${c.value(r)}</td>`))}</tr>`)}</tbody>
+    </table></details>`;
+}
+
+export function exportableChart(chart, {title, asOf = null, file, data = null} = {}) {
   const stem = `${fileStem(file ?? title)}${asOf ? `-${String(asOf).slice(0, 4)}` : ""}`;
   const options = {title, asOf};
   const button = (format, make) => {
@@ -187,5 +201,5 @@ export function exportableChart(chart, {title, asOf = null, file} = {}) {
     };
     return b;
   };
-  return html`<div class="graphique-exportable">${chart}<div class="graphique-export no-print"><span>Télécharger le graphique :</span>${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}</div></div>`;
+  return html`<div class="graphique-exportable">${chart}${data ? chartDataTable(title, data) : ""}<div class="graphique-export no-print"><span>Télécharger le graphique :</span>${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}</div></div>`;
 }

@@ -34,5 +34,16 @@ export function DebtByAge(records, definitions, {width, title = "Dette des locat
       Plot.barX(rows, Plot.stackX({x: "montant", y: "date", fill: "tranche", order: null, title: (d) => `${d.tranche} ${d.date} : ${formatValue(d.montant, "euros")}`})),
       Plot.ruleX([0])
     ]
-  }), "Dette des locataires présents répartie par ancienneté"), {title, asOf: records.at(-1)?.date_arrete, file});
+  }), "Dette des locataires présents répartie par ancienneté"), {
+    title,
+    asOf: records.at(-1)?.date_arrete,
+    file,
+    data: {
+      columns: [
+        {label: "Date d'arrêté", value: (r) => formatDate(r.date_arrete)},
+        ...BUCKETS.map((b) => ({label: definitions.get(b.cle).libelle, value: (r) => formatValue(r[b.cle], "euros")}))
+      ],
+      rows: records
+    }
+  });
 }

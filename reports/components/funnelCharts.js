@@ -24,7 +24,7 @@ function horizontalBars(steps, {width = 640, color, label, text = (d) => formatI
       Plot.text(steps, {x: "valeur", y: "libelle", text, textAnchor: "start", dx: 5, fill: "#222"}),
       Plot.ruleX([0])
     ]
-  }), label), {title: exportTitle, asOf, file});
+  }), label), {title: exportTitle, asOf, file, data: {columns: [{label: "Étape", value: (d) => d.libelle}, {label, value: (d) => text(d, steps.indexOf(d))}], rows: steps}});
 }
 
 /** FlowsChart(steps, {width}): steps [{cle, libelle, valeur, definition}] in procedural order. */

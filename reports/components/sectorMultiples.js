@@ -32,5 +32,21 @@ export function SectorMultiples(rows, sectors, {width, columns = 3, title = "Tau
       Plot.text(heads, {fx: col, fy: row, text: (d) => label.get(d.secteur), frameAnchor: "top-left", dx: 4, dy: 4, fontWeight: "bold", fontSize: 11, lineWidth: 22}),
       Plot.tip(data, Plot.pointerX({x, y: "taux_impayes", fx: col, fy: row, title: (d) => `${label.get(d.secteur)}\nau ${formatDate(d.date_arrete)} : ${formatPercent(d.taux_impayes)}`}))
     ]
-  }), "Taux d'impayés de chaque secteur au dernier jour de chaque mois"), {title, asOf, file});
+  }), "Taux d'impayés de chaque secteur au dernier jour de chaque mois"), {title, asOf, file, data: monthBySector(data, sectors)});
+}
+
+/** The table behind the small multiples: one row per month end, one column per sector. */
+function monthBySector(data, sectors) {
+  const byDate = new Map();
+  for (const r of data) {
+    if (!byDate.has(r.date_arrete)) byDate.set(r.date_arrete, new Map());
+    byDate.get(r.date_arrete).set(r.secteur, r.taux_impayes);
+  }
+  return {
+    columns: [
+      {label: "Fin de mois", value: ([date]) => formatDate(date)},
+      ...sectors.map((s) => ({label: s.libelle_secteur, value: ([, rates]) => formatPercent(rates.get(s.code_secteur))}))
+    ],
+    rows: [...byDate.entries()].sort(([a], [b]) => a.localeCompare(b))
+  };
 }
