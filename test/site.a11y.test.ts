@@ -95,15 +95,20 @@ async function audit(context: BrowserContext, pagePath: string, label: string): 
     await page.waitForLoadState("networkidle");
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, `${label.replace(/[^a-z0-9-]+/gi, "_")}.png`), fullPage: true });
+    // RGAA 10.11 (WCAG 1.4.10, reflow): no sideways scroll of the page on a phone; a wide table
+    // scrolls inside its own box.
+    const width = page.viewportSize()!.width;
+    const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    const overflow = pageWidth > width ? [`${label} : [débordement horizontal] la page fait ${pageWidth} px de large pour un écran de ${width} px`] : [];
     await page.addScriptTag({ content: AXE_SOURCE });
     const violations = await page.evaluate(async (tags) => {
       const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
       const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
     }, WCAG_TAGS);
-    return violations.flatMap((v) =>
+    return overflow.concat(violations.flatMap((v) =>
       v.nodes.slice(0, 5).map((n) => `${label} : [${v.id}, ${v.impact}] ${v.help} — ${JSON.stringify(n.target)}${v.nodes.length > 5 ? ` (+${v.nodes.length - 5} autres)` : ""}`),
-    );
+    ));
   } finally {
     await page.close();
   }

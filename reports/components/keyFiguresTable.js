@@ -14,7 +14,8 @@ export function KeyFiguresTable(record, definitions) {
       defs: definitions.filter((d) => d.groupe === "cohorte_commandements")
     }
   ];
-  return html`<table class="key-figures">
+  // why the wrapper: on a phone the table scrolls sideways inside it, never the page
+  return html`<div class="tableau-defilant" role="region" aria-label="Tableau des chiffres clés" tabindex="0"><table class="key-figures">
     <thead><tr><th scope="col">Indicateur</th><th scope="col">Chiffre</th><th scope="col">Définition</th><th scope="col" class="no-print"><span class="sr-only">Copier</span></th></tr></thead>
     ${groups.map(
       (g) => html`<tbody>
@@ -30,5 +31,5 @@ export function KeyFiguresTable(record, definitions) {
         })}
       </tbody>`
     )}
-  </table>`;
+  </table></div>`;
 }

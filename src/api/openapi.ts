@@ -103,8 +103,9 @@ export function referencePage(): string {
       rows.push(`<tr><td><code>${method.toUpperCase()} ${escape(path)}</code></td><td>${escape(op.summary)}${params ? `<ul>${params}</ul>` : ""}</td></tr>`);
     }
   }
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Référence de l'API</title>
-<style>body{font:15px system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}td{vertical-align:top;padding:.5rem;border-top:1px solid #ddd}code{white-space:nowrap}</style></head>
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Référence de l'API</title>
+<style>body{font:15px system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}td{vertical-align:top;padding:.5rem;border-top:1px solid #ddd}code{white-space:nowrap}
+@media (max-width:640px){table,tbody,tr,td{display:block}td{padding:.3rem 0;overflow-wrap:anywhere}tr td:first-child{border-top:1px solid #ddd;padding-top:.6rem}tr td+td{border-top:0}code{white-space:normal;overflow-wrap:anywhere}}</style></head>
 <body><h1>Référence de l'API</h1><p>Document OpenAPI : <a href="/api/openapi.json">/api/openapi.json</a>. Connexion : <a href="/connexion">/connexion</a>.</p>
 <table>${rows.join("")}</table></body></html>`;
 }
