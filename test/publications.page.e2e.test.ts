@@ -13,39 +13,29 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../src/figures/definitions.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { COHORT_FIGURES, FIGURES } from "../src/figures/definitions.ts";
 import { formatValue } from "../reports/components/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
-import { projectPath } from "../src/paths.ts";
 import { publish, withdraw } from "../src/publications/publish.ts";
 import type { Publication } from "../src/publications/store.ts";
-import { buildSite, type BuildResult } from "../src/site/build.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
-import { launchChromium } from "./util/browser.ts";
-import { etl, HEADERS, tempDir, writeExport } from "./util/exports.ts";
-import { startProductServer, type ProductServer } from "./util/productServer.ts";
+import { etl, HEADERS, writeExport } from "./util/exports.ts";
 import { buildSiteWarehouse } from "./util/siteOffice.ts";
+import { figurePhrase, settled, siteUnderTest, spaces, type Visit } from "./util/siteUnderTest.ts";
 
-const ARTIFACTS = projectPath("test", ".artifacts", "publications");
 const ADMIN = { identifiant: "admin", role: "admin" };
 const LATE_REMINDER = "1 action de 2024 ajoutée tardivement dans l'export du 15/02/2025 (actions_20250215.csv) : +1 relance";
 
-let site: BuildResult;
-let server: ProductServer;
-let browser: Browser;
 let p2023: Publication;
 let withdrawn: Publication;
 let p2024: Publication;
 
-let setupError: Error | null = null;
-function ready(): void {
-  if (setupError) throw setupError;
-}
-
-beforeAll(async () => {
-  try {
+const web = siteUnderTest({
+  name: "publications",
+  timeoutMs: 240_000,
+  warehouse: async () => {
     const { db, exportsDir } = await buildSiteWarehouse();
     p2023 = await publish({ dbPath: db, annee: 2023, titre: "Bilan 2023", note: "Présenté au conseil d'administration.", par: ADMIN, now: () => new Date("2025-03-01T08:00:00Z") });
     withdrawn = await publish({ dbPath: db, annee: 2024, titre: "Première version 2024", par: ADMIN, now: () => new Date("2025-03-10T08:00:00Z") });
@@ -54,94 +44,35 @@ beforeAll(async () => {
     // After the 2024 report: a reminder of 20/12/2024 for B0002 arrives late.
     writeExport(exportsDir, "actions_20250215.csv", [...HEADERS.actions], [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
     await etl({ exportsDir, dbPath: db });
-    site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-publications-dist-"), "dist"), log: () => undefined });
-    server = await startProductServer(db, site.output);
-    browser = await launchChromium();
-  } catch (e) {
-    setupError = e as Error;
-  }
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+    return db;
+  },
 });
 
-/** Intl may separate thousands with a narrow or a plain no-break space: compare with plain spaces. */
-const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
-
-/** The copy-ready phrase of Chiffres clés, built from reports/components/format.ts. */
-function phrase(record: FiguresRecord, def: FigureDefinition, cohort: boolean): string {
-  const value = (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
-  if (value === null) return `${def.libelle} : non calculable`;
-  const number = def.unite === "jours" ? formatValue(value, "jours").replace(/ j$/, "") : formatValue(value, def.unite);
-  return `${number} ${shortLabelFor(value, def)}`;
-}
-
-interface Visit {
-  context: BrowserContext;
-  page: Page;
-  problems: string[];
-  external: string[];
-}
-
 /** A browser context at a width, signed in as `role` when given, recording every problem. */
-async function open(width: number, role?: string): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris", acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const external: string[] = [];
+function open(width: number, role?: string): Promise<Visit> {
   // The empty title sent on purpose below is refused with 400 (Chromium logs it as a console error).
-  const refusedOnPurpose = (url: string, status: number) => status === 400 && url === `${server.url}/api/publications`;
-  page.on("console", (m) => {
-    if (m.type() === "error" && !(/status of 400/.test(m.text()) && refusedOnPurpose(m.location().url, 400))) problems.push(`console.error : ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`erreur JavaScript : ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`requête en échec : ${r.url()} (${r.failure()?.errorText})`));
-  page.on("response", (r) => {
-    if (r.status() >= 400 && !refusedOnPurpose(r.url(), r.status())) problems.push(`HTTP ${r.status()} : ${r.url()}`);
-  });
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(`${server.url}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
-  });
-  if (role) {
-    await page.goto(`${server.url}/connexion?retour=/chiffres-cles`);
-    await page.getByLabel("Identifiant").fill(role);
-    await page.getByLabel("Mot de passe").fill(server.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
-    await page.waitForURL(/chiffres-cles/);
-  }
-  return { context, page, problems, external };
+  const refusedOnPurpose = (url: string, status: number) => status === 400 && url === `${web.server.url}/api/publications`;
+  return web.open({ width, role, back: "/chiffres-cles", expected: refusedOnPurpose, context: { acceptDownloads: true } });
 }
 
 async function goto(v: Visit, pagePath: string): Promise<void> {
-  await v.page.goto(`${server.url}/${pagePath}`, { waitUntil: "networkidle" });
-  await settled(v.page);
+  await v.page.goto(`${web.server.url}/${pagePath}`, { waitUntil: "networkidle" });
+  expect(await settled(v.page)).toEqual([]);
 }
 
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
-  const errors = await page.locator(".observablehq--error").allInnerTexts();
-  expect(errors).toEqual([]);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => web.screenshot(page, name);
 
 /** The card of one publication on the Publications page. */
 const card = (page: Page, id: string) => page.locator(`section[data-publication="${id}"]`);
 
 describe("the Publications page", () => {
   it("is built, with the others", () => {
-    ready();
-    expect(site.pages.map((p) => p.page)).toContain("publications.html");
+    web.ready();
+    expect(web.site.pages.map((p) => p.page)).toContain("publications.html");
   });
 
   it("lists every publication newest first with its state, provenance, figures as published, gaps and their explanation", async () => {
-    ready();
+    web.ready();
     const v = await open(1440);
     await goto(v, "publications.html");
     const { page } = v;
@@ -153,7 +84,7 @@ describe("the Publications page", () => {
     const labels = await page.locator("section[data-publication] [data-etat-libelle]").allTextContents();
     expect(labels).toEqual(["révisée", "retirée", "inchangée"]);
     expect(await page.locator("section[data-publication] [data-titre]").allTextContents()).toEqual(["Rapport d'activité 2024", "Première version 2024", "Bilan 2023"]);
-    expect(spaces(await page.locator("main").textContent())).toContain("Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site.");
+    expect(spaces(await page.locator("main").textContent())).toContain("Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du web.site.");
 
     // The 2024 report: as-of date, who published it and when (Paris time), its run and files.
     const report = card(page, p2024.id);
@@ -213,7 +144,7 @@ describe("the Publications page", () => {
 
 describe("the overview with a publication in force for its last complete year", () => {
   it("gives that year's rate as published, with the publication named and linked", async () => {
-    ready();
+    web.ready();
     const v = await open(1440);
     await goto(v, "");
     const { page } = v;
@@ -229,7 +160,7 @@ describe("the overview with a publication in force for its last complete year", 
 
 describe("Chiffres clés with a publication in force", () => {
   it("gives the figures as published, « Publié le … » at the top and today's value beside the revised one", async () => {
-    ready();
+    web.ready();
     const v = await open(1440);
     await goto(v, "chiffres-cles.html");
     const { page } = v;
@@ -240,7 +171,7 @@ describe("Chiffres clés with a publication in force", () => {
           // the published phrase, then (for the revised figure only) today's value
           const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
           const own = await cell.evaluate((td) => [...td.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(""));
-          expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(phrase(record, def, cohort)));
+          expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(figurePhrase(record, def, cohort)));
         }
       }
     };
@@ -249,7 +180,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual(["relances"]);
     expect(spaces(await page.locator('[data-recalcul="relances"]').textContent())).toBe(`recalculé aujourd'hui : ${published + 1} (+1)`);
     // The copy button copies the published phrase.
-    expect(spaces(await page.locator('tr[data-cle="relances"] button').getAttribute("data-copy"))).toBe(spaces(phrase(p2024.chiffres.ensemble, FIGURES.find((f) => f.cle === "relances")!, false)));
+    expect(spaces(await page.locator('tr[data-cle="relances"] button').getAttribute("data-copy"))).toBe(spaces(figurePhrase(p2024.chiffres.ensemble, FIGURES.find((f) => f.cle === "relances")!, false)));
     // The CSV for Excel holds the figures shown: the published ones.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Télécharger le tableau/ }).click()]);
     expect(fs.readFileSync(await download.path()).toString("utf8")).toBe(renderCsv([p2024.chiffres.ensemble]));
@@ -281,7 +212,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(await page.locator("[data-source-publication]").textContent()).toBe("Rapport d'activité 2024");
     await page.emulateMedia({ media: "print" });
     const pdfBytes = await page.pdf({ format: "A4", printBackground: true });
-    fs.writeFileSync(path.join(ARTIFACTS, "chiffres-cles-publie.pdf"), pdfBytes);
+    fs.writeFileSync(path.join(web.artifacts, "chiffres-cles-publie.pdf"), pdfBytes);
     const pdf = pdfBytes.toString("latin1");
     expect(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
     await page.emulateMedia({ media: "screen" });
@@ -299,7 +230,7 @@ describe("Chiffres clés with a publication in force", () => {
   });
 
   it("shows the form « Arrêter les chiffres » to the admin only", async () => {
-    ready();
+    web.ready();
     for (const role of ["direction", "communication", "recouvrement"]) {
       const v = await open(1440, role);
       await settled(v.page);
@@ -311,7 +242,7 @@ describe("Chiffres clés with a publication in force", () => {
   });
 
   it("publishes through the form as the admin: the API's French message on a refusal, then the publication, listed by GET /api/publications", async () => {
-    ready();
+    web.ready();
     const v = await open(1440, "admin");
     await settled(v.page);
     const { page } = v;
@@ -319,15 +250,15 @@ describe("Chiffres clés with a publication in force", () => {
     await expect.poll(() => form.count()).toBe(1);
     const sent: unknown[] = [];
     page.on("request", (r) => {
-      if (r.method() === "POST" && r.url() === `${server.url}/api/publications`) sent.push(r.postDataJSON());
+      if (r.method() === "POST" && r.url() === `${web.server.url}/api/publications`) sent.push(r.postDataJSON());
     });
 
     // No title: the API refuses, and the page gives its message.
     await form.getByRole("button", { name: "Arrêter les chiffres" }).click();
     await expect.poll(() => form.locator("[data-resultat-publication]").textContent()).toMatch(/^La publication a échoué/);
-    const refusal = await page.request.post(`${server.url}/api/publications`, {
+    const refusal = await page.request.post(`${web.server.url}/api/publications`, {
       data: { annee: 2024, au: "2024-12-31", titre: "", note: null },
-      headers: { Origin: server.url },
+      headers: { Origin: web.server.url },
     });
     expect(refusal.status()).toBe(400);
     const { erreur } = (await refusal.json()) as { erreur: string };
@@ -348,7 +279,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(spaces(await form.locator("[data-resultat-publication]").textContent())).toMatch(
       new RegExp(`^Chiffres arrêtés : publication ${id} « Bilan pour le conseil », au 31/12/2024, le \\d{2}/\\d{2}/\\d{4} à \\d{2}:\\d{2}\\. Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site\\.$`),
     );
-    const list = await page.request.get(`${server.url}/api/publications`);
+    const list = await page.request.get(`${web.server.url}/api/publications`);
     expect(list.status()).toBe(200);
     const { publications } = (await list.json()) as { publications: Array<{ id: string; titre: string; note: string | null; annee: number; date_arrete: string; etat: string; publie_par: { identifiant: string } }> };
     expect(publications.map((p) => p.id)).toEqual([id, p2024.id, withdrawn.id, p2023.id]);
