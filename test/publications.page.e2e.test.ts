@@ -60,6 +60,13 @@ async function goto(v: Visit, pagePath: string): Promise<void> {
   expect(await settled(v.page)).toEqual([]);
 }
 
+/** open() then goto(). */
+async function visit(pagePath: string, width = 1440): Promise<Visit> {
+  const v = await open(width);
+  await goto(v, pagePath);
+  return v;
+}
+
 const screenshot = (page: Page, name: string) => web.screenshot(page, name);
 
 /** The card of one publication on the Publications page. */
@@ -73,8 +80,7 @@ describe("the Publications page", () => {
 
   it("lists every publication newest first with its state, provenance, figures as published, gaps and their explanation", async () => {
     web.ready();
-    const v = await open(1440);
-    await goto(v, "publications.html");
+    const v = await visit("publications.html");
     const { page } = v;
     expect(await page.locator("section[data-publication]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-publication"), e.getAttribute("data-etat")]))).toEqual([
       [p2024.id, "revisee"],
@@ -133,8 +139,7 @@ describe("the Publications page", () => {
     await v.context.close();
 
     // On a phone: the page itself never scrolls sideways (wide tables scroll in their own box).
-    const phone = await open(390);
-    await goto(phone, "publications.html");
+    const phone = await visit("publications.html", 390);
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(phone.page, "publications-390");
     expect(phone.problems).toEqual([]);
@@ -145,24 +150,21 @@ describe("the Publications page", () => {
 describe("the overview with a publication in force for its last complete year", () => {
   it("gives that year's rate as published, with the publication named and linked", async () => {
     web.ready();
-    const v = await open(1440);
-    await goto(v, "");
-    const { page } = v;
+    const { page, context } = await visit("");
     const value = page.locator('.figure-card [data-figure="taux_impayes"][data-annee="2024"]');
     expect(spaces(await value.textContent())).toBe(spaces(formatValue(p2024.chiffres.ensemble.taux_impayes as number, "taux")));
     const note = page.locator(`[data-publication="${p2024.id}"]`);
     // the late reminder revises a count, not the rate: no recomputed value beside it
     expect(spaces(await note.textContent())).toBe("publié le 15/03/2025 — Rapport d'activité 2024");
     expect(await note.locator("a").getAttribute("href")).toBe(`./publications#publication-${p2024.id}`);
-    await v.context.close();
+    await context.close();
   });
 });
 
 describe("Chiffres clés with a publication in force", () => {
   it("gives the figures as published, « Publié le … » at the top and today's value beside the revised one", async () => {
     web.ready();
-    const v = await open(1440);
-    await goto(v, "chiffres-cles.html");
+    const v = await visit("chiffres-cles.html");
     const { page } = v;
     expect(spaces(await page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
     const check = async (record: FiguresRecord) => {
@@ -221,8 +223,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(v.external).toEqual([]);
     await v.context.close();
 
-    const phone = await open(390);
-    await goto(phone, "chiffres-cles.html");
+    const phone = await visit("chiffres-cles.html", 390);
     expect(spaces(await phone.page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
     await screenshot(phone.page, "chiffres-cles-publie-390");
     expect(phone.problems).toEqual([]);

@@ -115,10 +115,7 @@ describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
 describe("keyboard access", () => {
   it("gives « Aller au contenu » as the first stop of the keyboard, leading to the page's content", async () => {
     web.ready();
-    const context = await web.newContext({ viewport: { width: 1440, height: 900 } });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${web.server.url}/index.html`, { waitUntil: "networkidle" });
+    await web.withPage("index.html", async (page) => {
       await page.keyboard.press("Tab");
       const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, href: document.activeElement?.getAttribute("href") }));
       expect(focused).toEqual({ text: "Aller au contenu", href: "#observablehq-main" });
@@ -127,17 +124,12 @@ describe("keyboard access", () => {
       expect(box!.y).toBeGreaterThanOrEqual(0);
       await page.keyboard.press("Enter");
       expect(new URL(page.url()).hash).toBe("#observablehq-main");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("sorts the sectors' table from the keyboard: a header takes the focus and Enter sorts by it", async () => {
     web.ready();
-    const context = await web.newContext({ viewport: { width: 1440, height: 900 } });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${web.server.url}/secteurs.html`, { waitUntil: "networkidle" });
+    await web.withPage("secteurs.html", async (page) => {
       const header = page.locator('form[role="region"] thead th[tabindex="0"]', { hasText: "Secteur" }).first();
       await header.focus();
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("TH");
@@ -148,9 +140,7 @@ describe("keyboard access", () => {
       await page.keyboard.press("Enter");
       expect(await header.getAttribute("aria-sort")).toBe("descending");
       expect(await firstCells()).toEqual([...ascending].reverse());
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 

@@ -31,10 +31,7 @@ describe("incomplete windows on the site", () => {
 
   it("says on the overview which months are not comparable and marks them on the chart", async () => {
     web.ready();
-    const context = await web.newContext({ viewport: { width: 1440, height: 900 } });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${web.server.url}/index.html`, { waitUntil: "networkidle" });
+    await web.withPage("index.html", async (page) => {
       await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0);
       const note = (await page.locator(".fenetre-incomplete-note").innerText()).replace(/\s+/g, " ");
       expect(note).toContain("Jusqu'au 30/11/2023, les douze mois de chaque point commencent avant les premières écritures chargées");
@@ -46,8 +43,6 @@ describe("incomplete windows on the site", () => {
       const frameTop = await chart.evaluate((svg) => Math.min(...[...svg.querySelectorAll("rect")].map((r) => r.getBoundingClientRect().top)));
       expect((await label.boundingBox())!.y + (await label.boundingBox())!.height).toBeLessThanOrEqual(frameTop + 1);
       expect(await chart.locator('g[stroke-dasharray="4,3"] path').count()).toBe(1);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

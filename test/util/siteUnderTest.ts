@@ -177,6 +177,18 @@ export class SiteUnderTest {
     return visit;
   }
 
+  /** Runs `body` on a page of the site opened in a new context (French, Paris time) at a viewport; closes the context after. */
+  async withPage<T>(pagePath: string, body: (page: Page) => Promise<T>, { width = 1440, height = 900 } = {}): Promise<T> {
+    const context = await this.newContext({ viewport: { width, height } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${this.server.url}/${pagePath}`, { waitUntil: "networkidle" });
+      return await body(page);
+    } finally {
+      await context.close();
+    }
+  }
+
   /** The page as an image in test/.artifacts/<name>/<file>.png. */
   async screenshot(page: Page, file: string, { fullPage = true } = {}): Promise<void> {
     fs.mkdirSync(this.artifacts, { recursive: true });
