@@ -27,7 +27,6 @@ export function warehousePath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A mart the site needs could not be read. */
 export class SiteDataError extends AppError {
-  override name = "SiteDataError";
   constructor(
     readonly mart: string,
     message: string,
