@@ -174,70 +174,46 @@ const ACTION_KEYS = [
   "plans_soldes_mois",
 ];
 
-export const monthlyActions: SiteLoader<ColumnTable> = {
-  fichier: "actions-mensuelles.json",
-  marts: ["actions_per_month_and_sector"],
-  async load(wh) {
-    const rows = await fromMart(
-      wh,
-      "actions_per_month_and_sector",
-      `select ${isoDate("mois")}, code_secteur as secteur,
-         ${ACTION_KEYS.map((k) => `cast(${k} as integer) as ${k}`).join(", ")}
-       from actions_per_month_and_sector
-       -- why: the month in progress (up to the latest posting date) moves a day each night
-       where ${MONTH_ENDED("date_arrete")}
-       order by mois, code_secteur nulls first`,
-    );
-    return toColumnTable(rows, ["mois", "secteur", ...ACTION_KEYS]);
-  },
-};
+/**
+ * A loader of a monthly mart: its ended months, one row per month and `by` (a sector, or a
+ * role), each column cast as given.
+ */
+function endedMonths(fichier: string, mart: string, by: { select: string; as: string; order: string }, columns: Record<string, "integer" | "double">): SiteLoader<ColumnTable> {
+  return {
+    fichier,
+    marts: [mart],
+    async load(wh) {
+      const rows = await fromMart(
+        wh,
+        mart,
+        `select ${isoDate("mois")}, ${by.select},
+           ${Object.entries(columns).map(([c, type]) => `cast(${c} as ${type}) as ${c}`).join(", ")}
+         from ${mart}
+         -- why: the month in progress (up to the latest posting date) moves a day each night
+         where ${MONTH_ENDED("date_arrete")}
+         order by mois, ${by.order}`,
+      );
+      return toColumnTable(rows, ["mois", by.as, ...Object.keys(columns)]);
+    },
+  };
+}
 
-export const actionsPerRole: SiteLoader<ColumnTable> = {
-  fichier: "actions-par-fonction.json",
-  marts: ["actions_per_month_and_role"],
-  async load(wh) {
-    // Role counts only: the staff codes never leave the warehouse.
-    const rows = await fromMart(
-      wh,
-      "actions_per_month_and_role",
-      `select ${isoDate("mois")}, role,
-         cast(actions_mois as integer) as actions_mois,
-         cast(agents as integer) as agents,
-         cast(actions_par_agent_mois as double) as actions_par_agent_mois
-       from actions_per_month_and_role
-       -- why: the month in progress (up to the latest posting date) moves a day each night
-       where ${MONTH_ENDED("date_arrete")}
-       order by mois, role`,
-    );
-    return toColumnTable(rows, ["mois", "role", "actions_mois", "agents", "actions_par_agent_mois"]);
-  },
-};
+const BY_SECTOR = { select: "code_secteur as secteur", as: "secteur", order: "code_secteur nulls first" };
 
-export const departedTenants: SiteLoader<ColumnTable> = {
-  fichier: "locataires-partis.json",
-  marts: ["departed_tenants_per_month_and_sector"],
-  async load(wh) {
-    const rows = await fromMart(
-      wh,
-      "departed_tenants_per_month_and_sector",
-      `select ${isoDate("mois")}, code_secteur as secteur,
-         cast(transmissions_recouvrement_mois as integer) as transmissions_recouvrement_mois,
-         cast(admissions_non_valeur_mois as double) as admissions_non_valeur_mois,
-         cast(encaissements_apres_depart_mois as double) as encaissements_apres_depart_mois
-       from departed_tenants_per_month_and_sector
-       -- why: the month in progress (up to the latest posting date) moves a day each night
-       where ${MONTH_ENDED("date_arrete")}
-       order by mois, code_secteur nulls first`,
-    );
-    return toColumnTable(rows, [
-      "mois",
-      "secteur",
-      "transmissions_recouvrement_mois",
-      "admissions_non_valeur_mois",
-      "encaissements_apres_depart_mois",
-    ]);
-  },
-};
+export const monthlyActions = endedMonths("actions-mensuelles.json", "actions_per_month_and_sector", BY_SECTOR, Object.fromEntries(ACTION_KEYS.map((k) => [k, "integer"])));
+
+// Role counts only: the staff codes never leave the warehouse.
+export const actionsPerRole = endedMonths("actions-par-fonction.json", "actions_per_month_and_role", { select: "role", as: "role", order: "role" }, {
+  actions_mois: "integer",
+  agents: "integer",
+  actions_par_agent_mois: "double",
+});
+
+export const departedTenants = endedMonths("locataires-partis.json", "departed_tenants_per_month_and_sector", BY_SECTOR, {
+  transmissions_recouvrement_mois: "integer",
+  admissions_non_valeur_mois: "double",
+  encaissements_apres_depart_mois: "double",
+});
 
 // ─── etapes-contentieux.json: households at each litigation stage at each year's D ────────
 
