@@ -50,7 +50,8 @@ interface Worklist {
 
 /** Sign in as recouvrement from the review page, at the given viewport; record every problem. */
 async function signIn(width = 1280, height = 720): Promise<Visit> {
-  const session = await web.open({ width, height, role: "recouvrement", back: "/revue-mensuelle" });
+  // why no failed requests: signing out reloads the page while it asks for the session
+  const session = await web.open({ width, height, role: "recouvrement", back: "/revue-mensuelle", failedRequests: false });
   await session.page.locator("table.revue-table tbody tr").first().waitFor({ timeout: 15_000 });
   await settled(session.page);
   return session;
@@ -78,6 +79,13 @@ async function apiWorklist(page: Page, extra: Record<string, string> = {}): Prom
   return (await r.json()) as Worklist;
 }
 
+/** A test's start: signed in as recouvrement at 1280×720, and the API's worklist for the page's default filters. */
+async function meeting(): Promise<Visit & { api: Worklist }> {
+  web.ready();
+  const session = await signIn();
+  return { ...session, api: await apiWorklist(session.page) };
+}
+
 const screenshot = (page: Page, name: string) => web.screenshot(page, name, { fullPage: false });
 
 /** The element's box lies within the viewport (top edge visible, nothing cut on the right). */
@@ -100,9 +108,7 @@ function pdfPages(pdf: Buffer): string[] | null {
 
 describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   it("shows every case's proposed action and due date with no sideways scroll, as the API gives them", async () => {
-    web.ready();
-    const { context, page, problems } = await signIn();
-    const api = await apiWorklist(page);
+    const { context, page, problems, api } = await meeting();
     expect(api.lignes.length, "le bureau de test doit avoir des dossiers à examiner").toBeGreaterThan(0);
     // The caseload cut at the top: households followed, to examine.
     expect(spaces(await page.locator("[data-suivis]").textContent())).toBe(spaces(formatValue(api.suivis, "nombre")));
@@ -138,9 +144,7 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   });
 
   it("opens a case on a click or Enter, brings its card into view starting with the action, and moves with j, k and the buttons", async () => {
-    web.ready();
-    const { context, page, problems } = await signIn();
-    const api = await apiWorklist(page);
+    const { context, page, problems, api } = await meeting();
     expect(api.lignes.length, "il faut au moins deux dossiers pour passer de l'un à l'autre").toBeGreaterThanOrEqual(2);
     const rows = page.locator("table.revue-table tbody tr");
     const [first, second] = api.lignes as [WorklistRow, WorklistRow];
@@ -260,9 +264,7 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   });
 
   it("prints the list and the case to A4 with their tables, and the meeting file one sector per page", async () => {
-    web.ready();
-    const { context, page, problems } = await signIn();
-    const api = await apiWorklist(page);
+    const { context, page, problems, api } = await meeting();
     await page.locator("table.revue-table tbody tr").first().click();
     await page.locator(`[data-dossier="${api.lignes[0]!.num_contrat}"]`).waitFor();
     await page.emulateMedia({ media: "print" });

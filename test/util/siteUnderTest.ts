@@ -54,6 +54,8 @@ export interface OpenOptions {
   back?: string;
   /** A response this test provokes on purpose: neither it nor its console message is a problem. */
   expected?: (url: string, status: number) => boolean;
+  /** Whether a failed request is a problem (default yes); not for pages left mid-request on purpose (signing out reloads the page). */
+  failedRequests?: boolean;
   /** More options of the browser context (downloads, CSP bypass…). */
   context?: BrowserContextOptions;
 }
@@ -131,7 +133,7 @@ export class SiteUnderTest {
   }
 
   /** A page in a new context, recording every problem; signed in as `role` when given. */
-  async open({ width = 1280, height = 900, role, back = "/index.html", expected = () => false, context: contextOptions = {} }: OpenOptions = {}): Promise<Visit> {
+  async open({ width = 1280, height = 900, role, back = "/index.html", expected = () => false, failedRequests = true, context: contextOptions = {} }: OpenOptions = {}): Promise<Visit> {
     const context = await this.newContext({ viewport: { width, height }, ...contextOptions });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -142,7 +144,7 @@ export class SiteUnderTest {
       if (m.type() === "error" && !(status && expected(m.location().url, Number(status)))) problems.push(`console.error : ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`erreur JavaScript : ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`requête en échec : ${r.url()} (${r.failure()?.errorText})`));
+    if (failedRequests) page.on("requestfailed", (r) => problems.push(`requête en échec : ${r.url()} (${r.failure()?.errorText})`));
     page.on("response", (r) => {
       if (r.status() >= 400 && !expected(r.url(), r.status())) problems.push(`HTTP ${r.status()} : ${r.url()}`);
     });
