@@ -90,7 +90,7 @@ describe("the Publications page", () => {
     const labels = await page.locator("section[data-publication] [data-etat-libelle]").allTextContents();
     expect(labels).toEqual(["révisée", "retirée", "inchangée"]);
     expect(await page.locator("section[data-publication] [data-titre]").allTextContents()).toEqual(["Rapport d'activité 2024", "Première version 2024", "Bilan 2023"]);
-    expect(spaces(await page.locator("main").textContent())).toContain("Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du web.site.");
+    expect(spaces(await page.locator("main").textContent())).toContain("Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site.");
 
     // The 2024 report: as-of date, who published it and when (Paris time), its run and files.
     const report = card(page, p2024.id);
