@@ -17,13 +17,16 @@ function where({ file, line, column }: Location): string {
   return parts.length ? `${parts.join(", ")} : ` : "";
 }
 
+/** The errors the project throws on purpose; each is named after its class (`e.name`). */
 export class AppError extends Error {
-  override name = "AppError";
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** An export file that cannot be read as the format says: the file is refused. */
 export class ExportFormatError extends AppError {
-  override name = "ExportFormatError";
   constructor(
     readonly reason: string,
     readonly location: Location = {},
@@ -33,29 +36,19 @@ export class ExportFormatError extends AppError {
 }
 
 /** A configuration (mapping profile, options) that cannot be used. */
-export class ConfigError extends AppError {
-  override name = "ConfigError";
-}
+export class ConfigError extends AppError {}
 
 /** A question the warehouse cannot answer (unknown sector, year without data, bad date). */
-export class QueryError extends AppError {
-  override name = "QueryError";
-}
+export class QueryError extends AppError {}
 
 /** An SQL invariant (etl/tests/assert_*.sql) returned rows. */
-export class InvariantError extends AppError {
-  override name = "InvariantError";
-}
+export class InvariantError extends AppError {}
 
 /** Another run holds the lock. */
-export class RunLockedError extends AppError {
-  override name = "RunLockedError";
-}
+export class RunLockedError extends AppError {}
 
 /** The warehouse's folder cannot be written (read-only, full, no permission). */
-export class StorageError extends AppError {
-  override name = "StorageError";
-}
+export class StorageError extends AppError {}
 
 /**
  * A publication that cannot be made, found, withdrawn, read or reproduced (src/publications/).
@@ -63,7 +56,6 @@ export class StorageError extends AppError {
  * withdrawn, 500 storage); the CLI prints the message.
  */
 export class PublicationError extends AppError {
-  override name = "PublicationError";
   constructor(
     message: string,
     readonly status: 400 | 404 | 409 | 500 = 500,

@@ -16,8 +16,9 @@ import { ROLES, UserStore, type Role } from "../src/api/users.ts";
 import type { WarehouseProvider } from "../src/server/warehouseProvider.ts";
 import { loadServerConfig } from "../src/server/config.ts";
 import { ConfigError } from "../src/errors.ts";
-import { FakeRuns, PASSWORD, buildTestApp, signIn, smallOfficeWarehouse } from "./util/apiApp.ts";
+import { FakeRuns, PASSWORD, buildTestApp, signIn, siteApp, smallOfficeWarehouse } from "./util/apiApp.ts";
 import { tempDir } from "./util/exports.ts";
+import { writeLinkedBuild } from "./util/siteLinks.ts";
 
 let db: string;
 let shared: ReturnType<typeof buildTestApp>;
@@ -241,7 +242,7 @@ describe("cache headers", () => {
     fs.mkdirSync(path.join(site, "_observablehq"));
     fs.writeFileSync(path.join(site, "index.html"), "<p>accueil</p>");
     fs.writeFileSync(path.join(site, "_observablehq", "client.abc123.js"), "export {};");
-    const app = siteApp(site);
+    const app = siteApp(shared.warehouse as WarehouseProvider, site);
     const page = await app.request("/", { headers: { Cookie: cookies.admin } });
     expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toBe("no-cache");
@@ -249,20 +250,6 @@ describe("cache headers", () => {
     expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
   });
 });
-
-/** An app serving this folder as the site (the API on the fixture warehouse beside it). */
-function siteApp(siteDir: string, extra: { secureCookies?: boolean } = {}) {
-  return createApp({
-    warehouse: shared.warehouse as WarehouseProvider,
-    runs: new FakeRuns(),
-    users: UserStore.onePerRole(PASSWORD),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    siteDir: () => siteDir,
-    log: () => undefined,
-    ...extra,
-  });
-}
 
 describe("Host check (DNS rebinding)", () => {
   it("refuses POST /connexion sent to another name, with no session given", async () => {
@@ -386,26 +373,13 @@ describe("GET /health", () => {
 
 describe("static site: symbolic links", () => {
   it("serves the build's files through the current link, and refuses every link below it (404)", async () => {
-    const base = tempDir("oph-site-links-");
-    const build = path.join(base, "build-1");
-    fs.mkdirSync(path.join(build, "sub"), { recursive: true });
-    fs.writeFileSync(path.join(build, "index.html"), "<p>accueil</p>");
-    fs.writeFileSync(path.join(build, "sub", "page.html"), "<p>page</p>");
-    const secret = path.join(base, "comptes-demo.txt");
-    fs.writeFileSync(secret, "mot-de-passe-secret");
-    fs.symlinkSync(build, path.join(base, "current")); // as the run controller swaps builds in
-    fs.symlinkSync(secret, path.join(build, "fuite.txt")); // out of the build
-    fs.symlinkSync("/etc/passwd", path.join(build, "passwd"));
-    fs.symlinkSync(path.join(build, "index.html"), path.join(build, "copie.html")); // inside the build
-    fs.symlinkSync(path.join(build, "sub"), path.join(build, "lien-dossier")); // a folder inside
-    fs.symlinkSync(base, path.join(build, "parent")); // a folder out of it
-    const app = siteApp(path.join(base, "current"));
-    expect(await (await app.request("/")).text()).toBe("<p>accueil</p>");
-    expect(await (await app.request("/sub/page")).text()).toBe("<p>page</p>");
-    for (const p of ["/fuite.txt", "/passwd", "/copie.html", "/copie", "/lien-dossier/page.html", "/lien-dossier/page", "/parent/comptes-demo.txt", "/parent/build-1/index.html"]) {
+    const links = writeLinkedBuild(tempDir("oph-site-links-"));
+    const app = siteApp(shared.warehouse as WarehouseProvider, links.current);
+    for (const [p, content] of Object.entries(links.served)) expect(await (await app.request(p)).text(), p).toBe(content);
+    for (const p of links.refused) {
       const res = await app.request(p);
       expect(res.status, p).toBe(404);
-      expect(await res.text(), p).not.toMatch(/mot-de-passe-secret|root:|<p>/);
+      expect(await res.text(), p).not.toMatch(links.leak);
     }
   });
 });
@@ -421,7 +395,7 @@ describe("Content-Security-Policy and HSTS", () => {
       `<!doctype html><script type="module">${inline}</script><script src="/_observablehq/a.js"></script><script>{const a=1}</script><button onclick="window.print()">Imprimer</button>`,
     );
     fs.writeFileSync(path.join(site, "sans.html"), `<p>sans script</p>`);
-    const app = siteApp(site);
+    const app = siteApp(shared.warehouse as WarehouseProvider, site);
     const policy = (await app.request("/")).headers.get("content-security-policy")!;
     const scriptSrc = (policy: string) => /script-src ([^;]+)/.exec(policy)![1]!.split(" ").sort();
     const htl = HTL_PLACEHOLDER_HASHES.map((h) => `'${h}'`);

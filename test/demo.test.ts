@@ -11,29 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { generateDemo, type GenerateResult } from "../src/demo/generate.ts";
 import { PUBLISHED_2024 } from "../src/demo/world.ts";
+import { EXPORT_HEADERS, KINDS } from "../src/etl/exportSchema.ts";
 
-// Written out from etl/models/staging/EXPORT_FORMAT.md on purpose: a drift in the generator must show here.
-const HEADERS: Record<string, string[]> = {
-  secteurs: ["code_secteur", "libelle_secteur", "agence"],
-  agents: ["code_agent", "role", "code_secteur"],
-  baux: [
-    "num_contrat",
-    "num_logement",
-    "code_secteur",
-    "commune",
-    "date_entree",
-    "date_sortie",
-    "motif_sortie",
-    "situation_emploi_entree",
-    "nb_occupants",
-    "beneficiaire_apl",
-    "loyer_mensuel",
-    "charges_mensuelles",
-  ],
-  ecritures: ["id_ecriture", "num_contrat", "date_ecriture", "periode", "code_mouvement", "libelle", "debit", "credit", "mode_reglement"],
-  actions: ["id_action", "num_contrat", "date_action", "code_action", "code_agent", "montant", "nb_echeances", "annulee", "commentaire"],
-};
-const KINDS = Object.keys(HEADERS);
+// The reference headers (etl/models/staging/EXPORT_FORMAT.md as data in src/etl/exportSchema.ts).
+const HEADERS: Record<string, readonly string[]> = EXPORT_HEADERS;
 const MOVEMENTS: Record<string, string> = {
   QL: "BILLING",
   QC: "BILLING",

@@ -99,37 +99,40 @@ describe("normalizeExport: no record text in a reject or an error (issue 10)", (
     expect(out).toBe("ligne;id_action;num_contrat;date_action;code_action;code_agent;montant;nb_echeances;annulee\n3;A2;B0001;15/11/2024;RL1;AG02;;;N\n");
   });
 
-  it("keeps the loaded columns' values, never commentaire, of a record with a quote inside an unquoted comment", async () => {
-    const { result } = await actions(`${ACTIONS}\r\n${row("A1", `${SECRET} "urgent"`)}\r\n`);
-    expect(result.rejects).toEqual([
-      {
-        line: 2,
-        column: "commentaire",
-        reason: "guillemet au milieu d'un champ non protégé",
-        keptValues: {
-          id_action: "A1", num_contrat: "B0001", date_action: "15/11/2024", code_action: "RL1",
-          code_agent: "AG02", montant: "", nb_echeances: "", annulee: "N",
+  /** A record refused at a column: the loaded columns' values are kept, never commentaire's text. */
+  const REFUSED_AT_A_COLUMN = [
+    {
+      title: "keeps the loaded columns' values, never commentaire, of a record with a quote inside an unquoted comment",
+      record: row("A1", `${SECRET} "urgent"`),
+      column: "commentaire",
+      reason: "guillemet au milieu d'un champ non protégé",
+      codeAction: "RL1",
+    },
+    {
+      title: "names the column of a character after a closing quote and keeps the others' values",
+      record: `A1;B0001;15/11/2024;"RL1"x;AG02;;;N;${SECRET}`,
+      column: "code_action",
+      reason: "caractère après un guillemet fermant",
+      codeAction: '"RL1"x',
+    },
+  ];
+  for (const { title, record, column, reason, codeAction } of REFUSED_AT_A_COLUMN) {
+    it(title, async () => {
+      const { result } = await actions(`${ACTIONS}\r\n${record}\r\n`);
+      expect(result.rejects).toEqual([
+        {
+          line: 2,
+          column,
+          reason,
+          keptValues: {
+            id_action: "A1", num_contrat: "B0001", date_action: "15/11/2024", code_action: codeAction,
+            code_agent: "AG02", montant: "", nb_echeances: "", annulee: "N",
+          },
         },
-      },
-    ]);
-    expect(JSON.stringify(result)).not.toContain("incarcéré");
-  });
-
-  it("names the column of a character after a closing quote and keeps the others' values", async () => {
-    const { result } = await actions(`${ACTIONS}\r\nA1;B0001;15/11/2024;"RL1"x;AG02;;;N;${SECRET}\r\n`);
-    expect(result.rejects).toEqual([
-      {
-        line: 2,
-        column: "code_action",
-        reason: "caractère après un guillemet fermant",
-        keptValues: {
-          id_action: "A1", num_contrat: "B0001", date_action: "15/11/2024", code_action: '"RL1"x',
-          code_agent: "AG02", montant: "", nb_echeances: "", annulee: "N",
-        },
-      },
-    ]);
-    expect(JSON.stringify(result)).not.toContain("incarcéré");
-  });
+      ]);
+      expect(JSON.stringify(result)).not.toContain("incarcéré");
+    });
+  }
 
   /** The reason of an over-long record, whatever its length: what was found, then what to do. */
   const LONG_REASON =

@@ -13,39 +13,29 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../src/figures/definitions.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { COHORT_FIGURES, FIGURES } from "../src/figures/definitions.ts";
 import { formatValue } from "../reports/components/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
-import { projectPath } from "../src/paths.ts";
 import { publish, withdraw } from "../src/publications/publish.ts";
 import type { Publication } from "../src/publications/store.ts";
-import { buildSite, type BuildResult } from "../src/site/build.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
-import { launchChromium } from "./util/browser.ts";
-import { etl, HEADERS, tempDir, writeExport } from "./util/exports.ts";
-import { startProductServer, type ProductServer } from "./util/productServer.ts";
+import { etl, HEADERS, writeExport } from "./util/exports.ts";
 import { buildSiteWarehouse } from "./util/siteOffice.ts";
+import { figurePhrase, settled, siteUnderTest, spaces, type Visit } from "./util/siteUnderTest.ts";
 
-const ARTIFACTS = projectPath("test", ".artifacts", "publications");
 const ADMIN = { identifiant: "admin", role: "admin" };
 const LATE_REMINDER = "1 action de 2024 ajoutée tardivement dans l'export du 15/02/2025 (actions_20250215.csv) : +1 relance";
 
-let site: BuildResult;
-let server: ProductServer;
-let browser: Browser;
 let p2023: Publication;
 let withdrawn: Publication;
 let p2024: Publication;
 
-let setupError: Error | null = null;
-function ready(): void {
-  if (setupError) throw setupError;
-}
-
-beforeAll(async () => {
-  try {
+const web = siteUnderTest({
+  name: "publications",
+  timeoutMs: 240_000,
+  warehouse: async () => {
     const { db, exportsDir } = await buildSiteWarehouse();
     p2023 = await publish({ dbPath: db, annee: 2023, titre: "Bilan 2023", note: "Présenté au conseil d'administration.", par: ADMIN, now: () => new Date("2025-03-01T08:00:00Z") });
     withdrawn = await publish({ dbPath: db, annee: 2024, titre: "Première version 2024", par: ADMIN, now: () => new Date("2025-03-10T08:00:00Z") });
@@ -54,96 +44,43 @@ beforeAll(async () => {
     // After the 2024 report: a reminder of 20/12/2024 for B0002 arrives late.
     writeExport(exportsDir, "actions_20250215.csv", [...HEADERS.actions], [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
     await etl({ exportsDir, dbPath: db });
-    site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-publications-dist-"), "dist"), log: () => undefined });
-    server = await startProductServer(db, site.output);
-    browser = await launchChromium();
-  } catch (e) {
-    setupError = e as Error;
-  }
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+    return db;
+  },
 });
 
-/** Intl may separate thousands with a narrow or a plain no-break space: compare with plain spaces. */
-const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
-
-/** The copy-ready phrase of Chiffres clés, built from reports/components/format.ts. */
-function phrase(record: FiguresRecord, def: FigureDefinition, cohort: boolean): string {
-  const value = (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
-  if (value === null) return `${def.libelle} : non calculable`;
-  const number = def.unite === "jours" ? formatValue(value, "jours").replace(/ j$/, "") : formatValue(value, def.unite);
-  return `${number} ${shortLabelFor(value, def)}`;
-}
-
-interface Visit {
-  context: BrowserContext;
-  page: Page;
-  problems: string[];
-  external: string[];
-}
-
 /** A browser context at a width, signed in as `role` when given, recording every problem. */
-async function open(width: number, role?: string): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris", acceptDownloads: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const external: string[] = [];
+function open(width: number, role?: string): Promise<Visit> {
   // The empty title sent on purpose below is refused with 400 (Chromium logs it as a console error).
-  const refusedOnPurpose = (url: string, status: number) => status === 400 && url === `${server.url}/api/publications`;
-  page.on("console", (m) => {
-    if (m.type() === "error" && !(/status of 400/.test(m.text()) && refusedOnPurpose(m.location().url, 400))) problems.push(`console.error : ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`erreur JavaScript : ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`requête en échec : ${r.url()} (${r.failure()?.errorText})`));
-  page.on("response", (r) => {
-    if (r.status() >= 400 && !refusedOnPurpose(r.url(), r.status())) problems.push(`HTTP ${r.status()} : ${r.url()}`);
-  });
-  page.on("request", (r) => {
-    const url = r.url();
-    if (!url.startsWith(`${server.url}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) external.push(url);
-  });
-  if (role) {
-    await page.goto(`${server.url}/connexion?retour=/chiffres-cles`);
-    await page.getByLabel("Identifiant").fill(role);
-    await page.getByLabel("Mot de passe").fill(server.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
-    await page.waitForURL(/chiffres-cles/);
-  }
-  return { context, page, problems, external };
+  const refusedOnPurpose = (url: string, status: number) => status === 400 && url === `${web.server.url}/api/publications`;
+  return web.open({ width, role, back: "/chiffres-cles", expected: refusedOnPurpose, context: { acceptDownloads: true } });
 }
 
 async function goto(v: Visit, pagePath: string): Promise<void> {
-  await v.page.goto(`${server.url}/${pagePath}`, { waitUntil: "networkidle" });
-  await settled(v.page);
+  await v.page.goto(`${web.server.url}/${pagePath}`, { waitUntil: "networkidle" });
+  expect(await settled(v.page)).toEqual([]);
 }
 
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
-  const errors = await page.locator(".observablehq--error").allInnerTexts();
-  expect(errors).toEqual([]);
+/** open() then goto(). */
+async function visit(pagePath: string, width = 1440): Promise<Visit> {
+  const v = await open(width);
+  await goto(v, pagePath);
+  return v;
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
+const screenshot = (page: Page, name: string) => web.screenshot(page, name);
 
 /** The card of one publication on the Publications page. */
 const card = (page: Page, id: string) => page.locator(`section[data-publication="${id}"]`);
 
 describe("the Publications page", () => {
   it("is built, with the others", () => {
-    ready();
-    expect(site.pages.map((p) => p.page)).toContain("publications.html");
+    web.ready();
+    expect(web.site.pages.map((p) => p.page)).toContain("publications.html");
   });
 
   it("lists every publication newest first with its state, provenance, figures as published, gaps and their explanation", async () => {
-    ready();
-    const v = await open(1440);
-    await goto(v, "publications.html");
+    web.ready();
+    const v = await visit("publications.html");
     const { page } = v;
     expect(await page.locator("section[data-publication]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-publication"), e.getAttribute("data-etat")]))).toEqual([
       [p2024.id, "revisee"],
@@ -202,8 +139,7 @@ describe("the Publications page", () => {
     await v.context.close();
 
     // On a phone: the page itself never scrolls sideways (wide tables scroll in their own box).
-    const phone = await open(390);
-    await goto(phone, "publications.html");
+    const phone = await visit("publications.html", 390);
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(phone.page, "publications-390");
     expect(phone.problems).toEqual([]);
@@ -213,25 +149,22 @@ describe("the Publications page", () => {
 
 describe("the overview with a publication in force for its last complete year", () => {
   it("gives that year's rate as published, with the publication named and linked", async () => {
-    ready();
-    const v = await open(1440);
-    await goto(v, "");
-    const { page } = v;
+    web.ready();
+    const { page, context } = await visit("");
     const value = page.locator('.figure-card [data-figure="taux_impayes"][data-annee="2024"]');
     expect(spaces(await value.textContent())).toBe(spaces(formatValue(p2024.chiffres.ensemble.taux_impayes as number, "taux")));
     const note = page.locator(`[data-publication="${p2024.id}"]`);
     // the late reminder revises a count, not the rate: no recomputed value beside it
     expect(spaces(await note.textContent())).toBe("publié le 15/03/2025 — Rapport d'activité 2024");
     expect(await note.locator("a").getAttribute("href")).toBe(`./publications#publication-${p2024.id}`);
-    await v.context.close();
+    await context.close();
   });
 });
 
 describe("Chiffres clés with a publication in force", () => {
   it("gives the figures as published, « Publié le … » at the top and today's value beside the revised one", async () => {
-    ready();
-    const v = await open(1440);
-    await goto(v, "chiffres-cles.html");
+    web.ready();
+    const v = await visit("chiffres-cles.html");
     const { page } = v;
     expect(spaces(await page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
     const check = async (record: FiguresRecord) => {
@@ -240,7 +173,7 @@ describe("Chiffres clés with a publication in force", () => {
           // the published phrase, then (for the revised figure only) today's value
           const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
           const own = await cell.evaluate((td) => [...td.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(""));
-          expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(phrase(record, def, cohort)));
+          expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(figurePhrase(record, def, cohort)));
         }
       }
     };
@@ -249,7 +182,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual(["relances"]);
     expect(spaces(await page.locator('[data-recalcul="relances"]').textContent())).toBe(`recalculé aujourd'hui : ${published + 1} (+1)`);
     // The copy button copies the published phrase.
-    expect(spaces(await page.locator('tr[data-cle="relances"] button').getAttribute("data-copy"))).toBe(spaces(phrase(p2024.chiffres.ensemble, FIGURES.find((f) => f.cle === "relances")!, false)));
+    expect(spaces(await page.locator('tr[data-cle="relances"] button').getAttribute("data-copy"))).toBe(spaces(figurePhrase(p2024.chiffres.ensemble, FIGURES.find((f) => f.cle === "relances")!, false)));
     // The CSV for Excel holds the figures shown: the published ones.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Télécharger le tableau/ }).click()]);
     expect(fs.readFileSync(await download.path()).toString("utf8")).toBe(renderCsv([p2024.chiffres.ensemble]));
@@ -281,7 +214,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(await page.locator("[data-source-publication]").textContent()).toBe("Rapport d'activité 2024");
     await page.emulateMedia({ media: "print" });
     const pdfBytes = await page.pdf({ format: "A4", printBackground: true });
-    fs.writeFileSync(path.join(ARTIFACTS, "chiffres-cles-publie.pdf"), pdfBytes);
+    fs.writeFileSync(path.join(web.artifacts, "chiffres-cles-publie.pdf"), pdfBytes);
     const pdf = pdfBytes.toString("latin1");
     expect(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
     await page.emulateMedia({ media: "screen" });
@@ -290,8 +223,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(v.external).toEqual([]);
     await v.context.close();
 
-    const phone = await open(390);
-    await goto(phone, "chiffres-cles.html");
+    const phone = await visit("chiffres-cles.html", 390);
     expect(spaces(await phone.page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
     await screenshot(phone.page, "chiffres-cles-publie-390");
     expect(phone.problems).toEqual([]);
@@ -299,7 +231,7 @@ describe("Chiffres clés with a publication in force", () => {
   });
 
   it("shows the form « Arrêter les chiffres » to the admin only", async () => {
-    ready();
+    web.ready();
     for (const role of ["direction", "communication", "recouvrement"]) {
       const v = await open(1440, role);
       await settled(v.page);
@@ -311,7 +243,7 @@ describe("Chiffres clés with a publication in force", () => {
   });
 
   it("publishes through the form as the admin: the API's French message on a refusal, then the publication, listed by GET /api/publications", async () => {
-    ready();
+    web.ready();
     const v = await open(1440, "admin");
     await settled(v.page);
     const { page } = v;
@@ -319,15 +251,15 @@ describe("Chiffres clés with a publication in force", () => {
     await expect.poll(() => form.count()).toBe(1);
     const sent: unknown[] = [];
     page.on("request", (r) => {
-      if (r.method() === "POST" && r.url() === `${server.url}/api/publications`) sent.push(r.postDataJSON());
+      if (r.method() === "POST" && r.url() === `${web.server.url}/api/publications`) sent.push(r.postDataJSON());
     });
 
     // No title: the API refuses, and the page gives its message.
     await form.getByRole("button", { name: "Arrêter les chiffres" }).click();
     await expect.poll(() => form.locator("[data-resultat-publication]").textContent()).toMatch(/^La publication a échoué/);
-    const refusal = await page.request.post(`${server.url}/api/publications`, {
+    const refusal = await page.request.post(`${web.server.url}/api/publications`, {
       data: { annee: 2024, au: "2024-12-31", titre: "", note: null },
-      headers: { Origin: server.url },
+      headers: { Origin: web.server.url },
     });
     expect(refusal.status()).toBe(400);
     const { erreur } = (await refusal.json()) as { erreur: string };
@@ -348,7 +280,7 @@ describe("Chiffres clés with a publication in force", () => {
     expect(spaces(await form.locator("[data-resultat-publication]").textContent())).toMatch(
       new RegExp(`^Chiffres arrêtés : publication ${id} « Bilan pour le conseil », au 31/12/2024, le \\d{2}/\\d{2}/\\d{4} à \\d{2}:\\d{2}\\. Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site\\.$`),
     );
-    const list = await page.request.get(`${server.url}/api/publications`);
+    const list = await page.request.get(`${web.server.url}/api/publications`);
     expect(list.status()).toBe(200);
     const { publications } = (await list.json()) as { publications: Array<{ id: string; titre: string; note: string | null; annee: number; date_arrete: string; etat: string; publie_par: { identifiant: string } }> };
     expect(publications.map((p) => p.id)).toEqual([id, p2024.id, withdrawn.id, p2023.id]);

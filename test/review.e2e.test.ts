@@ -15,46 +15,13 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { formatDate, formatValue } from "../reports/components/format.ts";
-import { projectPath } from "../src/paths.ts";
-import { buildSite, type BuildResult } from "../src/site/build.ts";
-import { launchChromium } from "./util/browser.ts";
 import { tempDir } from "./util/exports.ts";
-import { startProductServer, type ProductServer } from "./util/productServer.ts";
-import { buildSiteWarehouse } from "./util/siteOffice.ts";
+import { settled, siteUnderTest, spaces, type Visit } from "./util/siteUnderTest.ts";
 
-const ARTIFACTS = projectPath("test", ".artifacts", "review");
-
-let site: BuildResult;
-let server: ProductServer;
-let browser: Browser;
-
-/** A setup failure is rethrown by every test (a failing beforeAll would only skip them). */
-let setupError: Error | null = null;
-function ready(): void {
-  if (setupError) throw setupError;
-}
-
-beforeAll(async () => {
-  try {
-    const { db } = await buildSiteWarehouse();
-    site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-review-dist-"), "dist"), log: () => undefined });
-    server = await startProductServer(db, site.output);
-    browser = await launchChromium();
-  } catch (e) {
-    setupError = e as Error;
-  }
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Intl may separate thousands with a narrow or a plain no-break space: compare with plain spaces. */
-const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
+const web = siteUnderTest({ name: "review" });
 
 interface WorklistRow {
   num_contrat: string;
@@ -81,50 +48,20 @@ interface Worklist {
   lignes: WorklistRow[];
 }
 
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  problems: string[];
-}
-
 /** Sign in as recouvrement from the review page, at the given viewport; record every problem. */
-async function signIn(width = 1280, height = 720): Promise<Session> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: "fr-FR", timezoneId: "Europe/Paris" });
-  await context.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __violationsCsp: string[] }).__violationsCsp = seen;
-    document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} : ${e.blockedURI || "en ligne"}`));
-  });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console.error : ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`erreur JavaScript : ${e.message}`));
-  page.on("response", (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} : ${r.url()}`);
-  });
-  await page.goto(`${server.url}/connexion?retour=/revue-mensuelle`);
-  await page.getByLabel("Identifiant").fill("recouvrement");
-  await page.getByLabel("Mot de passe").fill(server.password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.waitForURL(/revue-mensuelle/);
-  await page.locator("table.revue-table tbody tr").first().waitFor({ timeout: 15_000 });
-  await settled(page);
-  return { context, page, problems };
+async function signIn(width = 1280, height = 720): Promise<Visit> {
+  // why no failed requests: signing out reloads the page while it asks for the session
+  const session = await web.open({ width, height, role: "recouvrement", back: "/revue-mensuelle", failedRequests: false });
+  await session.page.locator("table.revue-table tbody tr").first().waitFor({ timeout: 15_000 });
+  await settled(session.page);
+  return session;
 }
 
 /** The page as a role without case access sees it: the reserved-access card, no filters. */
 describe("Revue mensuelle for a role without case access", () => {
   it("shows the reserved-access card and none of the worklist's filters", async () => {
-    ready();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
-    const page = await context.newPage();
-    await page.goto(`${server.url}/connexion?retour=/revue-mensuelle`);
-    await page.getByLabel("Identifiant").fill("direction");
-    await page.getByLabel("Mot de passe").fill(server.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
-    await page.waitForURL(/revue-mensuelle/);
+    web.ready();
+    const { context, page } = await web.open({ width: 1280, height: 720, role: "direction", back: "/revue-mensuelle" });
     await settled(page);
     await expect.poll(() => page.getByText("Accès réservé").count()).toBe(1);
     expect(await page.locator(".revue-filtres, .revue-autres-filtres").count()).toBe(0);
@@ -133,24 +70,23 @@ describe("Revue mensuelle for a role without case access", () => {
   });
 });
 
-/** Every Framework cell rendered. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
-}
-
 /** The worklist as the API gives it to this session, for the page's default filters. */
 async function apiWorklist(page: Page, extra: Record<string, string> = {}): Promise<Worklist> {
   const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date());
   const q = new URLSearchParams({ date_reunion: today, tri: "priorite", examen: "a_examiner", page: "1", taille: "25", ...extra });
-  const r = await page.request.get(`${server.url}/api/cases?${q}`);
+  const r = await page.request.get(`${web.server.url}/api/cases?${q}`);
   expect(r.status()).toBe(200);
   return (await r.json()) as Worklist;
 }
 
-async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
+/** A test's start: signed in as recouvrement at 1280×720, and the API's worklist for the page's default filters. */
+async function meeting(): Promise<Visit & { api: Worklist }> {
+  web.ready();
+  const session = await signIn();
+  return { ...session, api: await apiWorklist(session.page) };
 }
+
+const screenshot = (page: Page, name: string) => web.screenshot(page, name, { fullPage: false });
 
 /** The element's box lies within the viewport (top edge visible, nothing cut on the right). */
 async function inViewport(page: Page, selector: string): Promise<boolean> {
@@ -172,9 +108,7 @@ function pdfPages(pdf: Buffer): string[] | null {
 
 describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   it("shows every case's proposed action and due date with no sideways scroll, as the API gives them", async () => {
-    ready();
-    const { context, page, problems } = await signIn();
-    const api = await apiWorklist(page);
+    const { context, page, problems, api } = await meeting();
     expect(api.lignes.length, "le bureau de test doit avoir des dossiers à examiner").toBeGreaterThan(0);
     // The caseload cut at the top: households followed, to examine.
     expect(spaces(await page.locator("[data-suivis]").textContent())).toBe(spaces(formatValue(api.suivis, "nombre")));
@@ -210,9 +144,7 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   });
 
   it("opens a case on a click or Enter, brings its card into view starting with the action, and moves with j, k and the buttons", async () => {
-    ready();
-    const { context, page, problems } = await signIn();
-    const api = await apiWorklist(page);
+    const { context, page, problems, api } = await meeting();
     expect(api.lignes.length, "il faut au moins deux dossiers pour passer de l'un à l'autre").toBeGreaterThanOrEqual(2);
     const rows = page.locator("table.revue-table tbody tr");
     const [first, second] = api.lignes as [WorklistRow, WorklistRow];
@@ -267,7 +199,7 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   });
 
   it("sends the meeting date (today by default) and the filters to the API and shows its answer", async () => {
-    ready();
+    web.ready();
     const { context, page, problems } = await signIn();
     const requests: URLSearchParams[] = [];
     page.on("request", (r) => {
@@ -306,7 +238,7 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   });
 
   it("shows a page beyond the last as the last page, with its number, and says so in French when nothing matches", async () => {
-    ready();
+    web.ready();
     const { context, page, problems } = await signIn();
     const api = await apiWorklist(page, { page: "999" });
     expect(api.page).toBe(api.pages);
@@ -332,9 +264,7 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   });
 
   it("prints the list and the case to A4 with their tables, and the meeting file one sector per page", async () => {
-    ready();
-    const { context, page, problems } = await signIn();
-    const api = await apiWorklist(page);
+    const { context, page, problems, api } = await meeting();
     await page.locator("table.revue-table tbody tr").first().click();
     await page.locator(`[data-dossier="${api.lignes[0]!.num_contrat}"]`).waitFor();
     await page.emulateMedia({ media: "print" });
@@ -377,20 +307,20 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   });
 
   it("ends the session on the server when signing out: the old cookie then gets 401", async () => {
-    ready();
+    web.ready();
     const { context, page, problems } = await signIn();
-    const cookies = await context.cookies(server.url);
+    const cookies = await context.cookies(web.server.url);
     const header = cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-    expect((await fetch(`${server.url}/api/cases`, { headers: { cookie: header } })).status).toBe(200);
+    expect((await fetch(`${web.server.url}/api/cases`, { headers: { cookie: header } })).status).toBe(200);
     const [deleted] = await Promise.all([
-      page.waitForResponse((r) => r.url() === `${server.url}/api/session` && r.request().method() === "DELETE"),
+      page.waitForResponse((r) => r.url() === `${web.server.url}/api/session` && r.request().method() === "DELETE"),
       page.getByRole("link", { name: "Se déconnecter" }).click(),
     ]);
     expect(deleted.status()).toBe(200);
     // The signed-out state: a sign-in link, no case.
     await page.getByRole("link", { name: "Se connecter" }).waitFor();
     expect(await page.locator("table").count()).toBe(0);
-    expect((await fetch(`${server.url}/api/cases`, { headers: { cookie: header } })).status).toBe(401);
+    expect((await fetch(`${web.server.url}/api/cases`, { headers: { cookie: header } })).status).toBe(401);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -398,7 +328,7 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
 
 describe("Revue mensuelle at other widths", () => {
   it("has no sideways scroll at 1440 px nor on a 390 px phone, the action still visible", async () => {
-    ready();
+    web.ready();
     for (const [width, height] of [[1440, 900], [390, 844]] as const) {
       const { context, page, problems } = await signIn(width, height);
       const widths = await page.evaluate(() => ({ doc: document.scrollingElement!.scrollWidth, inner: innerWidth }));
@@ -421,11 +351,11 @@ describe("Revue mensuelle at other widths", () => {
 
 describe("printing the other pages", () => {
   it("keeps the tables of Secteurs and Qualité des données", async () => {
-    ready();
+    web.ready();
     for (const pagePath of ["secteurs.html", "qualite-des-donnees.html"]) {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
+      const context = await web.newContext({ viewport: { width: 1280, height: 720 } });
       const page = await context.newPage();
-      await page.goto(`${server.url}/${pagePath}`, { waitUntil: "networkidle" });
+      await page.goto(`${web.server.url}/${pagePath}`, { waitUntil: "networkidle" });
       await settled(page);
       const onScreen = await page.locator("table tbody tr:visible").count();
       expect(onScreen, pagePath).toBeGreaterThan(0);

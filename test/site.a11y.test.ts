@@ -15,63 +15,29 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { ROLES } from "../src/api/users.ts";
-import { projectPath } from "../src/paths.ts";
-import { buildSite, type BuildResult } from "../src/site/build.ts";
-import { launchChromium } from "./util/browser.ts";
-import { tempDir } from "./util/exports.ts";
-import { startProductServer, type ProductServer } from "./util/productServer.ts";
-import { buildSiteWarehouse } from "./util/siteOffice.ts";
+import { settled, siteUnderTest } from "./util/siteUnderTest.ts";
 
-const ARTIFACTS = projectPath("test", ".artifacts", "a11y");
 const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 /** The WCAG 2.0 and 2.1 success criteria of levels A and AA (RGAA 4.1 follows WCAG 2.1 AA). */
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const WIDTHS = [1440, 390] as const;
 
-let site: BuildResult;
-let server: ProductServer;
-let browser: Browser;
-let setupError: Error | null = null;
-
-/** A setup failure is rethrown by every test, so that each counts as failed (not skipped). */
-function ready(): void {
-  if (setupError) throw setupError;
-}
-
-beforeAll(async () => {
-  try {
-    const { db } = await buildSiteWarehouse();
-    site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-a11y-dist-"), "dist"), log: () => undefined });
-    server = await startProductServer(db, site.output);
-    browser = await launchChromium();
-  } catch (e) {
-    setupError = e as Error;
-  }
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const web = siteUnderTest({ name: "a11y" });
 
 /** Every page a person can open: the site's pages (each sector's too), the sign-in page, the API reference. */
 function pagesToAudit(): string[] {
-  return [...site.pages.map((p) => p.page.split(path.sep).join("/")), "connexion", "api/docs"];
+  return [...web.site.pages.map((p) => p.page.split(path.sep).join("/")), "connexion", "api/docs"];
 }
 
 /** An audit context (CSP bypassed: see the header), signed in as `role` unless null. */
 async function auditContext(role: string | null, width: number): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris", bypassCSP: true });
+  const context = await web.newContext({ viewport: { width, height: 900 }, bypassCSP: true });
   if (role) {
     const page = await context.newPage();
-    await page.goto(`${server.url}/connexion?retour=/index.html`);
-    await page.getByLabel("Identifiant").fill(role);
-    await page.getByLabel("Mot de passe").fill(server.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
-    await page.waitForURL(/index/);
+    await web.signIn(page, role, "/index.html");
     await page.close();
   }
   return context;
@@ -89,12 +55,11 @@ interface AxeViolation {
 async function audit(context: BrowserContext, pagePath: string, label: string): Promise<string[]> {
   const page: Page = await context.newPage();
   try {
-    await page.goto(`${server.url}/${pagePath}`, { waitUntil: "networkidle" });
-    await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
+    await page.goto(`${web.server.url}/${pagePath}`, { waitUntil: "networkidle" });
+    await settled(page);
     // The monthly review fills its worklist from the API after the cells render.
     await page.waitForLoadState("networkidle");
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, `${label.replace(/[^a-z0-9-]+/gi, "_")}.png`), fullPage: true });
+    await web.screenshot(page, label.replace(/[^a-z0-9-]+/gi, "_"));
     // RGAA 10.11 (WCAG 1.4.10, reflow): no sideways scroll of the page on a phone; a wide table
     // scrolls inside its own box.
     const width = page.viewportSize()!.width;
@@ -118,7 +83,7 @@ describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
   for (const width of WIDTHS) {
     for (const role of [null, ...ROLES]) {
       it(`finds no violation on any page ${role ? `signed in as ${role}` : "without a session"} at ${width} px`, async () => {
-        ready();
+        web.ready();
         const context = await auditContext(role, width);
         const report: string[] = [];
         try {
@@ -133,12 +98,12 @@ describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
   }
 
   it("audits a page with a violation and reports it (axe is really running)", async () => {
-    ready();
+    web.ready();
     const context = await auditContext(null, 1440);
     try {
       const page = await context.newPage();
       // A served page, spoiled after it rendered: an image without a text alternative.
-      await page.goto(`${server.url}/index.html`, { waitUntil: "networkidle" });
+      await page.goto(`${web.server.url}/index.html`, { waitUntil: "networkidle" });
       await page.evaluate(() => document.body.append(Object.assign(document.createElement("img"), { src: "data:image/gif;base64,R0lGODlhAQABAAAAACw=" })));
       await page.addScriptTag({ content: AXE_SOURCE });
       const ids = await page.evaluate(async (tags) => {
@@ -154,11 +119,8 @@ describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
 
 describe("keyboard access", () => {
   it("gives « Aller au contenu » as the first stop of the keyboard, leading to the page's content", async () => {
-    ready();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "fr-FR" });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${server.url}/index.html`, { waitUntil: "networkidle" });
+    web.ready();
+    await web.withPage("index.html", async (page) => {
       await page.keyboard.press("Tab");
       const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, href: document.activeElement?.getAttribute("href") }));
       expect(focused).toEqual({ text: "Aller au contenu", href: "#observablehq-main" });
@@ -167,17 +129,12 @@ describe("keyboard access", () => {
       expect(box!.y).toBeGreaterThanOrEqual(0);
       await page.keyboard.press("Enter");
       expect(new URL(page.url()).hash).toBe("#observablehq-main");
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("sorts the sectors' table from the keyboard: a header takes the focus and Enter sorts by it", async () => {
-    ready();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "fr-FR" });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${server.url}/secteurs.html`, { waitUntil: "networkidle" });
+    web.ready();
+    await web.withPage("secteurs.html", async (page) => {
       const header = page.locator('form[role="region"] thead th[tabindex="0"]', { hasText: "Secteur" }).first();
       await header.focus();
       expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("TH");
@@ -188,9 +145,7 @@ describe("keyboard access", () => {
       await page.keyboard.press("Enter");
       expect(await header.getAttribute("aria-sort")).toBe("descending");
       expect(await firstCells()).toEqual([...ascending].reverse());
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 

@@ -5,47 +5,17 @@
  * on the chart (shaded, labelled, drawn apart from the comparable trend); 31/12/2023 onwards
  * are comparable.
  */
-import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSite, type BuildResult } from "../src/site/build.ts";
+import { describe, expect, it } from "vitest";
 import { monthlyFigures } from "../src/site/loaders.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
-import { launchChromium } from "./util/browser.ts";
-import { tempDir } from "./util/exports.ts";
-import { startProductServer, type ProductServer } from "./util/productServer.ts";
-import { buildSiteWarehouse } from "./util/siteOffice.ts";
+import { siteUnderTest } from "./util/siteUnderTest.ts";
 
-let db: string;
-let site: BuildResult;
-let server: ProductServer;
-let browser: Browser;
-let setupError: Error | null = null;
-
-function ready(): void {
-  if (setupError) throw setupError;
-}
-
-beforeAll(async () => {
-  try {
-    ({ db } = await buildSiteWarehouse());
-    site = await buildSite({ warehouse: db, output: path.join(tempDir("oph-edges-dist-"), "dist"), log: () => undefined });
-    server = await startProductServer(db, site.output);
-    browser = await launchChromium();
-  } catch (e) {
-    setupError = e as Error;
-  }
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const web = siteUnderTest({ name: "edges" });
 
 describe("incomplete windows on the site", () => {
   it("publishes fenetre_complete with each month: false up to 30/11/2023, true from 31/12/2023", async () => {
-    ready();
-    const wh = await openWarehouse(db);
+    web.ready();
+    const wh = await openWarehouse(web.db);
     try {
       const table = await monthlyFigures.load(wh);
       const at = table.colonnes.indexOf("fenetre_complete");
@@ -60,11 +30,8 @@ describe("incomplete windows on the site", () => {
   });
 
   it("says on the overview which months are not comparable and marks them on the chart", async () => {
-    ready();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "fr-FR" });
-    try {
-      const page = await context.newPage();
-      await page.goto(`${server.url}/index.html`, { waitUntil: "networkidle" });
+    web.ready();
+    await web.withPage("index.html", async (page) => {
       await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0);
       const note = (await page.locator(".fenetre-incomplete-note").innerText()).replace(/\s+/g, " ");
       expect(note).toContain("Jusqu'au 30/11/2023, les douze mois de chaque point commencent avant les premières écritures chargées");
@@ -76,8 +43,6 @@ describe("incomplete windows on the site", () => {
       const frameTop = await chart.evaluate((svg) => Math.min(...[...svg.querySelectorAll("rect")].map((r) => r.getBoundingClientRect().top)));
       expect((await label.boundingBox())!.y + (await label.boundingBox())!.height).toBeLessThanOrEqual(frameTop + 1);
       expect(await chart.locator('g[stroke-dasharray="4,3"] path').count()).toBe(1);
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

@@ -16,36 +16,19 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Download, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatValue } from "../reports/components/format.ts";
 import { projectPath } from "../src/paths.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
-import { openSitePage, siteContext, sitePages, startSiteUnderTest, type SiteUnderTest } from "./util/siteUnderTest.ts";
+import { siteUnderTest } from "./util/siteUnderTest.ts";
 
 const ARTIFACTS = projectPath("test", ".artifacts", "print");
 /** 1 pt = 4/3 CSS px. */
 const PT = 4 / 3;
 
-let sut: SiteUnderTest;
-let setupError: Error | null = null;
-
-/** A setup failure is rethrown by every test, so that each counts as failed (not skipped). */
-function ready(): void {
-  if (setupError) throw setupError;
-}
-
-beforeAll(async () => {
-  try {
-    sut = await startSiteUnderTest("oph-print-");
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-  } catch (e) {
-    setupError = e as Error;
-  }
-}, 180_000);
-
-afterAll(async () => {
-  await sut?.close();
-});
+const sut = siteUnderTest({ name: "print" });
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+const ready = () => sut.ready();
 
 /** `npm run figures -- --format json` on the fixture warehouse. */
 function figuresCli(annee: number, secteur?: string): FiguresRecord {
@@ -108,7 +91,7 @@ async function printedTableCells(page: Page): Promise<{ tables: number; cells: s
 
 /** Who sees each page: the public pages signed out, the monthly review as recouvrement. */
 function printRuns(): { pagePath: string; role: string | null }[] {
-  return [...sitePages(sut.site).map((p) => ({ pagePath: p, role: null as string | null })), { pagePath: "revue-mensuelle.html", role: "recouvrement" }];
+  return [...sut.pages.map((p) => ({ pagePath: p, role: null as string | null })), { pagePath: "revue-mensuelle.html", role: "recouvrement" }];
 }
 
 describe("printing every page on A4", () => {
@@ -117,9 +100,9 @@ describe("printing every page on A4", () => {
     const report: string[] = [];
     for (const { pagePath, role } of printRuns()) {
       const label = `${pagePath}${role ? ` (${role})` : ""}`;
-      const context = await siteContext(sut, role);
+      const context = await sut.signedInContext(role);
       try {
-        const page = await openSitePage(context, sut, pagePath);
+        const page = await sut.openSettled(context, pagePath);
         if (role) await page.locator("table.revue-table tbody tr").first().waitFor();
         const printed = await printToPdf(page, `${pagePath}${role ? `-${role}` : ""}`);
         if (!/\(A4\)/.test(printed.pageSize)) report.push(`${label} : format ${printed.pageSize}, pas A4`);
@@ -146,10 +129,10 @@ describe("printing every page on A4", () => {
 
   it("prints the tables that used to drop: every sector's row with its rate, every export file read, the review's cases", async () => {
     ready();
-    const context = await siteContext(sut, null);
+    const context = await sut.signedInContext(null);
     try {
       // Secteurs: the Inputs.table, one row per sector, with the year's rate of `npm run figures`.
-      const secteurs = await openSitePage(context, sut, "secteurs.html");
+      const secteurs = await sut.openSettled(context, "secteurs.html");
       // On its row's first line, each sector's name (its first word) is followed by its rate (the
       // list of sector pages further down has no rate).
       const printedSecteurs = squeeze((await printToPdf(secteurs, "secteurs-connus")).text);
@@ -159,7 +142,7 @@ describe("printing every page on A4", () => {
         expect(new RegExp(`${name}.{0,12}${rate.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(printedSecteurs), `${name} puis ${rate}`).toBe(true);
       }
       // Qualité des données: every export file of the fixture office is in the files' table.
-      const qualite = await openSitePage(context, sut, "qualite-des-donnees.html");
+      const qualite = await sut.openSettled(context, "qualite-des-donnees.html");
       const printedQualite = squeeze((await printToPdf(qualite, "qualite-connue")).raw);
       const files = fs.readdirSync(sut.exportsDir).filter((f) => f.endsWith(".csv"));
       expect(files.length).toBeGreaterThan(5);
@@ -173,15 +156,15 @@ describe("printing every page on A4", () => {
       expect(printedRows).toBeGreaterThanOrEqual(drawn);
       expect(printedRows).toBeGreaterThanOrEqual(files.length);
       // Vue d'ensemble: the debt of present tenants at 31/12/2024.
-      const index = await openSitePage(context, sut, "index.html");
+      const index = await sut.openSettled(context, "index.html");
       expect(squeeze((await printToPdf(index, "index-connu")).raw)).toContain(squeeze(formatValue(figuresCli(2024).dette_presents as number, "euros")));
     } finally {
       await context.close();
     }
     // Revue mensuelle, signed in: the first case of the list is on paper.
-    const signedIn = await siteContext(sut, "recouvrement");
+    const signedIn = await sut.signedInContext("recouvrement");
     try {
-      const page = await openSitePage(signedIn, sut, "revue-mensuelle.html");
+      const page = await sut.openSettled(signedIn, "revue-mensuelle.html");
       const firstRow = page.locator("table.revue-table tbody tr").first();
       await firstRow.waitFor();
       const contrat = (await firstRow.locator("td").nth(1).textContent())!.trim();
@@ -246,10 +229,10 @@ const CHART_PAGES = [
 describe("chart export", () => {
   it("puts « PNG » and « SVG » buttons with French names under every chart of every page, reachable from the keyboard", async () => {
     ready();
-    const context = await siteContext(sut, null);
+    const context = await sut.signedInContext(null);
     try {
-      for (const pagePath of sitePages(sut.site)) {
-        const page = await openSitePage(context, sut, pagePath);
+      for (const pagePath of sut.pages) {
+        const page = await sut.openSettled(context, pagePath);
         const charts = await page.locator("svg[role='img']").evaluateAll((svgs) =>
           svgs.filter((s) => !s.closest(".graphique-exportable") && !s.closest("[class*='-swatches']")).map((s) => s.getAttribute("aria-label")),
         );
@@ -271,10 +254,10 @@ describe("chart export", () => {
 
   it("downloads a chart of every page with charts as an SVG and a 2x PNG with its title, its as-of date and the source", async () => {
     ready();
-    const context = await siteContext(sut, null);
+    const context = await sut.signedInContext(null);
     try {
       for (const { pagePath, file, asOf } of CHART_PAGES) {
-        const page = await openSitePage(context, sut, pagePath);
+        const page = await sut.openSettled(context, pagePath);
         const chart = page.locator(".graphique-exportable").first();
         const title = (await chart.locator('button[data-export="svg"]').getAttribute("aria-label"))!.replace(/^Télécharger le graphique « (.+) » en SVG$/, "$1");
         const svgFile = await download(page, () => chart.locator('button[data-export="svg"]').click());
@@ -309,9 +292,9 @@ describe("chart export", () => {
 
   it("draws the legend of a chart with several series in the image, and downloads from the keyboard", async () => {
     ready();
-    const context = await siteContext(sut, null);
+    const context = await sut.signedInContext(null);
     try {
-      const page = await openSitePage(context, sut, "secteurs/S.html");
+      const page = await sut.openSettled(context, "secteurs/S.html");
       const button = page.locator(".graphique-exportable").first().locator('button[data-export="svg"]');
       const svgFile = await download(page, async () => {
         await button.focus();
@@ -330,9 +313,9 @@ describe("chart export", () => {
 describe("table export", () => {
   it("downloads the sectors' Inputs.table and the overview's debt table as CSV for French Excel", async () => {
     ready();
-    const context = await siteContext(sut, null);
+    const context = await sut.signedInContext(null);
     try {
-      const secteurs = await openSitePage(context, sut, "secteurs.html");
+      const secteurs = await sut.openSettled(context, "secteurs.html");
       const sectorsCsv = await download(secteurs, () => secteurs.getByRole("button", { name: "Télécharger le tableau (CSV pour Excel)" }).click());
       expect(sectorsCsv.name).toBe("secteurs-2024.csv");
       expect(sectorsCsv.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -345,7 +328,7 @@ describe("table export", () => {
       expect(south[3]).toBe((s2024.dette_presents as number).toFixed(2).replace(".", ","));
       expect(sectorLines.filter((l) => /^(Colmar Sud|Mulhouse – Nord);/.test(l)).length).toBe(2);
 
-      const index = await openSitePage(context, sut, "index.html");
+      const index = await sut.openSettled(context, "index.html");
       const debtCsv = await download(index, () => index.getByRole("button", { name: "Télécharger le tableau (CSV pour Excel)" }).click());
       expect(debtCsv.name).toBe("dette-par-anciennete-2024.csv");
       expect(debtCsv.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));

@@ -7,14 +7,11 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../src/api/app.ts";
-import { SessionStore, SignInThrottle } from "../src/api/sessions.ts";
-import { UserStore } from "../src/api/users.ts";
 import { WarehouseProvider } from "../src/server/warehouseProvider.ts";
-import { FakeRuns, PASSWORD, smallOfficeWarehouse } from "./util/apiApp.ts";
+import { siteApp, smallOfficeWarehouse } from "./util/apiApp.ts";
 import { tempDir } from "./util/exports.ts";
 
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof siteApp>;
 let siteDir: string;
 const script = `export const values = [${Array.from({ length: 2000 }, (_, i) => i).join(", ")}];\n`;
 
@@ -25,15 +22,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(siteDir, "404.html"), `<!doctype html><title>Page introuvable</title><h1>Page introuvable</h1>`);
   fs.writeFileSync(path.join(siteDir, "_npm", "plot.js"), script);
   fs.writeFileSync(path.join(siteDir, "logo.png"), Buffer.alloc(4096, 7));
-  app = createApp({
-    warehouse: new WarehouseProvider(await smallOfficeWarehouse()),
-    runs: new FakeRuns(),
-    users: UserStore.onePerRole(PASSWORD),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    siteDir: () => siteDir,
-    log: () => undefined,
-  });
+  app = siteApp(new WarehouseProvider(await smallOfficeWarehouse()), siteDir);
 }, 120_000);
 
 describe("compression of the site's files", () => {

@@ -7,39 +7,24 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateDemo } from "../src/demo/generate.ts";
 import { projectPath } from "../src/paths.ts";
-import { buildSite, type BuildResult } from "../src/site/build.ts";
-import { launchChromium } from "./util/browser.ts";
 import { etl, tempDir } from "./util/exports.ts";
-import { startProductServer, type ProductServer } from "./util/productServer.ts";
+import { settled, siteUnderTest } from "./util/siteUnderTest.ts";
 
 const MAX_PAGE_BYTES = 300 * 1024;
 
-let site: BuildResult;
-let server: ProductServer;
-let browser: Browser;
-let setupError: Error | null = null;
-
-beforeAll(async () => {
-  try {
+const web = siteUnderTest({
+  name: "weight",
+  timeoutMs: 600_000,
+  warehouse: async () => {
     const dir = tempDir("oph-weight-");
     await generateDemo({ out: path.join(dir, "exports"), onProgress: () => undefined });
     const db = path.join(dir, "w.duckdb");
     await etl({ exportsDir: path.join(dir, "exports"), dbPath: db });
-    site = await buildSite({ warehouse: db, output: path.join(dir, "dist"), log: () => undefined });
-    server = await startProductServer(db, site.output);
-    browser = await launchChromium();
-  } catch (e) {
-    setupError = e as Error;
-  }
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+    return db;
+  },
 });
 
 interface Weight {
@@ -52,7 +37,7 @@ interface Weight {
 
 /** Open a page in a fresh context (nothing cached) and add up what crossed the network. */
 async function weigh(urlPath: string): Promise<Weight> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "fr-FR" });
+  const context = await web.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const sizes: Promise<number>[] = [];
   const encodings = new Set<string>();
@@ -68,8 +53,8 @@ async function weigh(urlPath: string): Promise<Weight> {
       })(),
     );
   });
-  await page.goto(`${server.url}/${urlPath}`, { waitUntil: "networkidle" });
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 30_000 });
+  await page.goto(`${web.server.url}/${urlPath}`, { waitUntil: "networkidle" });
+  await settled(page, 30_000);
   const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
   await context.close();
   return { page: urlPath, bytes, requests: sizes.length, encodings, urls };
@@ -77,9 +62,9 @@ async function weigh(urlPath: string): Promise<Weight> {
 
 describe("the weight of the pages (demo office)", () => {
   it("transfers at most 300 KB per page on a cold load, compressed", async () => {
-    if (setupError) throw setupError;
+    web.ready();
     const weights: Weight[] = [];
-    for (const { page } of site.pages) weights.push(await weigh(page.split(path.sep).join("/").replace(/\.html$/, "").replace(/^index$/, "")));
+    for (const { page } of web.site.pages) weights.push(await weigh(page.split(path.sep).join("/").replace(/\.html$/, "").replace(/^index$/, "")));
     const report = weights.map((w) => `${w.page || "/"}\t${(w.bytes / 1024).toFixed(1)} Ko\t${w.requests} requêtes`).join("\n");
     fs.mkdirSync(projectPath("test", ".artifacts", "site"), { recursive: true });
     fs.writeFileSync(projectPath("test", ".artifacts", "site", "poids.txt"), report + "\n");

@@ -97,16 +97,35 @@ function splitByWindow(rows) {
 }
 
 /**
+ * What both trend charts share: the frame (width, room above it for the period notes, one tick
+ * per year end), the shaded periods' marks, and the months split by window.
+ */
+function trendFrame(rows, {width, height, band}) {
+  const shaded = periods(rows, band);
+  const {notes, height: notesHeight} = layoutAnnotations(shaded, rows, width);
+  const ticks = yearEndTicks(rows, width);
+  return {
+    ticks,
+    ...splitByWindow(rows),
+    periodMarks: periodMarks(shaded, notes),
+    frame: {
+      width,
+      height: height + notesHeight,
+      marginLeft: MARGIN_LEFT,
+      marginTop: 24 + notesHeight,
+      x: {type: "utc", label: null, ticks, tickFormat: ticks ? yearEndTick : undefined}
+    }
+  };
+}
+
+/**
  * TrendChart(rows, {width, key, label, format, tick, yearly, ...})
  * rows: monthly rows ({date_arrete, fenetre_complete, [key]}), yearly: the year rows to mark
  * (31/12; their value is labelled, and a year over an incomplete window is marked as such).
  */
 export function TrendChart(rows, {width, key, label, format = formatPercent, tick = percentTick, yearly = [], band = ENERGY_PERIOD, height = 300, color = COLORS.bleu, zero = true, title = `${label} au dernier jour de chaque mois`, file = label} = {}) {
   const x = (d) => utcDate(d.date_arrete);
-  const shaded = periods(rows, band);
-  const {notes, height: notesHeight} = layoutAnnotations(shaded, rows, width);
-  const {complete, incomplete} = splitByWindow(rows);
-  const ticks = yearEndTicks(rows, width);
+  const {ticks, complete, incomplete, periodMarks: shading, frame} = trendFrame(rows, {width, height, band});
   // A year's value is written on its own tick only (every other year on a narrow screen), so
   // that no two labels collide; every year keeps its dot, and its value in the tooltip.
   const onTick = new Set((ticks ?? []).map((d) => d.getTime()));
@@ -114,14 +133,10 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
   const yearlyComplete = yearly.filter((r) => !isIncomplete(r));
   const yearlyIncomplete = yearly.filter(isIncomplete);
   return exportableChart(accessiblePlot(Plot.plot({
-    width,
-    height: height + notesHeight,
-    marginLeft: MARGIN_LEFT,
-    marginTop: 24 + notesHeight,
-    x: {type: "utc", label: null, ticks, tickFormat: ticks ? yearEndTick : undefined},
+    ...frame,
     y: {label, tickFormat: tick, grid: true, zero},
     marks: [
-      ...periodMarks(shaded, notes),
+      ...shading,
       Plot.lineY(incomplete, {x, y: key, stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, strokeDasharray: "4,3"}),
       Plot.lineY(complete, {x, y: key, stroke: color, strokeWidth: 2}),
       Plot.dot(yearlyComplete, {x, y: key, fill: color, stroke: "white", r: 4.5}),
@@ -130,7 +145,7 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
       Plot.text(yearlyIncomplete.filter(labelled), {x, y: key, text: (d) => `${format(d[key])} (incomplète)`, dy: 14, fontSize: 11, stroke: "white", strokeWidth: 3, fill: "#444"}),
       Plot.tip(rows, Plot.pointerX({x, y: key, title: (d) => `au ${formatDate(d.date_arrete)}\n${label} : ${format(d[key])}${isIncomplete(d) ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
     ]
-  }), `${label} au dernier jour de chaque mois`), {title, asOf: rows.at(-1)?.date_arrete, file});
+  }), `${label} au dernier jour de chaque mois`), {title, asOf: rows.at(-1)?.date_arrete, file, data: monthlyTable(rows, [{label, value: (r) => format(r[key])}])});
 }
 
 /**
@@ -141,26 +156,36 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
 export function MultiTrendChart(rows, {width, series, format = formatPercent, tick = percentTick, yLabel = null, band = ENERGY_PERIOD, height = 300, zero = true, title = `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`, file = series.map((s) => s.label).join(" ")} = {}) {
   const x = (d) => utcDate(d.date_arrete);
   const dashes = [null, "6,3", "2,3", "8,3,2,3", "1,2", "4,4", null];
-  const shaded = periods(rows, band);
-  const {notes, height: notesHeight} = layoutAnnotations(shaded, rows, width);
-  const {complete, incomplete} = splitByWindow(rows);
+  const {complete, incomplete, periodMarks: shading, frame} = trendFrame(rows, {width, height, band});
   const long = series.flatMap((s) => rows.map((r) => ({date_arrete: r.date_arrete, serie: s.label, valeur: r[s.key], incomplete: isIncomplete(r)})));
-  const ticks = yearEndTicks(rows, width);
   return exportableChart(accessiblePlot(Plot.plot({
-    width,
-    height: height + notesHeight,
-    marginLeft: MARGIN_LEFT,
-    marginTop: 24 + notesHeight,
-    x: {type: "utc", label: null, ticks, tickFormat: ticks ? yearEndTick : undefined},
+    ...frame,
     y: {label: yLabel, tickFormat: tick, grid: true, zero},
     color: {domain: series.map((s) => s.label), range: series.map((s, i) => s.color ?? SERIES[i]), legend: true},
     marks: [
-      ...periodMarks(shaded, notes),
+      ...shading,
       ...series.flatMap((s, i) => [
         Plot.lineY(incomplete, {x, y: s.key, stroke: () => s.label, strokeWidth: 1.5, strokeOpacity: 0.45, strokeDasharray: "4,3"}),
         Plot.lineY(complete, {x, y: s.key, stroke: () => s.label, strokeWidth: 2, strokeDasharray: dashes[i % dashes.length] ?? undefined})
       ]),
       Plot.tip(long, Plot.pointerX({x, y: "valeur", stroke: "serie", title: (d) => `au ${formatDate(d.date_arrete)}\n${d.serie} : ${format(d.valeur)}${d.incomplete ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
     ]
-  }), `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`), {title, asOf: rows.at(-1)?.date_arrete, file});
+  }), `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`), {
+    title,
+    asOf: rows.at(-1)?.date_arrete,
+    file,
+    data: monthlyTable(rows, series.map((s) => ({label: s.label, value: (r) => format(r[s.key])})))
+  });
+}
+
+/** The numbers behind a trend chart: one row per month end, a month over an incomplete window said so. */
+function monthlyTable(rows, columns) {
+  return {
+    columns: [
+      {label: "Fin de mois", value: (r) => formatDate(r.date_arrete)},
+      ...columns,
+      {label: "Fenêtre de douze mois", value: (r) => (isIncomplete(r) ? "incomplète" : "complète")}
+    ],
+    rows
+  };
 }

@@ -6,7 +6,7 @@ import { runEtl } from "../etl/runEtl.ts";
 import { loadProfile } from "../etl/profile.ts";
 import { tightenInstallation } from "../ownerOnly.ts";
 import { DEFAULT_DB_PATH, DEFAULT_EXPORTS_DIR, projectPath } from "../paths.ts";
-import { parseCli, runMain } from "./args.ts";
+import { cliOptions, runMain } from "./args.ts";
 
 const USAGE =
   "Usage : npm run etl -- [--exports DOSSIER] [--db FICHIER] [--profile FICHIER.json] [--complet] [--export-parquet DOSSIER]\n" +
@@ -14,17 +14,8 @@ const USAGE =
   "  --export-parquet DOSSIER  écrit ensuite l'entrepôt publié en Parquet partitionné (Hive) dans DOSSIER";
 
 runMain(async () => {
-  const { values } = parseCli(
-    {
-      exports: { type: "string" },
-      db: { type: "string" },
-      profile: { type: "string" },
-      complet: { type: "boolean" },
-      "export-parquet": { type: "string" },
-    },
-    USAGE,
-  );
-  if (values.help) return void console.log(USAGE);
+  const values = cliOptions({ strings: ["exports", "db", "profile", "export-parquet"], booleans: ["complet"] }, USAGE);
+  if (!values) return;
   // The environment (ETL_MEMORY_LIMIT, ETL_PARTIE_LIGNES, …) is checked before anything is touched.
   const config = loadEtlConfig();
   const dbPath = path.resolve(values.db ?? DEFAULT_DB_PATH);

@@ -13,7 +13,7 @@ import { DEFAULT_DB_PATH } from "../paths.ts";
 import { getFigures, getFiguresBySector, type FiguresRecord } from "../warehouse/figures.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
-import { parseCli, runMain } from "./args.ts";
+import { cliOptions, runMain } from "./args.ts";
 import { formatDate } from "../../reports/components/format.ts";
 import { findPublication, PUBLICATION_ID } from "../publications/store.ts";
 import { verifyPublication } from "../publications/verify.ts";
@@ -24,20 +24,8 @@ const USAGE = `${USAGE_YEAR}\n        npm run figures -- --publication ID [--ver
 
 runMain(async () => {
   ownerOnlyUmask(); // reads only, but one rule for every entry point (ownerOnly.ts)
-  const { values } = parseCli(
-    {
-      db: { type: "string" },
-      annee: { type: "string" },
-      au: { type: "string" },
-      secteur: { type: "string" },
-      "par-secteur": { type: "boolean" },
-      format: { type: "string" },
-      publication: { type: "string" },
-      verifier: { type: "boolean" },
-    },
-    USAGE,
-  );
-  if (values.help) return void console.log(USAGE);
+  const values = cliOptions({ strings: ["db", "annee", "au", "secteur", "format", "publication"], booleans: ["par-secteur", "verifier"] }, USAGE);
+  if (!values) return;
   if (values.publication !== undefined || values.verifier) {
     if (values.annee || values.au || values.secteur || values["par-secteur"]) {
       throw new QueryError("--publication donne les chiffres tels que publiés : sans --annee, --au, --secteur ni --par-secteur.");

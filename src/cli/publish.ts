@@ -15,7 +15,7 @@ import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { formatDate } from "../../reports/components/format.ts";
 import { publish, withdraw } from "../publications/publish.ts";
 import { PUBLICATION_ID } from "../publications/store.ts";
-import { parseCli, runMain } from "./args.ts";
+import { cliOptions, runMain } from "./args.ts";
 
 const USAGE =
   'Usage : npm run publier -- --annee AAAA --titre "…" [--note "…"] [--au aaaa-mm-jj] [--par IDENTIFIANT] [--db FICHIER]\n' +
@@ -23,20 +23,8 @@ const USAGE =
 
 runMain(async () => {
   ownerOnlyUmask(); // the publications file is owner-only (ownerOnly.ts)
-  const { values } = parseCli(
-    {
-      db: { type: "string" },
-      annee: { type: "string" },
-      au: { type: "string" },
-      titre: { type: "string" },
-      note: { type: "string" },
-      par: { type: "string" },
-      retirer: { type: "string" },
-      motif: { type: "string" },
-    },
-    USAGE,
-  );
-  if (values.help) return void console.log(USAGE);
+  const values = cliOptions({ strings: ["db", "annee", "au", "titre", "note", "par", "retirer", "motif"] }, USAGE);
+  if (!values) return;
   const dbPath = path.resolve(values.db ?? DEFAULT_DB_PATH);
   const par = { identifiant: values.par ?? os.userInfo().username, role: "admin" };
   if (values.retirer !== undefined) {

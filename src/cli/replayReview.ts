@@ -12,24 +12,14 @@ import { DEFAULT_DB_PATH } from "../paths.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { replayReview, summarizeReplay, summarizeReplayByState, type ReplayResult, type ReplaySummary } from "../warehouse/reviewReplay.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
-import { parseCli, runMain } from "./args.ts";
+import { cliOptions, runMain } from "./args.ts";
 
 const USAGE = "Usage : npm run rejouer-revue -- [--de aaaa-mm] [--a aaaa-mm] [--horizon MOIS] [--detail] [--format table|json] [--db FICHIER]";
 
 runMain(async () => {
   ownerOnlyUmask();
-  const { values } = parseCli(
-    {
-      db: { type: "string" },
-      de: { type: "string" },
-      a: { type: "string" },
-      horizon: { type: "string" },
-      detail: { type: "boolean" },
-      format: { type: "string" },
-    },
-    USAGE,
-  );
-  if (values.help) return void console.log(USAGE);
+  const values = cliOptions({ strings: ["db", "de", "a", "horizon", "format"], booleans: ["detail"] }, USAGE);
+  if (!values) return;
   const format = values.format ?? "table";
   if (!["table", "json"].includes(format)) throw new QueryError(`--format « ${format} » inconnu : table ou json.`);
   const horizon = values.horizon ?? "6";

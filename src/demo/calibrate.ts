@@ -85,60 +85,41 @@ export function calibrate(
   if (fig === null) throw new Error(`calibration year ${year} is outside the history`);
   let complete = true;
 
-  /** Adds or drops actions of one kind until the count reaches the target. */
+  /**
+   * Adds or drops actions of one kind until the count reaches the target. `count`: the lease's
+   * natural actions of the kind in the year; `add`: the months where one more would be natural
+   * (a bit mask, named alike in the record and in the override that adds them); `drop`: how
+   * many of them the override drops.
+   */
   const adjust = (
     natural: number,
     target: number,
-    count: (r: Lease2024) => number,
-    mask: (r: Lease2024) => number,
-    drop: (o: LeaseOverride) => void,
-    add: (o: LeaseOverride, bit: number) => void,
+    { count, add, drop }: { count: "smsTel" | "visits" | "plans"; add: "addSms" | "addVisit" | "addPlan"; drop: "dropSmsTel" | "dropVisit" | "dropPlan" },
   ): { natural: number; added: number; dropped: number } => {
     const res = { natural, added: 0, dropped: 0 };
     if (target < natural) {
       const units: number[] = [];
-      for (const r of records) for (let i = 0; i < count(r); i++) units.push(r.lease);
+      for (const r of records) for (let i = 0; i < r[count]; i++) units.push(r.lease);
       rng.shuffle(units);
-      for (const lease of units.slice(0, natural - target)) drop(edit(lease));
+      for (const lease of units.slice(0, natural - target)) edit(lease)[drop]++;
       res.dropped = Math.min(units.length, natural - target);
     } else if (target > natural) {
       const slots: Array<[number, number]> = [];
       for (const r of records) {
-        const m = mask(r);
+        const m = r[add];
         for (let b = 0; b < 12; b++) if (m & (1 << b)) slots.push([r.lease, 1 << b]);
       }
       rng.shuffle(slots);
-      for (const [lease, bit] of slots.slice(0, target - natural)) add(edit(lease), bit);
+      for (const [lease, bit] of slots.slice(0, target - natural)) edit(lease)[add] |= bit;
       res.added = Math.min(slots.length, target - natural);
     }
     if (natural - res.dropped + res.added !== target) complete = false;
     return res;
   };
 
-  const relances = adjust(
-    fig.relances,
-    targets.counts.relances,
-    (r) => r.smsTel,
-    (r) => r.addSms,
-    (o) => o.dropSmsTel++,
-    (o, bit) => (o.addSms |= bit),
-  );
-  const visites = adjust(
-    fig.visites_domicile,
-    targets.counts.visites_domicile,
-    (r) => r.visits,
-    (r) => r.addVisit,
-    (o) => o.dropVisit++,
-    (o, bit) => (o.addVisit |= bit),
-  );
-  const plans = adjust(
-    fig.plans_signes,
-    targets.counts.plans_signes,
-    (r) => r.plans,
-    (r) => r.addPlan,
-    (o) => o.dropPlan++,
-    (o, bit) => (o.addPlan |= bit),
-  );
+  const relances = adjust(fig.relances, targets.counts.relances, { count: "smsTel", add: "addSms", drop: "dropSmsTel" });
+  const visites = adjust(fig.visites_domicile, targets.counts.visites_domicile, { count: "visits", add: "addVisit", drop: "dropVisit" });
+  const plans = adjust(fig.plans_signes, targets.counts.plans_signes, { count: "plans", add: "addPlan", drop: "dropPlan" });
 
   // Share of stable jobs among new entrants whose job is known.
   const entrants = counters.entrants.get(year) ?? { n: 0, known: 0, stable: 0 };

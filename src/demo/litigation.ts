@@ -57,6 +57,14 @@ function afterTruce(t: Timeline, rng: Rng, day: number): number {
   return dayOf(y, 4, 1) + rng.int(0, 40);
 }
 
+/** Whether the household leaves after a step of the eviction ladder, before the next; if so, when and why. */
+function leavesAfter(rng: Rng, c: LitigationCase, { day, chance, days, motif }: { day: number; chance: number; days: [number, number]; motif: "CONGE" | "ABANDON" }): boolean {
+  if (!rng.chance(chance)) return false;
+  c.departure = day + rng.int(days[0], days[1]);
+  c.motif = motif;
+  return true;
+}
+
 /** Draws how a case unfolds after its payment order; overwrites every stage. */
 function drawProgression(t: Timeline, rng: Rng, c: LitigationCase): void {
   c.cca = null;
@@ -92,16 +100,10 @@ function drawProgression(t: Timeline, rng: Rng, c: LitigationCase): void {
         } else {
           c.cql = c.judgmentDate + rng.int(45, 110);
           last = c.cql;
-          if (rng.chance(0.06)) {
-            c.departure = c.cql + rng.int(20, 60);
-            c.motif = "CONGE";
-          } else {
+          if (!leavesAfter(rng, c, { day: c.cql, chance: 0.06, days: [20, 60], motif: "CONGE" })) {
             c.dcf = c.cql + rng.int(62, 100);
             last = c.dcf;
-            if (rng.chance(0.08)) {
-              c.departure = c.dcf + rng.int(90, 270);
-              c.motif = "ABANDON";
-            } else {
+            if (!leavesAfter(rng, c, { day: c.dcf, chance: 0.08, days: [90, 270], motif: "ABANDON" })) {
               c.cfp = c.dcf + rng.int(45, 200);
               last = c.cfp;
               if (rng.chance(0.3)) {

@@ -346,6 +346,24 @@ export class DwellingSim {
     return lease;
   }
 
+  /**
+   * Whether an action of a calibrated kind (SMS and calls, visits, plans) is written in the
+   * calibration year: pass 2 drops the first few of the year where pass 1 counted too many, and
+   * pass 1 counts those it writes (`collect`). Outside that year, always.
+   */
+  private calibrated(
+    lease: Lease,
+    { inCal, collect, drop, count }: { inCal: boolean; collect: boolean; drop: "dropSmsTel" | "dropVisit" | "dropPlan"; count: "smsTel" | "visits" | "plans" },
+  ): boolean {
+    if (!inCal) return true;
+    if (lease[drop] > 0) {
+      lease[drop]--;
+      return false;
+    }
+    if (collect) this.record(lease)[count]++;
+    return true;
+  }
+
   private record(lease: Lease): Lease2024 {
     if (lease.record === null)
       lease.record = {
@@ -860,14 +878,7 @@ export class DwellingSim {
     if (!this.rng.chance(p * PARAMS.reminders)) return;
     const d = this.actionDay();
     const automated = (code === "SMS" || code === "RL1") && this.nrng.chance(0.6);
-    if (this.fuInCal && (code === "SMS" || code === "TEL")) {
-      // Calibration: pass 2 drops the first few of the year where pass 1 counted too many.
-      if (lease.dropSmsTel > 0) {
-        lease.dropSmsTel--;
-        return;
-      }
-      if (this.fuCollect) this.record(lease).smsTel++;
-    }
+    if ((code === "SMS" || code === "TEL") && !this.calibrated(lease, { inCal: this.fuInCal, collect: this.fuCollect, drop: "dropSmsTel", count: "smsTel" })) return;
     if (code === "SMS") this.fuSms = true;
     this.act(lease, d, code, automated ? null : "AMIABLE", { reason: code === "SMS" ? undefined : this.takeReason(lease) });
   }
@@ -938,13 +949,7 @@ export class DwellingSim {
         if (rng.chance(p)) {
           lease.lastVisitMonth = mi;
           const d = this.actionDay();
-          let write = true;
-          if (inCal) {
-            if (lease.dropVisit > 0) {
-              lease.dropVisit--;
-              write = false;
-            } else if (collect) this.record(lease).visits++;
-          }
+          const write = this.calibrated(lease, { inCal, collect, drop: "dropVisit", count: "visits" });
           if (write) {
             visit = true;
             this.act(lease, d, "VAD", "CESF", { reason: this.takeReason(lease) });
@@ -977,13 +982,7 @@ export class DwellingSim {
         if (rng.chance(p * PARAMS.plans)) {
           const n = Math.max(2, Math.min(36, Math.ceil(b0 / Math.max(2500, Math.round(b0 / rng.int(3, 24))))));
           const instalment = Math.ceil(b0 / n);
-          let write = true;
-          if (inCal) {
-            if (lease.dropPlan > 0) {
-              lease.dropPlan--;
-              write = false;
-            } else if (collect) this.record(lease).plans++;
-          }
+          const write = this.calibrated(lease, { inCal, collect, drop: "dropPlan", count: "plans" });
           lease.plan = { instalment, lastBalance: b0, missed: 0, written: write };
           if (lease.state === State.Normal) lease.instalment = instalment;
           const d = this.actionDay();

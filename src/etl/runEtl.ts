@@ -31,6 +31,7 @@ import { eraseRejectedRecordText } from "./rejectedTextErasure.ts";
 import { attachScratch, fileGroups, inRange, keyRanges, mainSchema, runInScratch, SCRATCH, type KeyRange } from "./parts.ts";
 import { createRawViews, migrateRawTables, rawDir, removeUnlisted, writeRawFile } from "./rawLayer.ts";
 import { codeMappingRows, DEFAULT_PROFILE, type Profile } from "./profile.ts";
+import { fsyncPath } from "../durable.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
 import { acquireRunLock } from "./runLock.ts";
 import { appendRun, readRuns, SKIPPED_STATUSES, type RunFileRecord, type RunRecord } from "../runs/runJournal.ts";
@@ -455,15 +456,6 @@ function cleanLeftovers(dbPath: string): void {
   const prefix = `${path.basename(dbPath)}.building-`;
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
-  }
-}
-
-function fsyncPath(p: string): void {
-  const fd = fs.openSync(p, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -7,7 +7,7 @@
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { figureGaps, type FigureGap } from "./compare.ts";
 import { currentFigures, revisions, stateOf, type Explanation, type PublicationState } from "./revisions.ts";
-import { readPublications, type StoredPublication } from "./store.ts";
+import { publicationHeading, readPublications, type StoredPublication } from "./store.ts";
 
 export interface SitePublication {
   id: string;
@@ -55,12 +55,7 @@ export async function sitePublications(wh: Warehouse): Promise<{ publications: S
       }
     }
     out.push({
-      id: p.id,
-      titre: p.titre,
-      note: p.note,
-      annee: p.annee,
-      date_arrete: p.date_arrete,
-      publie_le: p.publie_le,
+      ...publicationHeading(p),
       publie_par: p.publie_par.identifiant,
       etat: r ? r.etat : "retiree",
       retrait: p.retrait ? { motif: p.retrait.motif, retire_le: p.retrait.retire_le } : null,

@@ -14,6 +14,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fsyncPath } from "../durable.ts";
 import { PublicationError } from "../errors.ts";
 import { faultPoint } from "../etl/faults.ts";
 import type { FiguresRecord } from "../warehouse/figures.ts";
@@ -84,6 +85,16 @@ export type PublicationEvent = Publication | Withdrawal;
 export interface StoredPublication extends Publication {
   retrait: Withdrawal | null;
 }
+
+/** What names a publication to a reader, as the API and the site both give it. */
+export const publicationHeading = (p: StoredPublication) => ({
+  id: p.id,
+  titre: p.titre,
+  note: p.note,
+  annee: p.annee,
+  date_arrete: p.date_arrete,
+  publie_le: p.publie_le,
+});
 
 export interface PublicationsRead {
   publications: StoredPublication[];
@@ -177,15 +188,6 @@ export function newPublicationId(dbPath: string, annee: number): string {
 /** Publication ids as the API and the CLI accept them. */
 export const PUBLICATION_ID = /^\d{4}-[0-9a-f]{6}$/;
 
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /**
  * Append one event as one line, durably. The crash tests kill the process after half the line
  * (ETL_KILL_AT=publication-mid-write, src/etl/faults.ts), as a power cut during the write would.
@@ -234,7 +236,7 @@ export function appendEvent(dbPath: string, event: PublicationEvent): void {
   } finally {
     fs.closeSync(fd);
   }
-  if (created) fsyncDir(path.dirname(file));
+  if (created) fsyncPath(path.dirname(file));
 }
 
 /** The raw-layer Parquet files (relative to `<db>.raw/`) that some publication lists: never removed. */

@@ -27,9 +27,7 @@ import { projectPath } from "../paths.ts";
 import { warehousePath } from "./loaders.ts";
 import { pruneD3Index } from "./pruneModules.ts";
 
-export class SiteBuildError extends AppError {
-  override name = "SiteBuildError";
-}
+export class SiteBuildError extends AppError {}
 
 export const SITE_ROOT = projectPath("reports");
 export const DEFAULT_SITE_OUTPUT = projectPath("dist");

@@ -27,7 +27,6 @@ export function warehousePath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A mart the site needs could not be read. */
 export class SiteDataError extends AppError {
-  override name = "SiteDataError";
   constructor(
     readonly mart: string,
     message: string,
@@ -82,22 +81,21 @@ const SITE_YEAR_DATES = `(
 /** A month-level row (its date_arrete the month's D) of a month that has ended. */
 const MONTH_ENDED = (column: string) => `${column} = last_day(${column})`;
 
-export const annualFigures: SiteLoader<{ lignes: FiguresRecord[] }> = {
-  fichier: "figures-annuelles.json",
-  marts: ["figures_per_date_and_sector", "int_as_of_dates"],
-  async load(wh) {
-    const rows = await fromMart(
-      wh,
-      "figures_per_date_and_sector",
-      `select ${SELECT_FIGURES},
-         (select ${isoDate("max(date_arrete)", "d")} from int_as_of_dates where est_derniere_donnee) as donnees_jusqu_au
-       from figures_per_date_and_sector
-       where date_arrete in ${SITE_YEAR_DATES}
-       order by annee, code_secteur nulls first`,
-    );
-    return { lignes: rows.map(toFiguresRecord) };
-  },
-};
+/** A loader that reads one query of its first mart and shapes the rows into the file's data. */
+function queryLoader<T>(fichier: string, marts: string[], sql: string, shape: (rows: Row[]) => T): SiteLoader<T> {
+  return { fichier, marts, load: async (wh) => shape(await fromMart(wh, marts[0]!, sql)) };
+}
+
+export const annualFigures = queryLoader(
+  "figures-annuelles.json",
+  ["figures_per_date_and_sector", "int_as_of_dates"],
+  `select ${SELECT_FIGURES},
+     (select ${isoDate("max(date_arrete)", "d")} from int_as_of_dates where est_derniere_donnee) as donnees_jusqu_au
+   from figures_per_date_and_sector
+   where date_arrete in ${SITE_YEAR_DATES}
+   order by annee, code_secteur nulls first`,
+  (rows): { lignes: FiguresRecord[] } => ({ lignes: rows.map(toFiguresRecord) }),
+);
 
 // ─── figures-mensuelles.json: the monthly trend (the figures the pages chart) ────────────
 
@@ -144,23 +142,17 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
 
 // ─── variations.json: each figure's change over one year, at the dates the pages show ────
 
-export const yearlyChanges: SiteLoader<ColumnTable> = {
-  fichier: "variations.json",
-  marts: ["figure_changes_per_date_and_sector", "int_as_of_dates"],
-  async load(wh) {
-    const rows = await fromMart(
-      wh,
-      "figure_changes_per_date_and_sector",
-      `select ${isoDate("c.date_arrete", "date_arrete")}, c.code_secteur as secteur, c.cle, c.variation,
-              c.valeur_un_an_avant, ${isoDate("c.date_un_an_avant", "date_un_an_avant")}, c.fenetres_completes
-       from figure_changes_per_date_and_sector as c
-       -- why: the pages show changes at each year's date only (month ends: see SITE_YEAR_DATES)
-       where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
-       order by c.date_arrete, c.code_secteur nulls first, c.cle`,
-    );
-    return toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant", "fenetres_completes"]);
-  },
-};
+export const yearlyChanges = queryLoader(
+  "variations.json",
+  ["figure_changes_per_date_and_sector", "int_as_of_dates"],
+  `select ${isoDate("c.date_arrete", "date_arrete")}, c.code_secteur as secteur, c.cle, c.variation,
+          c.valeur_un_an_avant, ${isoDate("c.date_un_an_avant", "date_un_an_avant")}, c.fenetres_completes
+   from figure_changes_per_date_and_sector as c
+   -- why: the pages show changes at each year's date only (month ends: see SITE_YEAR_DATES)
+   where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
+   order by c.date_arrete, c.code_secteur nulls first, c.cle`,
+  (rows) => toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant", "fenetres_completes"]),
+);
 
 // ─── actions-mensuelles.json, actions-par-fonction.json, locataires-partis.json ───────────
 
@@ -175,70 +167,40 @@ const ACTION_KEYS = [
   "plans_soldes_mois",
 ];
 
-export const monthlyActions: SiteLoader<ColumnTable> = {
-  fichier: "actions-mensuelles.json",
-  marts: ["actions_per_month_and_sector"],
-  async load(wh) {
-    const rows = await fromMart(
-      wh,
-      "actions_per_month_and_sector",
-      `select ${isoDate("mois")}, code_secteur as secteur,
-         ${ACTION_KEYS.map((k) => `cast(${k} as integer) as ${k}`).join(", ")}
-       from actions_per_month_and_sector
-       -- why: the month in progress (up to the latest posting date) moves a day each night
-       where ${MONTH_ENDED("date_arrete")}
-       order by mois, code_secteur nulls first`,
-    );
-    return toColumnTable(rows, ["mois", "secteur", ...ACTION_KEYS]);
-  },
-};
+/**
+ * A loader of a monthly mart: its ended months, one row per month and `by` (a sector, or a
+ * role), each column cast as given.
+ */
+function endedMonths(fichier: string, mart: string, by: { select: string; as: string; order: string }, columns: Record<string, "integer" | "double">): SiteLoader<ColumnTable> {
+  return queryLoader(
+    fichier,
+    [mart],
+    `select ${isoDate("mois")}, ${by.select},
+       ${Object.entries(columns).map(([c, type]) => `cast(${c} as ${type}) as ${c}`).join(", ")}
+     from ${mart}
+     -- why: the month in progress (up to the latest posting date) moves a day each night
+     where ${MONTH_ENDED("date_arrete")}
+     order by mois, ${by.order}`,
+    (rows) => toColumnTable(rows, ["mois", by.as, ...Object.keys(columns)]),
+  );
+}
 
-export const actionsPerRole: SiteLoader<ColumnTable> = {
-  fichier: "actions-par-fonction.json",
-  marts: ["actions_per_month_and_role"],
-  async load(wh) {
-    // Role counts only: the staff codes never leave the warehouse.
-    const rows = await fromMart(
-      wh,
-      "actions_per_month_and_role",
-      `select ${isoDate("mois")}, role,
-         cast(actions_mois as integer) as actions_mois,
-         cast(agents as integer) as agents,
-         cast(actions_par_agent_mois as double) as actions_par_agent_mois
-       from actions_per_month_and_role
-       -- why: the month in progress (up to the latest posting date) moves a day each night
-       where ${MONTH_ENDED("date_arrete")}
-       order by mois, role`,
-    );
-    return toColumnTable(rows, ["mois", "role", "actions_mois", "agents", "actions_par_agent_mois"]);
-  },
-};
+const BY_SECTOR = { select: "code_secteur as secteur", as: "secteur", order: "code_secteur nulls first" };
 
-export const departedTenants: SiteLoader<ColumnTable> = {
-  fichier: "locataires-partis.json",
-  marts: ["departed_tenants_per_month_and_sector"],
-  async load(wh) {
-    const rows = await fromMart(
-      wh,
-      "departed_tenants_per_month_and_sector",
-      `select ${isoDate("mois")}, code_secteur as secteur,
-         cast(transmissions_recouvrement_mois as integer) as transmissions_recouvrement_mois,
-         cast(admissions_non_valeur_mois as double) as admissions_non_valeur_mois,
-         cast(encaissements_apres_depart_mois as double) as encaissements_apres_depart_mois
-       from departed_tenants_per_month_and_sector
-       -- why: the month in progress (up to the latest posting date) moves a day each night
-       where ${MONTH_ENDED("date_arrete")}
-       order by mois, code_secteur nulls first`,
-    );
-    return toColumnTable(rows, [
-      "mois",
-      "secteur",
-      "transmissions_recouvrement_mois",
-      "admissions_non_valeur_mois",
-      "encaissements_apres_depart_mois",
-    ]);
-  },
-};
+export const monthlyActions = endedMonths("actions-mensuelles.json", "actions_per_month_and_sector", BY_SECTOR, Object.fromEntries(ACTION_KEYS.map((k) => [k, "integer"])));
+
+// Role counts only: the staff codes never leave the warehouse.
+export const actionsPerRole = endedMonths("actions-par-fonction.json", "actions_per_month_and_role", { select: "role", as: "role", order: "role" }, {
+  actions_mois: "integer",
+  agents: "integer",
+  actions_par_agent_mois: "double",
+});
+
+export const departedTenants = endedMonths("locataires-partis.json", "departed_tenants_per_month_and_sector", BY_SECTOR, {
+  transmissions_recouvrement_mois: "integer",
+  admissions_non_valeur_mois: "double",
+  encaissements_apres_depart_mois: "double",
+});
 
 // ─── etapes-contentieux.json: households at each litigation stage at each year's D ────────
 

@@ -15,7 +15,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseCli, runMain } from "../../src/cli/args.ts";
+import { cliOptions, runMain } from "../../src/cli/args.ts";
 import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
 import { projectPath } from "../../src/paths.ts";
 import { rawLayerBytes } from "../../src/etl/rawLayer.ts";
@@ -60,19 +60,8 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const peak = (s: StepReport) => Math.max(s.rss_max_mio ?? 0, s.rss_arbre_mio);
 
 runMain(async () => {
-  const { values } = parseCli(
-    {
-      logements: { type: "string" },
-      annees: { type: "string" },
-      json: { type: "boolean" },
-      dossier: { type: "string" },
-      connexions: { type: "string" },
-      duree: { type: "string" },
-      verbeux: { type: "boolean" },
-    },
-    USAGE,
-  );
-  if (values.help) return void console.log(USAGE);
+  const values = cliOptions({ strings: ["logements", "annees", "dossier", "connexions", "duree"], booleans: ["json", "verbeux"] }, USAGE);
+  if (!values) return;
   ownerOnlyUmask(); // data/bench holds a whole landlord's exports and warehouse (ownerOnly.ts)
   const logements = Number(values.logements ?? 100_000);
   const annees = Number(values.annees ?? 10);

@@ -27,6 +27,7 @@ import { buildSite } from "../../src/site/build.ts";
 import type { Warehouse } from "../../src/warehouse/warehouse.ts";
 import { writeOffice } from "./office.ts";
 import { tempDir } from "../util/exports.ts";
+import { writeLinkedBuild } from "../util/siteLinks.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Accès";
@@ -81,31 +82,23 @@ interface Route {
 
 const AGG = ROLES;
 const CASES: readonly Role[] = ["recouvrement", "admin"];
+/** The routes `allowed` roles get `ok` from, each written "METHOD path". */
+const routes = (allowed: readonly Role[] | null, ok: number, ...requests: string[]): Route[] =>
+  requests.map((r) => {
+    const [method, path] = r.split(" ") as [Route["method"], string];
+    return { method, path, allowed, ok };
+  });
 export const ROUTES: Route[] = [
-  { method: "GET", path: "/api/figures?annee=2024", allowed: AGG, ok: 200 },
-  { method: "GET", path: "/api/figures?annee=2024&secteur=N&au=2024-06-30", allowed: AGG, ok: 200 },
-  { method: "GET", path: "/api/series?indicateur=taux_impayes", allowed: AGG, ok: 200 },
-  { method: "GET", path: "/api/funnel?annee=2024", allowed: AGG, ok: 200 },
-  { method: "GET", path: "/api/runs", allowed: AGG, ok: 200 },
-  { method: "GET", path: "/api/cases", allowed: CASES, ok: 200 },
-  { method: "GET", path: "/api/cases?format=csv", allowed: CASES, ok: 200 },
-  { method: "GET", path: "/api/cases/B0001", allowed: CASES, ok: 200 },
-  { method: "POST", path: "/api/runs", allowed: ["admin"], ok: 202 },
-  { method: "GET", path: "/api/publications", allowed: AGG, ok: 200 },
+  ...routes(AGG, 200, "GET /api/figures?annee=2024", "GET /api/figures?annee=2024&secteur=N&au=2024-06-30", "GET /api/series?indicateur=taux_impayes", "GET /api/funnel?annee=2024", "GET /api/runs"),
+  ...routes(CASES, 200, "GET /api/cases", "GET /api/cases?format=csv", "GET /api/cases/B0001"),
+  ...routes(["admin"], 202, "POST /api/runs"),
+  ...routes(AGG, 200, "GET /api/publications"),
   // no publication in this office: an unknown one is a 404 for whoever may read them
-  { method: "GET", path: "/api/publications/2024-000000", allowed: AGG, ok: 404 },
-  { method: "GET", path: "/api/publications/2024-000000?format=csv", allowed: AGG, ok: 404 },
-  { method: "GET", path: "/api/publications/2024-000000/revisions", allowed: AGG, ok: 404 },
+  ...routes(AGG, 404, "GET /api/publications/2024-000000", "GET /api/publications/2024-000000?format=csv", "GET /api/publications/2024-000000/revisions"),
   // sent without a body: an admin reaches the validation (400); nothing is published or withdrawn
-  { method: "POST", path: "/api/publications", allowed: ["admin"], ok: 400 },
-  { method: "POST", path: "/api/publications/2024-000000/retrait", allowed: ["admin"], ok: 400 },
-  { method: "GET", path: "/api/session", allowed: null, ok: 200 },
-  { method: "DELETE", path: "/api/session", allowed: null, ok: 200 },
-  { method: "GET", path: "/health", allowed: null, ok: 200 },
-  { method: "GET", path: "/api/openapi.json", allowed: null, ok: 200 },
-  { method: "GET", path: "/api/docs", allowed: null, ok: 200 },
-  { method: "GET", path: "/connexion", allowed: null, ok: 200 },
-  { method: "GET", path: "/api/inconnue", allowed: null, ok: 404 },
+  ...routes(["admin"], 400, "POST /api/publications", "POST /api/publications/2024-000000/retrait"),
+  ...routes(null, 200, "GET /api/session", "DELETE /api/session", "GET /health", "GET /api/openapi.json", "GET /api/docs", "GET /connexion"),
+  ...routes(null, 404, "GET /api/inconnue"),
 ];
 
 const STACK = /(\n\s+at |node:internal|\.ts:\d+|\.js:\d+:\d+|TypeError|ReferenceError|SyntaxError|DuckDB|Binder Error|Parser Error|Catalog Error)/;
@@ -443,33 +436,22 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
 
 /** A build reached through a `current` link, with links of every kind inside it: only real files are served. */
 async function checkSiteLinks(dir: string): Promise<Array<string | null>> {
-  const base = path.join(dir, "liens");
-  const build = path.join(base, "construction-1");
-  fs.mkdirSync(path.join(build, "sous"), { recursive: true });
-  fs.writeFileSync(path.join(build, "index.html"), "<p>accueil</p>");
-  fs.writeFileSync(path.join(build, "sous", "page.html"), "<p>page</p>");
-  const secret = path.join(base, "comptes-demo.txt");
-  fs.writeFileSync(secret, "secret-hors-construction");
-  fs.symlinkSync(build, path.join(base, "current"));
-  fs.symlinkSync("/etc/passwd", path.join(build, "passwd"));
-  fs.symlinkSync(secret, path.join(build, "comptes.txt"));
-  fs.symlinkSync(path.join(build, "index.html"), path.join(build, "copie.html"));
-  fs.symlinkSync(path.join(build, "sous"), path.join(build, "lien-dossier"));
-  fs.symlinkSync(base, path.join(build, "parent"));
+  fs.mkdirSync(path.join(dir, "liens"));
+  const links = writeLinkedBuild(path.join(dir, "liens"));
   const app = createApp({
     warehouse: { use: () => Promise.reject(new Error("sans entrepôt")), json: () => Promise.reject(new Error("sans entrepôt")) },
     runs: new Runs(),
     users: new UserStore([]),
     sessions: new SessionStore(),
     throttle: new SignInThrottle(),
-    siteDir: () => path.join(base, "current"),
+    siteDir: () => links.current,
     log: () => undefined,
   });
   const out: Array<string | null> = [];
-  for (const [p, want] of [["/", 200], ["/sous/page", 200], ["/passwd", 404], ["/comptes.txt", 404], ["/copie.html", 404], ["/copie", 404], ["/lien-dossier/page.html", 404], ["/parent/comptes-demo.txt", 404], ["/parent/construction-1/index.html", 404]] as const) {
+  for (const [p, want] of [...Object.keys(links.served).map((p) => [p, 200] as const), ...links.refused.map((p) => [p, 404] as const)]) {
     const res = await app.request(p);
     const body = await res.text();
-    const leaked = want === 404 && /secret-hors-construction|root:|<p>/.test(body);
+    const leaked = want === 404 && links.leak.test(body);
     out.push(res.status === want && !leaked ? null : `${p} : ${res.status} au lieu de ${want}${leaked ? ", contenu servi" : ""}`);
   }
   return out;

@@ -11,7 +11,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { checkAccess } from "./access.ts";
 import { checkCorpus } from "./corpus.ts";
 import { checkCsvWriters } from "./csvWriters.ts";
@@ -21,15 +20,10 @@ import { checkInbox } from "./inbox.ts";
 import { checkLoad, renderLoadTable, type LoadMeasure } from "./load.ts";
 import { checkSoak } from "./soak.ts";
 import { held, renderDetails, renderSummary, type CheckLine } from "./table.ts";
+import { cliOptions } from "../../src/cli/args.ts";
 
-const { values } = parseArgs({
-  options: {
-    seulement: { type: "string" },
-    endurance: { type: "string" },
-    json: { type: "string" },
-    "demo-dir": { type: "string" },
-  },
-});
+const USAGE = "Usage : npm run check:reliability -- [--seulement FAMILLES] [--endurance N] [--json FICHIER] [--demo-dir DOSSIER]";
+const values = cliOptions({ strings: ["seulement", "endurance", "json", "demo-dir"] }, USAGE) ?? process.exit(0);
 const only = values.seulement ? new Set(values.seulement.split(",")) : null;
 const want = (s: string) => !only || only.has(s);
 const log = (l: string) => process.stderr.write(l + "\n");

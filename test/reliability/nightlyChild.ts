@@ -9,26 +9,18 @@
  *        [--pause-ms N] [--verifier] [--sans-site]
  */
 import fs from "node:fs";
-import { parseArgs } from "node:util";
 import { runEtl } from "../../src/etl/runEtl.ts";
 import { RunController } from "../../src/server/runController.ts";
 import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
 import { buildFakeSite } from "./fakeSite.ts";
 import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
 import { figuresSnapshot, leftovers, sha256 } from "./office.ts";
+import { cliOptions } from "../../src/cli/args.ts";
 
 ownerOnlyUmask(); // as the server does (src/server/main.ts)
 
-const { values } = parseArgs({
-  options: {
-    exports: { type: "string" },
-    db: { type: "string" },
-    sites: { type: "string" },
-    "pause-ms": { type: "string" },
-    verifier: { type: "boolean" },
-    "sans-site": { type: "boolean" },
-  },
-});
+const USAGE = "Usage : node --import tsx test/reliability/nightlyChild.ts --exports DOSSIER --db FICHIER --sites DOSSIER [--pause-ms N] [--verifier] [--sans-site]";
+const values = cliOptions({ strings: ["exports", "db", "sites", "pause-ms"], booleans: ["verifier", "sans-site"] }, USAGE) ?? process.exit(0);
 const db = values.db!;
 const state = async () =>
   fs.existsSync(db) ? { sha256: sha256(db), figures: await figuresSnapshot(db) } : { sha256: null, figures: null };

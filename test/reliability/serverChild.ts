@@ -10,7 +10,6 @@
  *   node --expose-gc --import tsx test/reliability/serverChild.ts --exports DIR --db FILE --sites DIR [--fake-site]
  */
 import fs from "node:fs";
-import { parseArgs } from "node:util";
 import { UserStore } from "../../src/api/users.ts";
 import { createProductApp } from "../../src/server/productApp.ts";
 import { RunController } from "../../src/server/runController.ts";
@@ -19,12 +18,12 @@ import { buildSite } from "../../src/site/build.ts";
 import { ownerOnlyUmask } from "../../src/ownerOnly.ts";
 import { buildFakeSite } from "./fakeSite.ts";
 import { listenOnLoopback } from "../util/productServer.ts";
+import { cliOptions } from "../../src/cli/args.ts";
 
 ownerOnlyUmask(); // as the server does (src/server/main.ts)
 
-const { values } = parseArgs({
-  options: { exports: { type: "string" }, db: { type: "string" }, sites: { type: "string" }, "fake-site": { type: "boolean" } },
-});
+const USAGE = "Usage : node --import tsx test/reliability/serverChild.ts --exports DOSSIER --db FICHIER --sites DOSSIER [--fake-site]";
+const values = cliOptions({ strings: ["exports", "db", "sites"], booleans: ["fake-site"] }, USAGE) ?? process.exit(0);
 const send = (m: unknown) => process.send?.(m);
 const password = process.env.RELIABILITY_PASSWORD ?? "mot-de-passe-charge";
 fs.mkdirSync(values.sites!, { recursive: true });

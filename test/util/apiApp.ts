@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { createApp } from "../../src/api/app.ts";
-import type { RunStarter, RunStatus } from "../../src/api/context.ts";
+import type { AppContext, RunStarter, RunStatus } from "../../src/api/context.ts";
 import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
 import { UserStore, type Role } from "../../src/api/users.ts";
 import { RunLockedError } from "../../src/errors.ts";
@@ -51,6 +51,20 @@ export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: (
     log: (l) => logs.push(l),
   });
   return { app, warehouse, runs, logs };
+}
+
+/** The product's app serving `siteDir` as the site and the API on `warehouse`, one account per role (test password), quiet. */
+export function siteApp(warehouse: AppContext["warehouse"], siteDir: string, extra: Partial<AppContext> = {}) {
+  return createApp({
+    warehouse,
+    runs: new FakeRuns(),
+    users: UserStore.onePerRole(PASSWORD),
+    sessions: new SessionStore(),
+    throttle: new SignInThrottle(),
+    siteDir: () => siteDir,
+    log: () => undefined,
+    ...extra,
+  });
 }
 
 /** Sign in (as the account named after the role) and return the Cookie header value of the session. */

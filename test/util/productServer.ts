@@ -4,11 +4,8 @@
  */
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { createApp } from "../../src/api/app.ts";
-import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
-import { UserStore } from "../../src/api/users.ts";
 import { WarehouseProvider } from "../../src/server/warehouseProvider.ts";
-import { FakeRuns, PASSWORD } from "./apiApp.ts";
+import { PASSWORD, siteApp } from "./apiApp.ts";
 
 export interface ProductServer {
   url: string;
@@ -27,15 +24,7 @@ export async function listenOnLoopback(app: { fetch: Parameters<typeof serve>[0]
 
 export async function startProductServer(db: string, siteDir: string): Promise<ProductServer> {
   const warehouse = new WarehouseProvider(db);
-  const app = createApp({
-    warehouse,
-    runs: new FakeRuns(),
-    users: UserStore.onePerRole(PASSWORD),
-    sessions: new SessionStore(),
-    throttle: new SignInThrottle(),
-    siteDir: () => siteDir,
-    log: () => undefined,
-  });
+  const app = siteApp(warehouse, siteDir);
   const { server, url } = await listenOnLoopback(app);
   return {
     url,

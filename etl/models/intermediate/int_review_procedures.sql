@@ -12,9 +12,7 @@ latest_date as (
 ),
 
 actions_to_date as (
-    select a.*
-    from recovery_actions as a
-    inner join latest_date on a.date_action <= latest_date.date_arrete
+    select * from int_review_actions_to_date
 ),
 
 stages as (

@@ -5,7 +5,7 @@ import { publicationCsv } from "../../publications/exportCsv.ts";
 import { figureGaps } from "../../publications/compare.ts";
 import { NOTE_MAX, publish, TITLE_MAX, withdraw } from "../../publications/publish.ts";
 import { currentFigures, revisions, stateOf } from "../../publications/revisions.ts";
-import { findPublication, PUBLICATION_ID, readPublications, type StoredPublication } from "../../publications/store.ts";
+import { findPublication, PUBLICATION_ID, publicationHeading, readPublications, type StoredPublication } from "../../publications/store.ts";
 import type { AppEnv } from "../context.ts";
 import { requirePermission } from "../auth.ts";
 import { PERMISSIONS, type Role } from "../users.ts";
@@ -61,12 +61,7 @@ async function isRevised(c: Context<AppEnv>, p: StoredPublication): Promise<bool
 }
 
 const summary = (p: StoredPublication, etat: string) => ({
-  id: p.id,
-  titre: p.titre,
-  note: p.note,
-  annee: p.annee,
-  date_arrete: p.date_arrete,
-  publie_le: p.publie_le,
+  ...publicationHeading(p),
   publie_par: p.publie_par,
   etat,
   retrait: p.retrait ? { motif: p.retrait.motif, retire_le: p.retrait.retire_le, retire_par: p.retrait.retire_par } : null,
