@@ -89,6 +89,7 @@ export function tightenInstallation(o: { dataDir: string; dbPath?: string; paths
     }
   }
   for (const p of o.paths ?? []) changed += tightenTree(p);
-  if (changed > 0) o.log?.(`[droits] ${changed} fichier(s) ou dossier(s) de données rendus lisibles par leur seul propriétaire (chmod go-rwx)`);
+  if (changed > 0)
+    o.log?.(`[droits] ${changed} fichier(s) ou dossier(s) de données rendus lisibles par leur seul propriétaire (chmod go-rwx)`);
   return changed;
 }

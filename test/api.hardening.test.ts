@@ -156,7 +156,14 @@ describe("sign-in throttling through the API", () => {
   it("counts the failures made while an attempt was delayed: past the address's cap, 429 after the delay", async () => {
     let duringDelay = () => undefined as void;
     const throttle = new SignInThrottle({ sleep: async () => duringDelay() });
-    const app = createApp({ warehouse: shared.warehouse, runs: new FakeRuns(), users: UserStore.onePerRole(PASSWORD), sessions: new SessionStore(), throttle, log: () => undefined });
+    const app = createApp({
+      warehouse: shared.warehouse,
+      runs: new FakeRuns(),
+      users: UserStore.onePerRole(PASSWORD),
+      sessions: new SessionStore(),
+      throttle,
+      log: () => undefined,
+    });
     for (let i = 1; i <= 6; i++) await signInFrom(app, `203.0.113.${i}`, "admin", "mauvais"); // admin's answers are now delayed
     // Attempts sent together from 192.0.2.77 fail while this one waits: 20 of them, the address's cap.
     duringDelay = () => {
@@ -291,9 +298,14 @@ describe("Origin check on every state-changing request", () => {
     const runs = new FakeRuns();
     const t = buildTestApp(db, { runs });
     const admin = await signIn(t.app, "admin");
-    const res = await t.app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Origin: "http://evil.example", Cookie: admin } });
+    const res = await t.app.request("/api/runs", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: "http://evil.example", Cookie: admin },
+    });
     expect(res.status).toBe(403);
-    expect((await res.json()).erreur).toMatch(/^Requête refusée : elle vient d'une page d'une autre origine \(« http:\/\/evil\.example »\)/);
+    expect((await res.json()).erreur).toMatch(
+      /^Requête refusée : elle vient d'une page d'une autre origine \(« http:\/\/evil\.example »\)/,
+    );
     expect(runs.started).toEqual([]);
     t.warehouse.close();
   });
@@ -309,7 +321,8 @@ describe("Origin check on every state-changing request", () => {
     const runs = new FakeRuns();
     const t = buildTestApp(db, { runs });
     const admin = await signIn(t.app, "admin");
-    const post = (headers: Record<string, string>) => t.app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin, ...headers } });
+    const post = (headers: Record<string, string>) =>
+      t.app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin, ...headers } });
     expect((await post({ Origin: "http://localhost" })).status).toBe(202);
     expect((await post({ Host: "localhost:3000", Origin: "http://localhost:3000" })).status).toBe(202);
     expect((await post({})).status).toBe(202); // curl: neither Origin nor Sec-Fetch-Site
@@ -349,7 +362,14 @@ class FailedRuns implements RunStarter {
     return {
       en_cours: null,
       derniers: [
-        { run_id: "r-42", debut: "2099-01-01T02:30:00", fin: "2099-01-01T02:31:00", statut: "échec", message: "baux_20250301.csv, ligne 1, colonne num_logement : colonne absente", fichiers: [] },
+        {
+          run_id: "r-42",
+          debut: "2099-01-01T02:30:00",
+          fin: "2099-01-01T02:31:00",
+          statut: "échec",
+          message: "baux_20250301.csv, ligne 1, colonne num_logement : colonne absente",
+          fichiers: [],
+        },
       ],
     };
   }
@@ -360,13 +380,30 @@ describe("GET /health", () => {
     const t = buildTestApp(db, { runs: new FailedRuns() });
     const pub = await t.app.request("/health");
     const text = await pub.text();
-    expect(JSON.parse(text)).toMatchObject({ statut: "dégradé", entrepot_publie: true, donnees_jusqu_au: "2025-01-02", chargement_en_cours: false, dernier_echec: { fin: "2099-01-01T02:31:00" } });
-    expect(Object.keys(JSON.parse(text)).sort()).toEqual(["chargement_en_cours", "dernier_chargement_reussi", "dernier_echec", "donnees_jusqu_au", "entrepot_publie", "statut"]);
+    expect(JSON.parse(text)).toMatchObject({
+      statut: "dégradé",
+      entrepot_publie: true,
+      donnees_jusqu_au: "2025-01-02",
+      chargement_en_cours: false,
+      dernier_echec: { fin: "2099-01-01T02:31:00" },
+    });
+    expect(Object.keys(JSON.parse(text)).sort()).toEqual([
+      "chargement_en_cours",
+      "dernier_chargement_reussi",
+      "dernier_echec",
+      "donnees_jusqu_au",
+      "entrepot_publie",
+      "statut",
+    ]);
     expect(Object.keys(JSON.parse(text).dernier_echec)).toEqual(["fin"]);
     expect(text).not.toMatch(/baux_20250301|ligne|colonne|r-42/);
     const cookie = await signIn(t.app, "communication");
     const signedIn = await (await t.app.request("/health", { headers: { Cookie: cookie } })).json();
-    expect(signedIn.dernier_echec).toEqual({ run_id: "r-42", fin: "2099-01-01T02:31:00", message: "baux_20250301.csv, ligne 1, colonne num_logement : colonne absente" });
+    expect(signedIn.dernier_echec).toEqual({
+      run_id: "r-42",
+      fin: "2099-01-01T02:31:00",
+      message: "baux_20250301.csv, ligne 1, colonne num_logement : colonne absente",
+    });
     t.warehouse.close();
   });
 });
@@ -399,9 +436,13 @@ describe("Content-Security-Policy and HSTS", () => {
     const policy = (await app.request("/")).headers.get("content-security-policy")!;
     const scriptSrc = (policy: string) => /script-src ([^;]+)/.exec(policy)![1]!.split(" ").sort();
     const htl = HTL_PLACEHOLDER_HASHES.map((h) => `'${h}'`);
-    expect(scriptSrc(policy)).toEqual(["'self'", "'report-sample'", "'unsafe-hashes'", sha(inline), sha("{const a=1}"), sha("window.print()"), ...htl].sort());
+    expect(scriptSrc(policy)).toEqual(
+      ["'self'", "'report-sample'", "'unsafe-hashes'", sha(inline), sha("{const a=1}"), sha("window.print()"), ...htl].sort(),
+    );
     expect(policy).toMatch(/^default-src 'self'; /);
-    expect(scriptSrc((await app.request("/sans")).headers.get("content-security-policy")!)).toEqual(["'self'", "'report-sample'", "'unsafe-hashes'", ...htl].sort());
+    expect(scriptSrc((await app.request("/sans")).headers.get("content-security-policy")!)).toEqual(
+      ["'self'", "'report-sample'", "'unsafe-hashes'", ...htl].sort(),
+    );
     // A new version of the page (the nightly build) gets its own hashes, not the kept ones.
     fs.writeFileSync(path.join(site, "index.html"), `<script>autre()</script>`);
     fs.utimesSync(path.join(site, "index.html"), new Date(), new Date(Date.now() + 5000));
@@ -410,7 +451,7 @@ describe("Content-Security-Policy and HSTS", () => {
     expect(renewed).not.toContain(sha(inline));
   });
 
-  it("allows as handler code only htl's placeholders \"::0\" to \"::23\", which cannot run", () => {
+  it('allows as handler code only htl\'s placeholders "::0" to "::23", which cannot run', () => {
     expect(HTL_PLACEHOLDER_HASHES).toHaveLength(24);
     expect(HTL_PLACEHOLDER_HASHES[2]).toBe(sha("::2").slice(1, -1));
   });
@@ -422,7 +463,8 @@ describe("Content-Security-Policy and HSTS", () => {
       expect(policy, p).toContain("frame-ancestors 'none'");
     }
     // Neither page has an inline script to allow.
-    for (const p of ["/api/docs", "/connexion"]) expect(inlineCodeHashes(await (await shared.app.request(p)).text())).toEqual({ scripts: [], handlers: [] });
+    for (const p of ["/api/docs", "/connexion"])
+      expect(inlineCodeHashes(await (await shared.app.request(p)).text())).toEqual({ scripts: [], handlers: [] });
   });
 
   it("hashes a script's text as the browser does (CR LF read as LF) and a handler after decoding references", () => {
@@ -445,9 +487,18 @@ describe("Content-Security-Policy and HSTS", () => {
 
 describe("server configuration: ALLOWED_HOSTS", () => {
   it("defaults to HOST and the loopback names", () => {
-    expect(loadServerConfig({ HOST: "observatoire.oph.local" }).ALLOWED_HOSTS).toEqual(["observatoire.oph.local", "localhost", "127.0.0.1", "::1"]);
+    expect(loadServerConfig({ HOST: "observatoire.oph.local" }).ALLOWED_HOSTS).toEqual([
+      "observatoire.oph.local",
+      "localhost",
+      "127.0.0.1",
+      "::1",
+    ]);
     expect(loadServerConfig({}).ALLOWED_HOSTS).toEqual(["127.0.0.1", "localhost", "::1"]);
-    expect(loadServerConfig({ HOST: "0.0.0.0", ALLOWED_HOSTS: "Obs.Example, 10.0.0.12 ,[::1]" }).ALLOWED_HOSTS).toEqual(["obs.example", "10.0.0.12", "::1"]);
+    expect(loadServerConfig({ HOST: "0.0.0.0", ALLOWED_HOSTS: "Obs.Example, 10.0.0.12 ,[::1]" }).ALLOWED_HOSTS).toEqual([
+      "obs.example",
+      "10.0.0.12",
+      "::1",
+    ]);
   });
 
   it("refuses to start on every interface without ALLOWED_HOSTS, and a malformed list, saying what to do", () => {
@@ -455,7 +506,9 @@ describe("server configuration: ALLOWED_HOSTS", () => {
       expect(() => loadServerConfig({ HOST })).toThrow(ConfigError);
       expect(() => loadServerConfig({ HOST })).toThrow(/indiquez dans ALLOWED_HOSTS les noms par lesquels on ouvre l'Observatoire/);
     }
-    expect(() => loadServerConfig({ ALLOWED_HOSTS: "http://obs.example/" })).toThrow(/ALLOWED_HOSTS invalide : « http:\/\/obs\.example\/ »/);
+    expect(() => loadServerConfig({ ALLOWED_HOSTS: "http://obs.example/" })).toThrow(
+      /ALLOWED_HOSTS invalide : « http:\/\/obs\.example\/ »/,
+    );
     expect(() => loadServerConfig({ ALLOWED_HOSTS: " , " })).toThrow(/ALLOWED_HOSTS invalide : liste vide/);
   });
 });

@@ -29,7 +29,9 @@ describe("the month-end rule of /api/figures", () => {
       for (const au of [d.veille, d.jour]) {
         const { status, body } = await api.get(`/api/figures?annee=2026&au=${au}&secteur=COLM`, role);
         expect(status).toBe(400);
-        expect(body.erreur).toMatch(/^la date d'arrêté \d\d\/11\/2026 n'est pas une fin de mois : pour votre rôle, les chiffres ne sont donnés qu'en fin de mois/);
+        expect(body.erreur).toMatch(
+          /^la date d'arrêté \d\d\/11\/2026 n'est pas une fin de mois : pour votre rôle, les chiffres ne sont donnés qu'en fin de mois/,
+        );
         expect(body.erreur).toContain("Demandez la fin du mois précédent, le 31/10/2026 (au=2026-10-31).");
       }
     });
@@ -48,7 +50,10 @@ describe("the month-end rule of /api/figures", () => {
   });
 
   it("serves both dates to recouvrement, which differ by exactly household C001", async () => {
-    const [a, b] = [await api.get(`/api/figures?annee=2026&au=${d.veille}&secteur=COLM`, "recouvrement"), await api.get(`/api/figures?annee=2026&au=${d.jour}&secteur=COLM`, "recouvrement")];
+    const [a, b] = [
+      await api.get(`/api/figures?annee=2026&au=${d.veille}&secteur=COLM`, "recouvrement"),
+      await api.get(`/api/figures?annee=2026&au=${d.jour}&secteur=COLM`, "recouvrement"),
+    ];
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(a.body).toMatchObject({ date_arrete: d.veille, menages_en_dette: 1, dette_presents: 1600, commandements_payer: 1 });
     expect(b.body).toMatchObject({ date_arrete: d.jour, menages_en_dette: 2, dette_presents: 2500, commandements_payer: 2 });
@@ -81,13 +86,19 @@ describe("the month-end rule of /api/funnel and /api/series", () => {
     // recouvrement: at the latest posting date, C001 is in procedure too.
     const rec = (await api.get("/api/funnel?annee=2026&secteur=COLM", "recouvrement")).body;
     expect(rec.date_arrete).toBe("2026-11-06");
-    expect((rec.menages_par_etape as Array<{ etape: string; menages: number }>).find((s) => s.etape === "commandement_payer")!.menages).toBe(2);
+    expect(
+      (rec.menages_par_etape as Array<{ etape: string; menages: number }>).find((s) => s.etape === "commandement_payer")!.menages,
+    ).toBe(2);
   });
 
   it("ends direction's monthly series at the latest month end; recouvrement's goes on to the latest posting date", async () => {
-    const dir = (await api.get("/api/series?indicateur=menages_en_dette&secteur=COLM", "direction")).body.points as Array<Record<string, unknown>>;
+    const dir = (await api.get("/api/series?indicateur=menages_en_dette&secteur=COLM", "direction")).body.points as Array<
+      Record<string, unknown>
+    >;
     expect(dir.at(-1)).toEqual({ mois: "2026-10", date_arrete: "2026-10-31", valeur: 1, fenetre_complete: true });
-    const rec = (await api.get("/api/series?indicateur=menages_en_dette&secteur=COLM", "recouvrement")).body.points as Array<Record<string, unknown>>;
+    const rec = (await api.get("/api/series?indicateur=menages_en_dette&secteur=COLM", "recouvrement")).body.points as Array<
+      Record<string, unknown>
+    >;
     expect(rec.at(-1)).toEqual({ mois: "2026-11", date_arrete: "2026-11-06", valeur: 2, fenetre_complete: true });
   });
 
@@ -110,7 +121,9 @@ describe("the lease-number rule of /api/cases/:num_contrat", () => {
     it(`answers a French 400 that states the rule for « ${bad} »`, async () => {
       const { status, body } = await api.get(`/api/cases/${encodeURIComponent(bad)}`, "recouvrement");
       expect(status).toBe(400);
-      expect(body.erreur).toBe(`Paramètre « num_contrat » invalide : numéro de contrat non conforme (attendu : ${LEASE_NUMBER.description})`);
+      expect(body.erreur).toBe(
+        `Paramètre « num_contrat » invalide : numéro de contrat non conforme (attendu : ${LEASE_NUMBER.description})`,
+      );
     });
   }
 
@@ -128,10 +141,11 @@ describe("the review page's API calls (reports/components/apiJson.js)", () => {
   beforeAll(async () => {
     ({ apiJson } = await import(pathToFileURL(projectPath("reports", "components", "apiJson.js")).href));
   });
-  const viaApp = (role: "recouvrement" | "direction") => (async (url: string) => {
-    const { status, body } = await api.get(url, role);
-    return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-  }) as unknown as typeof fetch;
+  const viaApp = (role: "recouvrement" | "direction") =>
+    (async (url: string) => {
+      const { status, body } = await api.get(url, role);
+      return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+    }) as unknown as typeof fetch;
 
   it("gives the API's French message for a refused lease number, a forbidden role and an unknown lease", async () => {
     expect(await apiJson(`/api/cases/${encodeURIComponent("C 001")}`, { fetchImpl: viaApp("recouvrement") })).toEqual({
@@ -141,8 +155,12 @@ describe("the review page's API calls (reports/components/apiJson.js)", () => {
     const forbidden = await apiJson("/api/cases/C001", { fetchImpl: viaApp("direction") });
     expect(forbidden.statut).toBe(403);
     expect(forbidden.erreur).toMatch(/^Votre rôle \(direction\) ne permet pas cet accès/);
-    expect((await apiJson("/api/cases/Z9", { fetchImpl: viaApp("recouvrement") })).erreur).toBe("Bail « Z9 » introuvable dans l'entrepôt publié.");
-    expect((await apiJson("/api/cases/C001", { fetchImpl: viaApp("recouvrement") })).donnees).toMatchObject({ bail: { num_contrat: "C001" } });
+    expect((await apiJson("/api/cases/Z9", { fetchImpl: viaApp("recouvrement") })).erreur).toBe(
+      "Bail « Z9 » introuvable dans l'entrepôt publié.",
+    );
+    expect((await apiJson("/api/cases/C001", { fetchImpl: viaApp("recouvrement") })).donnees).toMatchObject({
+      bail: { num_contrat: "C001" },
+    });
   });
 
   it("gives a French sentence, never an exception's text, when the answer is not JSON or the network fails", async () => {
@@ -151,7 +169,10 @@ describe("the review page's API calls (reports/components/apiJson.js)", () => {
       throw new TypeError("Failed to fetch");
     }) as unknown as typeof fetch;
     const a = await apiJson("/api/cases/C001", { fetchImpl: html500 });
-    expect(a).toEqual({ statut: 502, erreur: expect.stringMatching(/^Le serveur a répondu par une erreur \(statut 502\) sans message lisible/) });
+    expect(a).toEqual({
+      statut: 502,
+      erreur: expect.stringMatching(/^Le serveur a répondu par une erreur \(statut 502\) sans message lisible/),
+    });
     const b = await apiJson("/api/cases/C001", { fetchImpl: down });
     expect(b.erreur).toMatch(/^Le serveur du tableau de bord n'a pas répondu/);
     for (const x of [a, b]) expect(x.erreur).not.toMatch(/TypeError|Failed to fetch|Unexpected token/);

@@ -144,7 +144,14 @@ describe("GET /api/funnel", () => {
     const body = await (await get("/api/funnel?annee=2024", "communication")).json();
     expect(body.flux.map((f: { indicateur: string }) => f.indicateur)).toEqual([
       // demandes_concours was missing (the site showed 8 flows, the API 7): both now read etl/seeds/funnel_flows.csv
-      "relances", "plans_signes", "commandements_payer", "assignations", "resiliations_bail", "demandes_concours", "concours_force_publique", "expulsions",
+      "relances",
+      "plans_signes",
+      "commandements_payer",
+      "assignations",
+      "resiliations_bail",
+      "demandes_concours",
+      "concours_force_publique",
+      "expulsions",
     ]);
     expect(body.flux[0].valeur).toBe(2);
     expect(body.avertissement).toMatch(/ne sont pas des taux de conversion/);
@@ -177,7 +184,13 @@ describe("GET /api/cases", () => {
     expect((await (await get("/api/cases?secteur=S", "admin")).json()).total).toBe(0);
     expect((await (await get("/api/cases?dette_min=2000", "admin")).json()).total).toBe(0);
     expect((await (await get("/api/cases?etape=relance&tri=echeance&page=1&taille=10", "admin")).json()).total).toBe(1);
-    for (const [q, param] of [["tri=nom", "tri"], ["taille=0", "taille"], ["page=-1", "page"], ["etape=plaidoirie", "etape"], ["dette_min=abc", "dette_min"]]) {
+    for (const [q, param] of [
+      ["tri=nom", "tri"],
+      ["taille=0", "taille"],
+      ["page=-1", "page"],
+      ["etape=plaidoirie", "etape"],
+      ["dette_min=abc", "dette_min"],
+    ]) {
       const res = await get(`/api/cases?${q}`, "admin");
       expect(res.status, q).toBe(400);
       expect((await res.json()).erreur).toContain(`Paramètre « ${param} » invalide`);
@@ -272,7 +285,17 @@ describe("errors and headers", () => {
 
   it("serves the OpenAPI document and a readable reference", async () => {
     const doc = await (await app.request("/api/openapi.json")).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/figures", "/api/series", "/api/funnel", "/api/cases", "/api/cases/{num_contrat}", "/api/runs", "/health"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/figures",
+        "/api/series",
+        "/api/funnel",
+        "/api/cases",
+        "/api/cases/{num_contrat}",
+        "/api/runs",
+        "/health",
+      ]),
+    );
     expect(await (await app.request("/api/docs")).text()).toContain("Référence de l'API");
   });
 });

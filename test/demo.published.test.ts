@@ -80,8 +80,14 @@ describe("the demo office", () => {
 describe("the demo's 2024 publication (npm start)", () => {
   it("keeps its correction in a hidden folder of the exports, which the ETL does not read", () => {
     // The figures above were computed with that folder in place: it changed nothing.
-    const last = generated.files.map((f) => /_(\d{8})\.csv$/.exec(f)![1]!).sort().at(-1)!;
-    const next = new Date(Date.UTC(+last.slice(0, 4), +last.slice(4, 6) - 1, +last.slice(6, 8) + 1)).toISOString().slice(0, 10).replace(/-/g, "");
+    const last = generated.files
+      .map((f) => /_(\d{8})\.csv$/.exec(f)![1]!)
+      .sort()
+      .at(-1)!;
+    const next = new Date(Date.UTC(+last.slice(0, 4), +last.slice(4, 6) - 1, +last.slice(6, 8) + 1))
+      .toISOString()
+      .slice(0, 10)
+      .replace(/-/g, "");
     expect(generated.correction).toBe(path.join(exportsDir, ".correction", `actions_${next}.csv`));
     expect(fs.readdirSync(path.join(exportsDir, ".correction"))).toEqual([`actions_${next}.csv`]);
   });
@@ -111,13 +117,22 @@ describe("the demo's 2024 publication (npm start)", () => {
     // Today: one 2024 reminder cancelled, nothing else changed, and the revision says so.
     const wh = await openWarehouse(db);
     try {
-      const r = await revisions(wh, db, readPublications(db).publications.find((x) => x.id === p.id)!, { detail: false });
+      const r = await revisions(
+        wh,
+        db,
+        readPublications(db).publications.find((x) => x.id === p.id)!,
+        { detail: false },
+      );
       expect(r.etat).toBe("revisee");
-      expect(r.ecarts.filter((g) => g.secteur === null).map((g) => [g.cle, g.publie, g.actuel, g.ecart_texte])).toEqual([["relances", 12449, 12448, "\u22121"]]);
+      expect(r.ecarts.filter((g) => g.secteur === null).map((g) => [g.cle, g.publie, g.actuel, g.ecart_texte])).toEqual([
+        ["relances", 12449, 12448, "\u22121"],
+      ]);
       const bySector = r.ecarts.filter((g) => g.secteur !== null);
       expect(bySector.map((g) => [g.cle, g.ecart])).toEqual([["relances", -1]]);
       const exportDate = name.slice(8, 16).replace(/^(\d{4})(\d{2})(\d{2})$/, "$3/$2/$1");
-      expect(r.explications.map((e) => e.texte)).toEqual([`1 action de 2024 annulée dans l'export du ${exportDate} (${name}) : \u22121 relance`]);
+      expect(r.explications.map((e) => e.texte)).toEqual([
+        `1 action de 2024 annulée dans l'export du ${exportDate} (${name}) : \u22121 relance`,
+      ]);
       expect(counts(await getFigures(wh, { annee: 2024 }))).toEqual({ ...PUBLISHED_COUNTS, relances: 12448 });
     } finally {
       wh.close();

@@ -207,7 +207,8 @@ function recount2024(dir: string): Record<string, number> {
   const actions = new Map<string, string[]>();
   for (const f of filesOfKind(dir, "actions"))
     for (const r of parseCsv(decode(join(dir, f))).rows)
-      if (r[0] !== "" && day(r[2] as string) !== null && ACTIONS.has(r[3] as string) && leases.has(r[1] as string)) actions.set(r[0] as string, r);
+      if (r[0] !== "" && day(r[2] as string) !== null && ACTIONS.has(r[3] as string) && leases.has(r[1] as string))
+        actions.set(r[0] as string, r);
   // Ledger: newest export first, so the first version of a key met is the one that counts.
   const leaseIds = new Set<number>();
   for (const num of leases.keys()) leaseIds.add(leaseNumber(num));
@@ -219,7 +220,7 @@ function recount2024(dir: string): Record<string, number> {
       if (seen.has(id)) return;
       seen.add(id);
       const cat = MOVEMENTS[code];
-      if (cat === undefined || !leaseIds.has(lease) || (debit > 0) === (credit > 0) || d > D) return;
+      if (cat === undefined || !leaseIds.has(lease) || debit > 0 === credit > 0 || d > D) return;
       balance.set(lease, (balance.get(lease) ?? 0) + debit - credit);
       if (cat === "BILLING" && d > W) quittancement += debit - credit;
     });
@@ -367,13 +368,21 @@ describe("demo exports (small run)", () => {
                 (code as string) in MOVEMENTS &&
                 d !== null &&
                 c !== null &&
-                (d > 0) !== (c > 0) &&
+                d > 0 !== c > 0 &&
                 MODES.has(mode as string)
               );
             }
             case "actions": {
               const [id, lease, date, code, , montant, nb, annulee] = r as string[];
-              return id !== "" && leases.has(lease as string) && day(date as string) !== null && ACTIONS.has(code as string) && cents(montant as string) !== null && /^\d*$/.test(nb as string) && /^[ON]$/.test(annulee as string);
+              return (
+                id !== "" &&
+                leases.has(lease as string) &&
+                day(date as string) !== null &&
+                ACTIONS.has(code as string) &&
+                cents(montant as string) !== null &&
+                /^\d*$/.test(nb as string) &&
+                /^[ON]$/.test(annulee as string)
+              );
             }
             case "baux": {
               const [num, , , , entree, sortie, motif, emploi, occupants, apl, loyer, charges] = r as string[];
@@ -404,7 +413,10 @@ describe("demo exports (small run)", () => {
     expect(bad.length).toBeGreaterThanOrEqual(5);
     expect(bad.length).toBeLessThanOrEqual(15);
     // Thousands are grouped with a space (old ERP version) or a no-break space.
-    const ledger = [...texts].filter(([f]) => f.startsWith("ecritures_")).map(([, t]) => t).join("");
+    const ledger = [...texts]
+      .filter(([f]) => f.startsWith("ecritures_"))
+      .map(([, t]) => t)
+      .join("");
     expect(ledger).toMatch(/;\d{1,3} \d{3},\d{2};/);
     expect(ledger).toMatch(/;\d{1,3}\u00a0\d{3},\d{2};/);
   });
@@ -433,7 +445,17 @@ describe("demo exports (small run)", () => {
   it("describes staff by code, role and sector only, in six sectors", () => {
     const agents = parsed.get("agents_20261031.csv") as ParsedFile;
     expect(agents.rows.map((r) => r[0])).toEqual(["AG01", "AG02", "AG03", "AG04", "AG05", "AG06", "AG07", "AG08", "AG09"]);
-    expect(agents.rows.map((r) => r[1]).sort()).toEqual(["AMIABLE", "AMIABLE", "AMIABLE", "AMIABLE", "CESF", "CESF", "CESF", "CONTENTIEUX", "CONTENTIEUX"]);
+    expect(agents.rows.map((r) => r[1]).sort()).toEqual([
+      "AMIABLE",
+      "AMIABLE",
+      "AMIABLE",
+      "AMIABLE",
+      "CESF",
+      "CESF",
+      "CESF",
+      "CONTENTIEUX",
+      "CONTENTIEUX",
+    ]);
     const sectors = (parsed.get("secteurs_20261031.csv") as ParsedFile).rows;
     expect(sectors).toHaveLength(6);
   });
@@ -477,7 +499,9 @@ describe("demo office with the default options", () => {
     }
     // Shown as 3,47 % and 27,4 %.
     expect((files.taux_impayes as number) >= p.taux_impayes.lo && (files.taux_impayes as number) < p.taux_impayes.hi).toBe(true);
-    expect((files.part_emploi_stable as number) >= p.part_emploi_stable.lo && (files.part_emploi_stable as number) < p.part_emploi_stable.hi).toBe(true);
+    expect(
+      (files.part_emploi_stable as number) >= p.part_emploi_stable.lo && (files.part_emploi_stable as number) < p.part_emploi_stable.hi,
+    ).toBe(true);
     expect(Math.round((own?.dette_presents ?? 0) * 100)).toBe(files.dette_cents);
     expect(Math.round((own?.quittancement ?? 0) * 100)).toBe(files.quittancement_cents);
     // Other years differ, the energy-price shock shows in 2022-2023.

@@ -50,7 +50,9 @@ afterAll(async () => {
 const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
 
 async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, {
+    timeout: 15_000,
+  });
 }
 
 /** Sign in as `role` and land on `pagePath`; every console error, page error and HTTP error is recorded. */
@@ -124,7 +126,9 @@ describe("drill-through on the site", () => {
     const debt = page.locator('.dossiers-liens a[data-dossiers="menages_en_dette"]');
     await debt.waitFor({ timeout: 15_000 });
     expect(await debt.getAttribute("href")).toBe("../dossiers.html?figure=menages_en_dette&annee=2024&au=2024-12-31&secteur=N");
-    expect(await page.locator('.dossiers-liens a[data-dossiers="assignations"], .dossiers-liens a[data-dossiers="cohorte_effectif"]').count()).toBe(2);
+    expect(
+      await page.locator('.dossiers-liens a[data-dossiers="assignations"], .dossiers-liens a[data-dossiers="cohorte_effectif"]').count(),
+    ).toBe(2);
     await page.screenshot({ path: path.join(ARTIFACTS, "secteur-N-recouvrement-1440.png"), fullPage: true });
     await debt.click();
     await page.waitForURL(/dossiers/);

@@ -19,9 +19,7 @@ const FIGURE_KEYS = Object.keys(DRILL_FIGURES) as DrillFigure[];
 
 /** A figure's value in the JSON of /api/figures (the cohort's are nested in cohorte_commandements). */
 const valueOf = (figures: Record<string, unknown>, key: string): unknown =>
-  key.startsWith("cohorte_")
-    ? (figures.cohorte_commandements as Record<string, unknown>)[key.slice("cohorte_".length)]
-    : figures[key];
+  key.startsWith("cohorte_") ? (figures.cohorte_commandements as Record<string, unknown>)[key.slice("cohorte_".length)] : figures[key];
 
 interface Drill {
   figure: string;
@@ -61,7 +59,11 @@ async function checkEveryCount(app: App, sectors: string[], annee: number, au?: 
       expect(drill.date_arrete, label).toBe(figures.date_arrete);
       expect(drill.lignes.length, label).toBe(valueOf(figures, figure));
       expect(drill.nombre, label).toBe(drill.lignes.length);
-      if (secteur) expect(drill.lignes.every((l) => l.code_secteur === secteur), label).toBe(true);
+      if (secteur)
+        expect(
+          drill.lignes.every((l) => l.code_secteur === secteur),
+          label,
+        ).toBe(true);
       if (drill.unite !== "evenements") expect(drill.menages, label).toBe(drill.nombre);
       checked++;
     }
@@ -134,7 +136,9 @@ describe.each(fixtures)("GET /api/cases?figure= on fixture %s", (name) => {
   });
 
   it("lists as many cases as every count figure of each checked year, per sector and for the whole landlord", async () => {
-    const years = [...new Set(expected.checks.filter((c) => !c.error && (!c.au || isMonthEnd(c.au))).map((c) => `${c.annee}|${c.au ?? ""}`))];
+    const years = [
+      ...new Set(expected.checks.filter((c) => !c.error && (!c.au || isMonthEnd(c.au))).map((c) => `${c.annee}|${c.au ?? ""}`)),
+    ];
     for (const y of years) {
       const [annee, au] = y.split("|");
       expect(await checkEveryCount(app, sectors, Number(annee), au || undefined)).toBe(FIGURE_KEYS.length * (1 + sectors.length));
@@ -145,9 +149,11 @@ describe.each(fixtures)("GET /api/cases?figure= on fixture %s", (name) => {
 describe("the site's drill-through links", () => {
   it("link the figures the API lists, with the API's keys", async () => {
     // the browser module (reports/components/drillThrough.js), loaded as it is (plain JavaScript)
-    const { DRILL_FIGURES: SITE_DRILL_FIGURES, drillHref, drillKey } = (await import(
-      pathToFileURL(projectPath("reports", "components", "drillThrough.js")).href
-    )) as {
+    const {
+      DRILL_FIGURES: SITE_DRILL_FIGURES,
+      drillHref,
+      drillKey,
+    } = (await import(pathToFileURL(projectPath("reports", "components", "drillThrough.js")).href)) as {
       DRILL_FIGURES: string[];
       drillKey(key: string): string | null;
       drillHref(figure: string, o: { annee: number; secteur?: string; au?: string; prefix?: string }): string;
@@ -178,7 +184,9 @@ describe("GET /api/cases?figure= access and parameters", () => {
     for (const role of ["direction", "communication"] as const) {
       const res = await app.request("/api/cases?figure=assignations&annee=2024", { headers: { Cookie: await signIn(app, role) } });
       expect(res.status, role).toBe(403);
-      const csv = await app.request("/api/cases?figure=assignations&annee=2024&format=csv", { headers: { Cookie: await signIn(app, role) } });
+      const csv = await app.request("/api/cases?figure=assignations&annee=2024&format=csv", {
+        headers: { Cookie: await signIn(app, role) },
+      });
       expect(csv.status, role).toBe(403);
     }
     expect((await app.request("/api/cases?figure=assignations&annee=2024")).status).toBe(401);
@@ -248,7 +256,12 @@ describe("GET /api/cases?figure= on the demo office's 2024", () => {
 
   it("lists the published counts: 12 449 reminders, 83 summons, 9 evictions", async () => {
     const cookie = await signIn(app, "recouvrement");
-    for (const [figure, n] of [["relances", 12449], ["assignations", 83], ["expulsions", 9], ["plans_signes", 1531]] as const) {
+    for (const [figure, n] of [
+      ["relances", 12449],
+      ["assignations", 83],
+      ["expulsions", 9],
+      ["plans_signes", 1531],
+    ] as const) {
       expect((await getJson<Drill>(app, `/api/cases?figure=${figure}&annee=2024`, cookie)).lignes).toHaveLength(n);
     }
   });

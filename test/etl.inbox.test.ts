@@ -66,13 +66,18 @@ describe("stray files in the inbox", () => {
     }
     expect(byName(run.fichiers, "ecritures 20250101.csv")?.motif).toMatch(/^nom hors format .*Renommez-le/);
     expect(byName(run.fichiers, "ecritures_20250101.csv.")?.motif).toMatch(/^nom hors format/);
-    expect(byName(run.fichiers, "locataires_20250101.csv")?.motif).toMatch(/^type de fichier « locataires » inconnu du profil « référence »/);
+    expect(byName(run.fichiers, "locataires_20250101.csv")?.motif).toMatch(
+      /^type de fichier « locataires » inconnu du profil « référence »/,
+    );
     expect(byName(run.fichiers, "baux_20250230.csv")?.motif).toMatch(/^la date du nom de fichier n'existe pas au calendrier/);
     // hidden files are the system's: no word about them
     expect(byName(run.fichiers, ".DS_Store")).toBeUndefined();
-    expect(run.fichiers.filter((f) => f.statut === "chargé").map((f) => f.fichier).sort()).toEqual([
-      "actions_20241231.csv", "agents_20240101.csv", "baux_20240101.csv", "ecritures_20241231.csv", "secteurs_20240101.csv",
-    ]);
+    expect(
+      run.fichiers
+        .filter((f) => f.statut === "chargé")
+        .map((f) => f.fichier)
+        .sort(),
+    ).toEqual(["actions_20241231.csv", "agents_20240101.csv", "baux_20240101.csv", "ecritures_20241231.csv", "secteurs_20240101.csv"]);
     const wh = await openWarehouse(db);
     try {
       expect((await getFigures(wh, { annee: 2024 })).quittancement).toBe(60000);
@@ -89,9 +94,12 @@ describe("symbolic links and other entries that are not regular files", () => {
   it("never follows a link (its target's rows never reach the warehouse) and ignores a folder", async () => {
     const { dir, exportsDir, db } = office();
     // Outside the inbox, a valid lease export whose rows would show if the link were followed.
-    const outside = writeExport(path.join(dir, "ailleurs"), "piege.csv", [...HEADERS.baux], [
-      ["PIEGE", "L99", "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"],
-    ]);
+    const outside = writeExport(
+      path.join(dir, "ailleurs"),
+      "piege.csv",
+      [...HEADERS.baux],
+      [["PIEGE", "L99", "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"]],
+    );
     fs.symlinkSync(outside, path.join(exportsDir, "baux_20250101.csv"));
     fs.symlinkSync("/etc/passwd", path.join(exportsDir, "secteurs_20250101.csv"));
     fs.mkdirSync(path.join(exportsDir, "ecritures_20250301.csv"));
@@ -171,26 +179,38 @@ describe("a file still being written", () => {
     expect(byName(first.run.fichiers, name)!.motif).toMatch(/^modifié pendant la lecture/);
     expect(first.run.fichiers.filter((f) => f.statut === "chargé")).toHaveLength(5);
     expect(await query(db, `select fichier from etl_files where fichier = '${name}'`)).toEqual([]);
-    expect(await query(db, `select id_ecriture from raw_ecritures where id_ecriture like 'AVANT%' or id_ecriture like 'APRES%'`)).toEqual([]);
+    expect(await query(db, `select id_ecriture from raw_ecritures where id_ecriture like 'AVANT%' or id_ecriture like 'APRES%'`)).toEqual(
+      [],
+    );
 
     backdateMtime(file, 3600);
     const second = await runDefault({ exportsDir, dbPath: db, onDecoded });
     expect(byName(second.run.fichiers, name)).toMatchObject({ statut: "chargé", lignes_lues: 3 });
-    expect(await query(db, `select id_ecriture from ledger_entries where id_ecriture like 'AVANT%' or id_ecriture like 'APRES%' order by 1`)).toEqual([
-      { id_ecriture: "APRES-1" }, { id_ecriture: "AVANT-1" }, { id_ecriture: "AVANT-2" },
-    ]);
+    expect(
+      await query(db, `select id_ecriture from ledger_entries where id_ecriture like 'AVANT%' or id_ecriture like 'APRES%' order by 1`),
+    ).toEqual([{ id_ecriture: "APRES-1" }, { id_ecriture: "AVANT-1" }, { id_ecriture: "AVANT-2" }]);
   });
 });
 
 describe("awaitingReason (the stability rule)", () => {
-  const file = (mtimeMs: number): InboxFile => ({ name: "baux_20250101.csv", path: "/x", kind: "baux", exportDate: "2025-01-01", size: 1, mtimeMs, ino: 1 });
+  const file = (mtimeMs: number): InboxFile => ({
+    name: "baux_20250101.csv",
+    path: "/x",
+    kind: "baux",
+    exportDate: "2025-01-01",
+    size: 1,
+    mtimeMs,
+    ino: 1,
+  });
   const start = Date.UTC(2026, 11, 2, 2, 30);
   const none = new Map<string, number>();
 
   it("waits for a file modified less than the delay before the run's start, or in the future", () => {
     expect(awaitingReason(file(start - 59_000), { settleSeconds: 60, marker: null }, none, start)).toMatch(/^modifié il y a moins de 60 s/);
     expect(awaitingReason(file(start - 60_000), { settleSeconds: 60, marker: null }, none, start)).toBeNull();
-    expect(awaitingReason(file(start + 3_600_000), { settleSeconds: 0, marker: null }, none, start)).toMatch(/^date de modification dans le futur/);
+    expect(awaitingReason(file(start + 3_600_000), { settleSeconds: 0, marker: null }, none, start)).toMatch(
+      /^date de modification dans le futur/,
+    );
   });
 
   it("with no delay, reads a file written in the run's very millisecond (its mtime has a later fraction)", () => {
@@ -200,7 +220,9 @@ describe("awaitingReason (the stability rule)", () => {
   it("with a marker, needs one at least as recent as the file", () => {
     const rule = { settleSeconds: 60, marker: ".ok" };
     expect(awaitingReason(file(start), rule, new Map([["baux_20250101.csv.ok", start]]), start)).toBeNull();
-    expect(awaitingReason(file(start), rule, new Map([["baux_20250101.csv.ok", start - 1000]]), start)).toMatch(/^fichier modifié après son marqueur de fin/);
+    expect(awaitingReason(file(start), rule, new Map([["baux_20250101.csv.ok", start - 1000]]), start)).toMatch(
+      /^fichier modifié après son marqueur de fin/,
+    );
   });
 });
 
@@ -211,7 +233,14 @@ describe("what shows the files left aside", () => {
     const sitesDir = path.join(dir, "data", "site");
     fs.mkdirSync(sitesDir, { recursive: true });
     const provider = new WarehouseProvider(db);
-    const runs = new RunController({ exportsDir, dbPath: db, sitesDir, warehouse: provider, buildSite: (wh, out) => buildFakeSite(wh, out), log: quiet });
+    const runs = new RunController({
+      exportsDir,
+      dbPath: db,
+      sitesDir,
+      warehouse: provider,
+      buildSite: (wh, out) => buildFakeSite(wh, out),
+      log: quiet,
+    });
     await runs.runNow("cli");
     provider.close();
 
@@ -231,7 +260,12 @@ describe("what shows the files left aside", () => {
     try {
       const data = await loads.load(wh);
       expect(data.fichiers_ecartes).toEqual([
-        { run_id: readRuns(db).at(-1)!.run_id, fichier: "ecritures 20250101.csv", statut: "ignoré", motif: expect.stringMatching(/^nom hors format/) },
+        {
+          run_id: readRuns(db).at(-1)!.run_id,
+          fichier: "ecritures 20250101.csv",
+          statut: "ignoré",
+          motif: expect.stringMatching(/^nom hors format/),
+        },
       ]);
       expect(data.fichiers.some((f) => f.fichier === "ecritures 20250101.csv" && f.statut === "ignoré")).toBe(true);
     } finally {

@@ -29,18 +29,22 @@ beforeAll(async () => {
   const lease = (n: string) => [n, `L-${n}`, "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"];
   writeExport(exportsDir, "baux_20240102.csv", [...HEADERS.baux], [...pad, ...GOOD, ...BAD].map(lease));
   const entry = (id: string, n: string) => [id, n, "01/06/2024", "06/2024", "QL", "Loyer", "400,00", "", ""];
-  writeExport(exportsDir, "ecritures_20250101.csv", [...HEADERS.ecritures], [
-    ...pad.map((n) => entry(`EP-${n}`, n)),
-    ...GOOD.map((n, i) => entry(`EG-${i}`, n)),
-    entry("EB-1", "C 0001"),
-  ]);
+  writeExport(
+    exportsDir,
+    "ecritures_20250101.csv",
+    [...HEADERS.ecritures],
+    [...pad.map((n) => entry(`EP-${n}`, n)), ...GOOD.map((n, i) => entry(`EG-${i}`, n)), entry("EB-1", "C 0001")],
+  );
   const action = (id: string, n: string) => [id, n, "15/06/2024", "RL1", "AG02", "", "", "N", ""];
   writeExport(exportsDir, "actions_20250101.csv", [...HEADERS.actions], [...pad.map((n) => action(`AP-${n}`, n)), action("AB-1", "-A1")]);
   db = path.join(dir, "w.duckdb");
   await etl({ exportsDir, dbPath: db });
   const d = await openDatabase(db, { readOnly: true });
   try {
-    quarantine = await queryRows(d.conn, `select fichier, cast(ligne as integer) as ligne, colonne, motif, valeur from quarantine order by fichier, ligne`);
+    quarantine = await queryRows(
+      d.conn,
+      `select fichier, cast(ligne as integer) as ligne, colonne, motif, valeur from quarantine order by fichier, ligne`,
+    );
     leases = (await queryRows<{ n: string }>(d.conn, `select num_contrat as n from leases`)).map((r) => r.n);
   } finally {
     d.close();

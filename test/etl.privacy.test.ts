@@ -50,8 +50,14 @@ async function rows<T>(db: string, sql: string): Promise<T[]> {
 }
 
 const KEPT_B = {
-  id_action: "PRIV-B", num_contrat: "B0002", date_action: "15/01/2025", code_action: "TEL",
-  code_agent: "AG02", montant: "", nb_echeances: "", annulee: "N",
+  id_action: "PRIV-B",
+  num_contrat: "B0002",
+  date_action: "15/01/2025",
+  code_action: "TEL",
+  code_agent: "AG02",
+  montant: "",
+  nb_echeances: "",
+  annulee: "N",
 };
 
 describe("broken actions rows: no comment text stored anywhere (issue 10)", () => {
@@ -70,7 +76,9 @@ describe("broken actions rows: no comment text stored anywhere (issue 10)", () =
       { ligne: 504, cle: "PRIV-C", colonne: "commentaire", motif: "caractère après un guillemet fermant", valeur: null },
       { ligne: 505, cle: null, colonne: "commentaire", motif: "(démesuré)", valeur: null },
     ]);
-    expect(q[3]!.motif).toMatch(/^enregistrement de 1\s200\s076 caractères, au-delà de la limite de 1\s000\s000, sur 1 ligne physique, limite dépassée hors guillemets : ligne écartée/);
+    expect(q[3]!.motif).toMatch(
+      /^enregistrement de 1\s200\s076 caractères, au-delà de la limite de 1\s000\s000, sur 1 ligne physique, limite dépassée hors guillemets : ligne écartée/,
+    );
     // The loaded columns' values of a record that split into the header's fields; nothing of the others.
     const rejects = await rows<{ ligne: number; valeurs_chargees: string | null }>(
       db,
@@ -118,7 +126,10 @@ describe("broken actions rows: no comment text stored anywhere (issue 10)", () =
     }
     // The fixture holds the text where the issue found it: in SQL and in the file's bytes.
     // (the views that read raw_rejects.valeurs_chargees no longer bind on this old shape)
-    expect((await columnsHolding(db, NEEDLES)).filter((f) => !f.includes("illisible"))).toEqual(["quarantine.valeur", "raw_rejects.valeur"]);
+    expect((await columnsHolding(db, NEEDLES)).filter((f) => !f.includes("illisible"))).toEqual([
+      "quarantine.valeur",
+      "raw_rejects.valeur",
+    ]);
     expect(filesHolding([db], NEEDLES)).toEqual([`${db} (UTF-8)`]);
 
     const logged: string[] = [];

@@ -55,10 +55,15 @@ describe("runEtl on a small Windows-1252 office", () => {
 
   it("decodes Windows-1252 text (’, –, €) and quoted fields holding ; and line breaks", async () => {
     const { exportsDir, db } = setup();
-    writeExport(exportsDir, "ecritures_20250105.csv", [...HEADERS.ecritures], [
-      ["X1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais d’huissier ; « 150 € »\r\nsuite", "1 234,56", "", ""],
-      ["X2", "B0002", "03/01/2025", "01/2025", "AVO", "Avoir œuvre – test", "", "1\u00a0000,00", ""],
-    ]);
+    writeExport(
+      exportsDir,
+      "ecritures_20250105.csv",
+      [...HEADERS.ecritures],
+      [
+        ["X1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais d’huissier ; « 150 € »\r\nsuite", "1 234,56", "", ""],
+        ["X2", "B0002", "03/01/2025", "01/2025", "AVO", "Avoir œuvre – test", "", "1\u00a0000,00", ""],
+      ],
+    );
     await etl({ exportsDir, dbPath: db });
     const r = await rows<{ id_ecriture: string; libelle: string; debit: string; credit: string }>(
       db,
@@ -99,11 +104,16 @@ describe("quarantine of bad rows", () => {
     ];
     // 1 440 valid rows plus 10 bad ones stay under the 1 % refusal threshold.
     const filler = Array.from({ length: 1440 }, (_, i) => [`OK${i}`, ...good.slice(0)]);
-    writeExport(exportsDir, "ecritures_20250110.csv", [...HEADERS.ecritures], [
-      ...filler,
-      ...bad.map((b) => b[0]),
-      ["Q10", "B0003", "01/02/2024", "02/2024", "AVO", "x", "", "10,00"], // a field short
-    ]);
+    writeExport(
+      exportsDir,
+      "ecritures_20250110.csv",
+      [...HEADERS.ecritures],
+      [
+        ...filler,
+        ...bad.map((b) => b[0]),
+        ["Q10", "B0003", "01/02/2024", "02/2024", "AVO", "x", "", "10,00"], // a field short
+      ],
+    );
     await etl({ exportsDir, dbPath: db });
     const q = await rows<{ ligne: number; colonne: string | null; motif: string }>(
       db,
@@ -121,10 +131,15 @@ describe("quarantine of bad rows", () => {
 
   it("quarantines the earlier line when a key repeats inside one file", async () => {
     const { exportsDir, db } = setup();
-    writeExport(exportsDir, "baux_20240301.csv", [...HEADERS.baux], [
-      ...Array.from({ length: 120 }, (_, i) => [`C${i}`, "L", "N", "Colmar", "01/03/2024", "", "", "", "1", "N", "300,00", "50,00"]),
-      ["C1", "L", "N", "Colmar", "01/03/2024", "", "", "CDI", "1", "N", "310,00", "50,00"],
-    ]);
+    writeExport(
+      exportsDir,
+      "baux_20240301.csv",
+      [...HEADERS.baux],
+      [
+        ...Array.from({ length: 120 }, (_, i) => [`C${i}`, "L", "N", "Colmar", "01/03/2024", "", "", "", "1", "N", "300,00", "50,00"]),
+        ["C1", "L", "N", "Colmar", "01/03/2024", "", "", "CDI", "1", "N", "310,00", "50,00"],
+      ],
+    );
     await etl({ exportsDir, dbPath: db });
     expect(await rows(db, "select ligne, motif from quarantine where fichier = 'baux_20240301.csv'")).toEqual([
       { ligne: 3, motif: "clé répétée plus bas dans le même fichier" },
@@ -135,18 +150,48 @@ describe("quarantine of bad rows", () => {
 
 describe("files refused whole", () => {
   const cases: Array<[string, (dir: string) => void, RegExp]> = [
-    ["a header without a required column", (d) => writeRaw(d, "baux_20250101.csv", "num_contrat;code_secteur\r\nB1;N\r\n"),
-      /baux_20250101\.csv, ligne 1, colonne num_logement : l'en-tête ne contient pas/],
-    ["bytes that are not Windows-1252", (d) => fs.writeFileSync(path.join(d, "ecritures_20250101.csv"),
-      Buffer.concat([Buffer.from(HEADERS.ecritures.join(";") + "\r\nE;B0001;01/01/2025;01/2025;QL;x"), Buffer.from([0x81]), Buffer.from(";1,00;;\r\n")])),
-      /ecritures_20250101\.csv, ligne 2 : octet 0x81 absent de Windows-1252/],
-    ["UTF-8 without a BOM", (d) => writeRaw(d, "secteurs_20250101.csv", "code_secteur;libelle_secteur;agence\r\nZ;Zoé;Agence\r\n", "utf-8"),
-      /secteurs_20250101\.csv : le fichier est encodé en UTF-8 sans marque/],
-    ["a quote never closed", (d) => writeRaw(d, "secteurs_20250101.csv", 'code_secteur;libelle_secteur;agence\r\nZ;"Zone;A\r\n'),
-      /secteurs_20250101\.csv, ligne 2 : guillemet ouvert jamais refermé/],
-    ["more than 1 % of bad rows", (d) => writeExport(d, "actions_20250101.csv", [...HEADERS.actions], [
-      ["A9", "B0001", "01/01/2025", "RL1", "", "", "", "N", ""], ["A10", "B0001", "32/01/2025", "RL1", "", "", "", "N", ""]]),
-      /actions_20250101\.csv : 1 ligne\(s\) illisible\(s\) sur 2 \(50 %\), au-delà du seuil de 1 %/],
+    [
+      "a header without a required column",
+      (d) => writeRaw(d, "baux_20250101.csv", "num_contrat;code_secteur\r\nB1;N\r\n"),
+      /baux_20250101\.csv, ligne 1, colonne num_logement : l'en-tête ne contient pas/,
+    ],
+    [
+      "bytes that are not Windows-1252",
+      (d) =>
+        fs.writeFileSync(
+          path.join(d, "ecritures_20250101.csv"),
+          Buffer.concat([
+            Buffer.from(HEADERS.ecritures.join(";") + "\r\nE;B0001;01/01/2025;01/2025;QL;x"),
+            Buffer.from([0x81]),
+            Buffer.from(";1,00;;\r\n"),
+          ]),
+        ),
+      /ecritures_20250101\.csv, ligne 2 : octet 0x81 absent de Windows-1252/,
+    ],
+    [
+      "UTF-8 without a BOM",
+      (d) => writeRaw(d, "secteurs_20250101.csv", "code_secteur;libelle_secteur;agence\r\nZ;Zoé;Agence\r\n", "utf-8"),
+      /secteurs_20250101\.csv : le fichier est encodé en UTF-8 sans marque/,
+    ],
+    [
+      "a quote never closed",
+      (d) => writeRaw(d, "secteurs_20250101.csv", 'code_secteur;libelle_secteur;agence\r\nZ;"Zone;A\r\n'),
+      /secteurs_20250101\.csv, ligne 2 : guillemet ouvert jamais refermé/,
+    ],
+    [
+      "more than 1 % of bad rows",
+      (d) =>
+        writeExport(
+          d,
+          "actions_20250101.csv",
+          [...HEADERS.actions],
+          [
+            ["A9", "B0001", "01/01/2025", "RL1", "", "", "", "N", ""],
+            ["A10", "B0001", "32/01/2025", "RL1", "", "", "", "N", ""],
+          ],
+        ),
+      /actions_20250101\.csv : 1 ligne\(s\) illisible\(s\) sur 2 \(50 %\), au-delà du seuil de 1 %/,
+    ],
     // A name with an impossible date no longer fails the run: it is left aside (test/etl.inbox.test.ts).
     ["an empty file", (d) => writeRaw(d, "agents_20250101.csv", ""), /agents_20250101\.csv, ligne 1 : fichier vide/],
   ];
@@ -162,7 +207,11 @@ describe("files refused whole", () => {
       expect((err as Error).message).toMatch(message);
       expect(fs.readFileSync(db).equals(before)).toBe(true);
       expect((await figures2024(db)).quittancement).toBe(60000);
-      const journal = fs.readFileSync(journalPath(db), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const journal = fs
+        .readFileSync(journalPath(db), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(journal.at(-1).statut).toBe("échec");
     });
   }
@@ -193,15 +242,21 @@ describe("re-runs", () => {
   it("lets the latest export date win, whatever the loading order", async () => {
     const { exportsDir, db } = setup();
     // A correction exported on 15/01/2025 loaded first, then an older re-export of the same row.
-    writeExport(exportsDir, "ecritures_20250115.csv", [...HEADERS.ecritures], [
-      ["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer corrigé", "300,00", "", ""],
-    ]);
+    writeExport(
+      exportsDir,
+      "ecritures_20250115.csv",
+      [...HEADERS.ecritures],
+      [["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer corrigé", "300,00", "", ""]],
+    );
     await etl({ exportsDir, dbPath: db });
     const corrected = await figures2024(db);
     expect(corrected.dette_presents).toBe(1400);
-    writeExport(exportsDir, "ecritures_20250110.csv", [...HEADERS.ecritures], [
-      ["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer", "999,00", "", ""],
-    ]);
+    writeExport(
+      exportsDir,
+      "ecritures_20250110.csv",
+      [...HEADERS.ecritures],
+      [["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer", "999,00", "", ""]],
+    );
     await etl({ exportsDir, dbPath: db });
     expect(await figures2024(db)).toEqual(corrected);
   });
@@ -222,14 +277,16 @@ describe("a run killed before publication", () => {
       const { exportsDir, db } = setup();
       await etl({ exportsDir, dbPath: db });
       const before = fs.readFileSync(db);
-      writeExport(exportsDir, "ecritures_20250102.csv", [...HEADERS.ecritures], [
-        ["K1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais", "80,00", "", ""],
-      ]);
-      const child = spawnSync(
-        process.execPath,
-        ["--import", "tsx", "src/cli/etl.ts", "--exports", exportsDir, "--db", db],
-        { env: { ...process.env, ETL_KILL_AT: point }, encoding: "utf8" },
+      writeExport(
+        exportsDir,
+        "ecritures_20250102.csv",
+        [...HEADERS.ecritures],
+        [["K1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais", "80,00", "", ""]],
       );
+      const child = spawnSync(process.execPath, ["--import", "tsx", "src/cli/etl.ts", "--exports", exportsDir, "--db", db], {
+        env: { ...process.env, ETL_KILL_AT: point },
+        encoding: "utf8",
+      });
       expect(child.signal).toBe("SIGKILL");
       expect(fs.readFileSync(db).equals(before)).toBe(true);
       expect(fs.readdirSync(path.dirname(db)).some((f) => f.includes(".building-"))).toBe(true);
@@ -259,4 +316,3 @@ describe("mapping profile", () => {
     expect(() => loadProfile(p)).toThrow(/colonnes\.baux\.numero : « numero » n'est pas une colonne du format de référence/);
   });
 });
-

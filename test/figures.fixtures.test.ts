@@ -39,7 +39,9 @@ function compare(actual: unknown, expected: unknown, key: string): void {
   }
   if (typeof expected === "number" && typeof actual === "number" && !Number.isInteger(expected)) {
     // Rates to 1e-6 (the fixtures give seven decimals); amounts are whole cents.
-    expect(Math.abs(actual - expected), `${key}: ${actual} vs ${expected}`).toBeLessThanOrEqual(key.includes("taux") || key.includes("part_") ? 1e-6 : 0.005);
+    expect(Math.abs(actual - expected), `${key}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+      key.includes("taux") || key.includes("part_") ? 1e-6 : 0.005,
+    );
     return;
   }
   expect(actual, key).toEqual(expected);

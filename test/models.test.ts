@@ -25,7 +25,12 @@ describe("model headers", () => {
     const byName = new Map(loadModels().map((m) => [m.name, m]));
     const ledger = [...byName.values()].find((m) => m.sortedBy[0] === "num_contrat" && m.parts?.inputs.length === 1 && m.layer === "marts");
     expect(ledger?.parts?.key).toBe("num_contrat");
-    expect([...byName.values()].filter((m) => m.role !== null).map((m) => m.role).sort()).toEqual(["as_of_dates", "rows_set_aside"]);
+    expect(
+      [...byName.values()]
+        .filter((m) => m.role !== null)
+        .map((m) => m.role)
+        .sort(),
+    ).toEqual(["as_of_dates", "rows_set_aside"]);
     expect([...byName.values()].filter((m) => m.nightly.kind === "variant")).toHaveLength(1);
     expect([...byName.values()].every((m) => m.asOf === "all" || m.asOf === "latest")).toBe(true);
   });
@@ -71,7 +76,10 @@ describe("atAdHocAsOfDate", () => {
     );
     const read = (target: string, sql: (table: string) => string, ms = models) =>
       atAdHocAsOfDate({ instance: wh.instance, date, target, models: ms, read: (conn, table) => queryRows(conn, sql(table)) });
-    const dates = await read("int_as_of_dates", (t) => `select strftime(date_arrete, '%Y-%m-%d') as d, est_date_annuelle, colonne_ajoutee from ${t}`);
+    const dates = await read(
+      "int_as_of_dates",
+      (t) => `select strftime(date_arrete, '%Y-%m-%d') as d, est_date_annuelle, colonne_ajoutee from ${t}`,
+    );
     expect(dates).toEqual([{ d: date, est_date_annuelle: true, colonne_ajoutee: "ajoutée" }]);
     // and the figures computed from it are those of the models as they are
     const figures = (ms?: typeof models) =>

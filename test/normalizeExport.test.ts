@@ -93,10 +93,14 @@ describe("normalizeExport: no record text in a reject or an error (issue 10)", (
   }
 
   it("keeps neither the text nor the fields of a record with a field too many", async () => {
-    const { result, out } = await actions(`${ACTIONS}\r\n${row("A1", "fils incarcéré; voir assistante sociale")}\r\n${row("A2", "ok")}\r\n`);
+    const { result, out } = await actions(
+      `${ACTIONS}\r\n${row("A1", "fils incarcéré; voir assistante sociale")}\r\n${row("A2", "ok")}\r\n`,
+    );
     expect(result.rejects).toEqual([{ line: 2, column: null, reason: "10 champs au lieu de 9", keptValues: null }]);
     expect(JSON.stringify(result)).not.toContain("incarcéré");
-    expect(out).toBe("ligne;id_action;num_contrat;date_action;code_action;code_agent;montant;nb_echeances;annulee\n3;A2;B0001;15/11/2024;RL1;AG02;;;N\n");
+    expect(out).toBe(
+      "ligne;id_action;num_contrat;date_action;code_action;code_agent;montant;nb_echeances;annulee\n3;A2;B0001;15/11/2024;RL1;AG02;;;N\n",
+    );
   });
 
   /** A record refused at a column: the loaded columns' values are kept, never commentaire's text. */
@@ -125,8 +129,14 @@ describe("normalizeExport: no record text in a reject or an error (issue 10)", (
           column,
           reason,
           keptValues: {
-            id_action: "A1", num_contrat: "B0001", date_action: "15/11/2024", code_action: codeAction,
-            code_agent: "AG02", montant: "", nb_echeances: "", annulee: "N",
+            id_action: "A1",
+            num_contrat: "B0001",
+            date_action: "15/11/2024",
+            code_action: codeAction,
+            code_agent: "AG02",
+            montant: "",
+            nb_echeances: "",
+            annulee: "N",
           },
         },
       ]);
@@ -138,7 +148,10 @@ describe("normalizeExport: no record text in a reject or an error (issue 10)", (
   const LONG_REASON =
     /^enregistrement de [\d\s]+ caractères, au-delà de la limite de 1\s000\s000, sur 1 ligne physique, limite dépassée hors guillemets : ligne écartée, raccourcissez ce champ dans l'ERP$/;
 
-  for (const [label, size] of [["1,5 Mo", 1_500_000], ["10 Mo", 10_000_000]] as const) {
+  for (const [label, size] of [
+    ["1,5 Mo", 1_500_000],
+    ["10 Mo", 10_000_000],
+  ] as const) {
     it(`quarantines a ${label} line with the same reason and loads the rows after it`, async () => {
       const comment = SECRET + " " + "x".repeat(size);
       const long = row("A2", comment);
@@ -149,7 +162,12 @@ describe("normalizeExport: no record text in a reject or an error (issue 10)", (
       expect(r!.reason).toMatch(LONG_REASON);
       expect(r!.reason).toContain(`enregistrement de ${long.length.toLocaleString("fr-FR")} caractères`);
       expect(result.rowsRead).toBe(4);
-      expect(out.split("\n").slice(1, -1).map((l) => l.split(";")[0] + ";" + l.split(";")[1])).toEqual(["2;A1", "4;A3", "5;A4"]);
+      expect(
+        out
+          .split("\n")
+          .slice(1, -1)
+          .map((l) => l.split(";")[0] + ";" + l.split(";")[1]),
+      ).toEqual(["2;A1", "4;A3", "5;A4"]);
     });
   }
 
@@ -164,13 +182,22 @@ describe("normalizeExport: no record text in a reject or an error (issue 10)", (
     expect(result.rejects[0]!.reason).toMatch(
       /^enregistrement de [\d\s]+ caractères, au-delà de la limite de 1\s000\s000, sur 30\s001 lignes physiques \(3 à 30003\), limite dépassée dans un champ entre guillemets ouvert ligne 3 : ligne écartée, vérifiez que ce guillemet est bien refermé$/,
     );
-    expect(out.split("\n").slice(1, -1).map((l) => l.split(";").slice(0, 2).join(";"))).toEqual(["2;A1", "30004;A3"]);
+    expect(
+      out
+        .split("\n")
+        .slice(1, -1)
+        .map((l) => l.split(";").slice(0, 2).join(";")),
+    ).toEqual(["2;A1", "30004;A3"]);
   });
 
   it("refuses a file whose over-long quoted field is never closed, naming the line of the quote and no text", async () => {
-    const err = await actions(`${ACTIONS}\r\n${row("A1", "ok")}\r\n${row("A2", `"${SECRET} ${"y".repeat(3_000_000)}`)}\r\n${row("A3", "ok")}\r\n`).catch((e) => e);
+    const err = await actions(
+      `${ACTIONS}\r\n${row("A1", "ok")}\r\n${row("A2", `"${SECRET} ${"y".repeat(3_000_000)}`)}\r\n${row("A3", "ok")}\r\n`,
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(ExportFormatError);
-    expect(err.message).toMatch(/^actions_20241231\.csv, ligne 3 : guillemet ouvert jamais refermé : le champ entre guillemets qui commence à cette ligne court jusqu'à la fin du fichier/);
+    expect(err.message).toMatch(
+      /^actions_20241231\.csv, ligne 3 : guillemet ouvert jamais refermé : le champ entre guillemets qui commence à cette ligne court jusqu'à la fin du fichier/,
+    );
     expect(err.message).not.toContain("incarcéré");
   });
 
@@ -190,8 +217,12 @@ describe("normalizeExport: no record text in a reject or an error (issue 10)", (
     const justOver = row("A2", "v".repeat(MAX_RECORD_CHARS - "A2;B0001;15/11/2024;RL1;AG02;;;N;".length + 1));
     const inChunk = await actions(`${ACTIONS}\r\n${justOver}\r\n${row("A3", "ok")}\r\n`);
     expect(inChunk.result.rejects).toHaveLength(1);
-    expect(inChunk.result.rejects[0]!.reason).toMatch(/^enregistrement de 1\s000\s001 caractères, au-delà de la limite de 1\s000\s000, sur 1 ligne physique, limite dépassée hors guillemets/);
-    const atLimit = await actions(`${ACTIONS}\r\n${row("A2", "v".repeat(MAX_RECORD_CHARS - "A2;B0001;15/11/2024;RL1;AG02;;;N;".length))}\r\n`);
+    expect(inChunk.result.rejects[0]!.reason).toMatch(
+      /^enregistrement de 1\s000\s001 caractères, au-delà de la limite de 1\s000\s000, sur 1 ligne physique, limite dépassée hors guillemets/,
+    );
+    const atLimit = await actions(
+      `${ACTIONS}\r\n${row("A2", "v".repeat(MAX_RECORD_CHARS - "A2;B0001;15/11/2024;RL1;AG02;;;N;".length))}\r\n`,
+    );
     expect(atLimit.result.rejects).toEqual([]);
     // Read chunks are 1 MiB of bytes: put the CR of the long record's CRLF on a chunk's last byte.
     const head = `${ACTIONS}\r\n`;

@@ -62,7 +62,10 @@ describe("exportParquet", () => {
       for (const table of ["figures_per_date_and_sector", "figures_per_year_and_sector", "ledger_entries", "quarantine", "review_cases"]) {
         expect(await diff(conn, `select * from memory.main.${table}`, `select * from wh.main.${table}`), table).toEqual([0, 0]);
       }
-      const [f] = await queryRows<{ taux: number }>(conn, `select taux_impayes as taux from figures_per_year_and_sector where annee = 2024 and code_secteur is null`);
+      const [f] = await queryRows<{ taux: number }>(
+        conn,
+        `select taux_impayes as taux from figures_per_year_and_sector where annee = 2024 and code_secteur is null`,
+      );
       expect(f!.taux).toBeGreaterThan(0);
     } finally {
       conn.closeSync();
@@ -75,7 +78,17 @@ describe("exportParquet", () => {
     writeSmallOffice(path.join(dir, "exports"));
     const child = spawnSync(
       process.execPath,
-      ["--import", "tsx", "src/cli/etl.ts", "--exports", path.join(dir, "exports"), "--db", path.join(dir, "w.duckdb"), "--export-parquet", path.join(dir, "pq")],
+      [
+        "--import",
+        "tsx",
+        "src/cli/etl.ts",
+        "--exports",
+        path.join(dir, "exports"),
+        "--db",
+        path.join(dir, "w.duckdb"),
+        "--export-parquet",
+        path.join(dir, "pq"),
+      ],
       { encoding: "utf8" },
     );
     expect(child.status, child.stderr).toBe(0);

@@ -37,10 +37,29 @@ const web = siteUnderTest({
   timeoutMs: 240_000,
   warehouse: async () => {
     const { db, exportsDir } = await buildSiteWarehouse();
-    p2023 = await publish({ dbPath: db, annee: 2023, titre: "Bilan 2023", note: "Présenté au conseil d'administration.", par: ADMIN, now: () => new Date("2025-03-01T08:00:00Z") });
-    withdrawn = await publish({ dbPath: db, annee: 2024, titre: "Première version 2024", par: ADMIN, now: () => new Date("2025-03-10T08:00:00Z") });
+    p2023 = await publish({
+      dbPath: db,
+      annee: 2023,
+      titre: "Bilan 2023",
+      note: "Présenté au conseil d'administration.",
+      par: ADMIN,
+      now: () => new Date("2025-03-01T08:00:00Z"),
+    });
+    withdrawn = await publish({
+      dbPath: db,
+      annee: 2024,
+      titre: "Première version 2024",
+      par: ADMIN,
+      now: () => new Date("2025-03-10T08:00:00Z"),
+    });
     withdraw({ dbPath: db, id: withdrawn.id, motif: "Erreur de titre", par: ADMIN, now: () => new Date("2025-03-11T08:00:00Z") });
-    p2024 = await publish({ dbPath: db, annee: 2024, titre: "Rapport d'activité 2024", par: ADMIN, now: () => new Date("2025-03-15T10:00:00Z") });
+    p2024 = await publish({
+      dbPath: db,
+      annee: 2024,
+      titre: "Rapport d'activité 2024",
+      par: ADMIN,
+      now: () => new Date("2025-03-15T10:00:00Z"),
+    });
     // After the 2024 report: a reminder of 20/12/2024 for B0002 arrives late.
     writeExport(exportsDir, "actions_20250215.csv", [...HEADERS.actions], [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
     await etl({ exportsDir, dbPath: db });
@@ -82,15 +101,25 @@ describe("the Publications page", () => {
     web.ready();
     const v = await visit("publications.html");
     const { page } = v;
-    expect(await page.locator("section[data-publication]").evaluateAll((els) => els.map((e) => [e.getAttribute("data-publication"), e.getAttribute("data-etat")]))).toEqual([
+    expect(
+      await page
+        .locator("section[data-publication]")
+        .evaluateAll((els) => els.map((e) => [e.getAttribute("data-publication"), e.getAttribute("data-etat")])),
+    ).toEqual([
       [p2024.id, "revisee"],
       [withdrawn.id, "retiree"],
       [p2023.id, "inchangee"],
     ]);
     const labels = await page.locator("section[data-publication] [data-etat-libelle]").allTextContents();
     expect(labels).toEqual(["révisée", "retirée", "inchangée"]);
-    expect(await page.locator("section[data-publication] [data-titre]").allTextContents()).toEqual(["Rapport d'activité 2024", "Première version 2024", "Bilan 2023"]);
-    expect(spaces(await page.locator("main").textContent())).toContain("Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site.");
+    expect(await page.locator("section[data-publication] [data-titre]").allTextContents()).toEqual([
+      "Rapport d'activité 2024",
+      "Première version 2024",
+      "Bilan 2023",
+    ]);
+    expect(spaces(await page.locator("main").textContent())).toContain(
+      "Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site.",
+    );
 
     // The 2024 report: as-of date, who published it and when (Paris time), its run and files.
     const report = card(page, p2024.id);
@@ -101,11 +130,16 @@ describe("the Publications page", () => {
     // Every figure as published, for the landlord and each sector, in French.
     const scopes = [p2024.chiffres.ensemble, ...p2024.chiffres.secteurs];
     expect(scopes.map((r) => r.secteur)).toEqual([null, "N", "S"]);
-    for (const [defs, cohort] of [[FIGURES, false], [COHORT_FIGURES, true]] as const) {
+    for (const [defs, cohort] of [
+      [FIGURES, false],
+      [COHORT_FIGURES, true],
+    ] as const) {
       for (const def of defs) {
         for (const r of scopes) {
           const value = (cohort ? r.cohorte_commandements[def.cle] : r[def.cle]) as number | null;
-          const cell = report.locator(`table[data-chiffres-publies] tr[data-cle="${def.cle}"] td[data-secteur="${r.secteur ?? "ensemble"}"]`);
+          const cell = report.locator(
+            `table[data-chiffres-publies] tr[data-cle="${def.cle}"] td[data-secteur="${r.secteur ?? "ensemble"}"]`,
+          );
           expect(spaces(await cell.textContent()), `${def.cle} ${r.secteur}`).toBe(spaces(formatValue(value, def.unite)));
         }
       }
@@ -113,9 +147,15 @@ describe("the Publications page", () => {
     // Revised by the late reminder: one more relance for the landlord and for B0002's sector (S).
     const published = p2024.chiffres.ensemble.relances as number;
     const south = p2024.chiffres.secteurs.find((s) => s.secteur === "S")!;
-    const gaps = await report.locator("table[data-ecarts] tbody tr").evaluateAll((rows) =>
-      rows.map((r) => [r.getAttribute("data-secteur"), r.getAttribute("data-cle"), ...[...r.querySelectorAll("td")].map((td) => td.textContent!.replace(/\s+/g, " ").trim())]),
-    );
+    const gaps = await report
+      .locator("table[data-ecarts] tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          r.getAttribute("data-secteur"),
+          r.getAttribute("data-cle"),
+          ...[...r.querySelectorAll("td")].map((td) => td.textContent!.replace(/\s+/g, " ").trim()),
+        ]),
+      );
     expect(gaps).toEqual([
       ["ensemble", "relances", "Ensemble du bailleur", String(published), String(published + 1), "+1"],
       ["S", "relances", "Colmar Sud", String(south.relances), String((south.relances as number) + 1), "+1"],
@@ -168,23 +208,44 @@ describe("Chiffres clés with a publication in force", () => {
     const { page } = v;
     expect(spaces(await page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
     const check = async (record: FiguresRecord) => {
-      for (const [defs, cohort] of [[FIGURES, false], [COHORT_FIGURES, true]] as const) {
+      for (const [defs, cohort] of [
+        [FIGURES, false],
+        [COHORT_FIGURES, true],
+      ] as const) {
         for (const def of defs) {
           // the published phrase, then (for the revised figure only) today's value
           const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
-          const own = await cell.evaluate((td) => [...td.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(""));
+          const own = await cell.evaluate((td) =>
+            [...td.childNodes]
+              .filter((n) => n.nodeType === Node.TEXT_NODE)
+              .map((n) => n.textContent)
+              .join(""),
+          );
           expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(figurePhrase(record, def, cohort)));
         }
       }
     };
     await check(p2024.chiffres.ensemble);
     const published = p2024.chiffres.ensemble.relances as number;
-    expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual(["relances"]);
+    expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual([
+      "relances",
+    ]);
     expect(spaces(await page.locator('[data-recalcul="relances"]').textContent())).toBe(`recalculé aujourd'hui : ${published + 1} (+1)`);
     // The copy button copies the published phrase.
-    expect(spaces(await page.locator('tr[data-cle="relances"] button').getAttribute("data-copy"))).toBe(spaces(figurePhrase(p2024.chiffres.ensemble, FIGURES.find((f) => f.cle === "relances")!, false)));
+    expect(spaces(await page.locator('tr[data-cle="relances"] button').getAttribute("data-copy"))).toBe(
+      spaces(
+        figurePhrase(
+          p2024.chiffres.ensemble,
+          FIGURES.find((f) => f.cle === "relances")!,
+          false,
+        ),
+      ),
+    );
     // The CSV for Excel holds the figures shown: the published ones.
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Télécharger le tableau/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: /Télécharger le tableau/ }).click(),
+    ]);
     expect(fs.readFileSync(await download.path()).toString("utf8")).toBe(renderCsv([p2024.chiffres.ensemble]));
     // Nobody signed in: no form.
     expect(await page.locator("[data-formulaire-publication]").count()).toBe(0);
@@ -194,7 +255,9 @@ describe("Chiffres clés with a publication in force", () => {
     await page.locator("form", { hasText: "Secteur" }).locator("select").selectOption({ label: "Colmar Sud" });
     await page.waitForFunction(() => document.querySelector("[data-portee]")?.textContent?.startsWith("Colmar Sud"));
     await check(p2024.chiffres.secteurs.find((s) => s.secteur === "S")!);
-    expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual(["relances"]);
+    expect(await page.locator("[data-recalcul]").evaluateAll((els) => els.map((e) => e.getAttribute("data-recalcul")))).toEqual([
+      "relances",
+    ]);
     await page.locator("form", { hasText: "Secteur" }).locator("select").selectOption({ label: "Mulhouse – Nord" });
     await page.waitForFunction(() => document.querySelector("[data-portee]")?.textContent?.startsWith("Mulhouse"));
     await check(p2024.chiffres.secteurs.find((s) => s.secteur === "N")!);
@@ -203,7 +266,11 @@ describe("Chiffres clés with a publication in force", () => {
     // 2023: its publication, unchanged.
     await page.locator("form", { hasText: "Secteur" }).locator("select").selectOption({ label: "Ensemble du bailleur" });
     await page.locator("form", { hasText: "Année" }).locator("select").selectOption({ label: "2023" });
-    await page.waitForFunction(() => document.querySelector("[data-portee]")?.textContent?.includes("2023") && document.querySelector("[data-portee]")?.textContent?.startsWith("Ensemble"));
+    await page.waitForFunction(
+      () =>
+        document.querySelector("[data-portee]")?.textContent?.includes("2023") &&
+        document.querySelector("[data-portee]")?.textContent?.startsWith("Ensemble"),
+    );
     expect(spaces(await page.locator("[data-publie-le]").textContent())).toBe("Publié le 01/03/2025 — Bilan 2023");
     await check(p2023.chiffres.ensemble);
     expect(await page.locator("[data-recalcul]").count()).toBe(0);
@@ -278,13 +345,32 @@ describe("Chiffres clés with a publication in force", () => {
       { annee: 2024, au: "2024-12-31", titre: "Bilan pour le conseil", note: "Chiffres arrêtés avant la séance." },
     ]);
     expect(spaces(await form.locator("[data-resultat-publication]").textContent())).toMatch(
-      new RegExp(`^Chiffres arrêtés : publication ${id} « Bilan pour le conseil », au 31/12/2024, le \\d{2}/\\d{2}/\\d{4} à \\d{2}:\\d{2}\\. Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site\\.$`),
+      new RegExp(
+        `^Chiffres arrêtés : publication ${id} « Bilan pour le conseil », au 31/12/2024, le \\d{2}/\\d{2}/\\d{4} à \\d{2}:\\d{2}\\. Une publication faite depuis le site ou l'API apparaît ici après la prochaine construction nocturne du site\\.$`,
+      ),
     );
     const list = await page.request.get(`${web.server.url}/api/publications`);
     expect(list.status()).toBe(200);
-    const { publications } = (await list.json()) as { publications: Array<{ id: string; titre: string; note: string | null; annee: number; date_arrete: string; etat: string; publie_par: { identifiant: string } }> };
+    const { publications } = (await list.json()) as {
+      publications: Array<{
+        id: string;
+        titre: string;
+        note: string | null;
+        annee: number;
+        date_arrete: string;
+        etat: string;
+        publie_par: { identifiant: string };
+      }>;
+    };
     expect(publications.map((p) => p.id)).toEqual([id, p2024.id, withdrawn.id, p2023.id]);
-    expect(publications[0]).toMatchObject({ titre: "Bilan pour le conseil", note: "Chiffres arrêtés avant la séance.", annee: 2024, date_arrete: "2024-12-31", etat: "inchangee", publie_par: { identifiant: "admin" } });
+    expect(publications[0]).toMatchObject({
+      titre: "Bilan pour le conseil",
+      note: "Chiffres arrêtés avant la séance.",
+      annee: 2024,
+      date_arrete: "2024-12-31",
+      etat: "inchangee",
+      publie_par: { identifiant: "admin" },
+    });
     expect(v.problems).toEqual([]);
     await v.context.close();
 

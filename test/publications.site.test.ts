@@ -49,7 +49,10 @@ describe("publications.json (site loader)", () => {
     withdraw({ dbPath: db, id: first.id, motif: "Erreur de titre", par: ADMIN });
     const p = await publish({ dbPath: db, annee: 2024, titre: "Rapport d'activité 2024", par: ADMIN });
     let list = await load(db);
-    expect(list.map((x) => [x.id, x.etat])).toEqual([[p.id, "inchangee"], [first.id, "retiree"]]);
+    expect(list.map((x) => [x.id, x.etat])).toEqual([
+      [p.id, "inchangee"],
+      [first.id, "retiree"],
+    ]);
     expect(list[1]!.retrait).toMatchObject({ motif: "Erreur de titre" });
 
     // A later export: a reminder dated 2024, added late.

@@ -23,10 +23,15 @@ async function office() {
   const dir = tempDir("oph-publications-");
   const exports = path.join(dir, "exports");
   writeSmallOffice(exports);
-  writeExport(exports, "actions_20250105.csv", [...HEADERS.actions], [
-    ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "N", ""],
-    ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
-  ]);
+  writeExport(
+    exports,
+    "actions_20250105.csv",
+    [...HEADERS.actions],
+    [
+      ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "N", ""],
+      ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
+    ],
+  );
   const db = path.join(dir, "w.duckdb");
   await etl({ exportsDir: exports, dbPath: db });
   return { dir, exports, db };
@@ -38,16 +43,27 @@ async function office() {
  * moved to another sector (B0004, S -> N).
  */
 function writeCorrections(exports: string) {
-  writeExport(exports, "ecritures_20250215.csv", [...HEADERS.ecritures], [
-    ["E1-03-QL", "B0001", "01/03/2024", "03/2024", "QL", "Loyer d’03/2024", "300,00", "", ""],
-  ]);
-  writeExport(exports, "actions_20250215.csv", [...HEADERS.actions], [
-    ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
-    ["A9", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""],
-  ]);
-  writeExport(exports, "baux_20250215.csv", [...HEADERS.baux], [
-    ["B0004", "L4", "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"],
-  ]);
+  writeExport(
+    exports,
+    "ecritures_20250215.csv",
+    [...HEADERS.ecritures],
+    [["E1-03-QL", "B0001", "01/03/2024", "03/2024", "QL", "Loyer d’03/2024", "300,00", "", ""]],
+  );
+  writeExport(
+    exports,
+    "actions_20250215.csv",
+    [...HEADERS.actions],
+    [
+      ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
+      ["A9", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""],
+    ],
+  );
+  writeExport(
+    exports,
+    "baux_20250215.csv",
+    [...HEADERS.baux],
+    [["B0004", "L4", "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"]],
+  );
 }
 
 async function figuresNow(db: string, secteur: string | null = null) {
@@ -69,7 +85,12 @@ describe("publications", () => {
     expect(p.chiffres.ensemble.relances).toBe(2);
     expect(p.chiffres.secteurs.map((s) => s.secteur)).toEqual(["N", "S"]);
     expect(p.fichiers.map((f) => f.fichier)).toEqual([
-      "actions_20241231.csv", "actions_20250105.csv", "agents_20240101.csv", "baux_20240101.csv", "ecritures_20241231.csv", "secteurs_20240101.csv",
+      "actions_20241231.csv",
+      "actions_20250105.csv",
+      "agents_20240101.csv",
+      "baux_20240101.csv",
+      "ecritures_20241231.csv",
+      "secteurs_20240101.csv",
     ]);
     expect(p.fichiers.every((f) => /^[0-9a-f]{64}$/.test(f.sha256) && f.lignes_lues > 0)).toBe(true);
     expect(p.chargement?.run_id).toMatch(/^\d{8}T\d{6}-/);
@@ -126,10 +147,15 @@ describe("publications", () => {
     const p = await publish({ dbPath: db, annee: 2024, titre: "Rapport d'activité 2024", par: ADMIN });
     // The payment orders' file reloaded under the same name with other content: its old Parquet stays (the publication lists it).
     const listed = p.fichiers.find((f) => f.fichier === "actions_20250105.csv")!;
-    writeExport(exports, "actions_20250105.csv", [...HEADERS.actions], [
-      ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
-      ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
-    ]);
+    writeExport(
+      exports,
+      "actions_20250105.csv",
+      [...HEADERS.actions],
+      [
+        ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
+        ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
+      ],
+    );
     await etl({ exportsDir: exports, dbPath: db, fullRebuild: true });
     expect(fs.existsSync(path.join(rawDir(db), listed.fichier_brut))).toBe(true);
     expect(readPublications(db).publications.map((x) => x.id)).toEqual([p.id]);
@@ -154,10 +180,14 @@ describe("publications", () => {
   it("leaves no publication half-written when the process is killed during the write", async () => {
     const { db } = await office();
     const first = await publish({ dbPath: db, annee: 2024, titre: "Première", par: ADMIN });
-    const killed = spawnSync(process.execPath, ["--import", "tsx", "src/cli/publish.ts", "--db", db, "--annee", "2024", "--titre", "Tuée"], {
-      encoding: "utf8",
-      env: { ...process.env, ETL_KILL_AT: "publication-mid-write" },
-    });
+    const killed = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/cli/publish.ts", "--db", db, "--annee", "2024", "--titre", "Tuée"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ETL_KILL_AT: "publication-mid-write" },
+      },
+    );
     expect(killed.signal).toBe("SIGKILL");
     const text = fs.readFileSync(publicationsFile(db), "utf8");
     expect(text.endsWith("\n")).toBe(false); // a torn last line is there
@@ -198,7 +228,9 @@ describe("npm run figures -- --publication ID --verifier", () => {
     const ok = cli(db, "--publication", p.id, "--verifier");
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(new RegExp(`^Publication ${p.id} reproduite depuis ses 6 fichier\\(s\\) d'export : tous les chiffres sont identiques`));
+    expect(ok.stdout).toMatch(
+      new RegExp(`^Publication ${p.id} reproduite depuis ses 6 fichier\\(s\\) d'export : tous les chiffres sont identiques`),
+    );
 
     const asPublished = cli(db, "--publication", p.id, "--format", "json");
     expect(JSON.parse(asPublished.stdout)).toEqual(p.chiffres);
@@ -210,7 +242,9 @@ describe("npm run figures -- --publication ID --verifier", () => {
     expect(missing.stdout).toBe("");
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
     expect(missing.stderr).toMatch(
-      new RegExp(`^Erreur : publication « ${p.id} » non reproductible : actions_20250105\\.csv \\(SHA-256 ${actions.sha256.slice(0, 12)}…\\) absent\\(s\\) de la couche brute`),
+      new RegExp(
+        `^Erreur : publication « ${p.id} » non reproductible : actions_20250105\\.csv \\(SHA-256 ${actions.sha256.slice(0, 12)}…\\) absent\\(s\\) de la couche brute`,
+      ),
     );
   });
 
@@ -242,12 +276,20 @@ describe("publications API", () => {
     expect((await post(cookies.admin, "/api/publications", { annee: 2019, titre: "x" })).status).toBe(400);
     const created = await post(cookies.admin, "/api/publications", body);
     expect(created.status).toBe(201);
-    const p = (await created.json()) as { id: string; publie_par: { identifiant: string; role: string }; chiffres: { ensemble: { relances: number } } };
+    const p = (await created.json()) as {
+      id: string;
+      publie_par: { identifiant: string; role: string };
+      chiffres: { ensemble: { relances: number } };
+    };
     expect(p.publie_par).toEqual({ identifiant: "admin", role: "admin" });
     expect(p.chiffres.ensemble.relances).toBe(2);
 
     const list = async (cookie: string) =>
-      ((await (await app.request("/api/publications", { headers: { Cookie: cookie } })).json()) as { publications: Array<{ id: string; etat: string }> }).publications;
+      (
+        (await (await app.request("/api/publications", { headers: { Cookie: cookie } })).json()) as {
+          publications: Array<{ id: string; etat: string }>;
+        }
+      ).publications;
     expect(await list(cookies.communication)).toMatchObject([{ id: p.id, etat: "inchangee" }]);
 
     writeCorrections(exports);
@@ -267,7 +309,8 @@ describe("publications API", () => {
     expect(csvText).toContain("\r\nquittancement;Quittancement;60000,00;30000,00;30000,00;€;");
     expect(csvText).toMatch(/\r\nactions_20250105\.csv;actions;05\/01\/2025;2;[0-9a-f]{64}\r\n/);
 
-    const rev = async (cookie: string) => (await (await app.request(`/api/publications/${p.id}/revisions`, { headers: { Cookie: cookie } })).text());
+    const rev = async (cookie: string) =>
+      await (await app.request(`/api/publications/${p.id}/revisions`, { headers: { Cookie: cookie } })).text();
     for (const role of ["direction", "communication"] as const) {
       const text = await rev(cookies[role]);
       expect(JSON.parse(text).detail).toBeUndefined();
@@ -294,7 +337,8 @@ describe("GET /api/figures with a publication in force", () => {
     const { app, warehouse } = buildTestApp(db);
     const cookie = await signIn(app, "communication");
     const admin = await signIn(app, "admin");
-    const figures = async (query: string) => (await (await app.request(`/api/figures?${query}`, { headers: { Cookie: cookie } })).json()) as Record<string, any>;
+    const figures = async (query: string) =>
+      (await (await app.request(`/api/figures?${query}`, { headers: { Cookie: cookie } })).json()) as Record<string, any>;
 
     // No publication: exactly the CLI's JSON (kept in the answer cache under this state of the file).
     expect(await figures("annee=2024")).toEqual(await figuresNow(db));
@@ -307,7 +351,15 @@ describe("GET /api/figures with a publication in force", () => {
 
     // Published, nothing changed since: the block says so, with no gap.
     const same = await figures("annee=2024");
-    expect(same.publication).toMatchObject({ id: p.id, titre: "Rapport d'activité 2024", note: "Conseil du 15/03/2025", publie_le: p.publie_le, date_arrete: "2024-12-31", etat: "inchangee", ecarts: [] });
+    expect(same.publication).toMatchObject({
+      id: p.id,
+      titre: "Rapport d'activité 2024",
+      note: "Conseil du 15/03/2025",
+      publie_le: p.publie_le,
+      date_arrete: "2024-12-31",
+      etat: "inchangee",
+      ecarts: [],
+    });
     expect(same.publication.chiffres).toEqual(await figuresNow(db));
 
     writeCorrections(exports);
@@ -323,11 +375,25 @@ describe("GET /api/figures with a publication in force", () => {
     expect(today.commandements_payer).toBe(1);
     expect(publication.ecarts.map((g: { cle: string }) => g.cle)).toEqual([
       // B0001's March rent, 400 -> 300: billed, its debt (aged 91-365 days) and, at 3 months of rent, no longer in the 3-month count
-      "quittancement", "dette_presents", "dette_3_12_mois", "taux_impayes", "taux_impayes_global", "taux_recouvrement", "menages_dette_3_mois",
+      "quittancement",
+      "dette_presents",
+      "dette_3_12_mois",
+      "taux_impayes",
+      "taux_impayes_global",
+      "taux_recouvrement",
+      "menages_dette_3_mois",
       // the late reminder, the cancelled payment order and its cohort
-      "relances", "commandements_payer", "effectif",
+      "relances",
+      "commandements_payer",
+      "effectif",
     ]);
-    expect(publication.ecarts.find((g: { cle: string }) => g.cle === "commandements_payer")).toMatchObject({ secteur: null, publie: 2, actuel: 1, ecart: -1, ecart_texte: "\u22121" });
+    expect(publication.ecarts.find((g: { cle: string }) => g.cle === "commandements_payer")).toMatchObject({
+      secteur: null,
+      publie: 2,
+      actuel: 1,
+      ecart: -1,
+      ecart_texte: "\u22121",
+    });
 
     // A sector: its own published figures. S lost B0004 (6 000 € billed in 2024) to N.
     const s = await figures("annee=2024&secteur=S");
@@ -340,7 +406,11 @@ describe("GET /api/figures with a publication in force", () => {
     expect((await figures("annee=2024&au=2024-11-30")).publication).toBeUndefined();
 
     // Withdrawn: no block any more, without waiting for another warehouse.
-    const out = await app.request(`/api/publications/${p.id}/retrait`, { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin }, body: JSON.stringify({ motif: "Chiffres corrigés" }) });
+    const out = await app.request(`/api/publications/${p.id}/retrait`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Cookie: admin },
+      body: JSON.stringify({ motif: "Chiffres corrigés" }),
+    });
     expect(out.status).toBe(200);
     expect(await figures("annee=2024")).toEqual(await figuresNow(db));
     warehouse.close();

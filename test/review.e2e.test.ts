@@ -127,7 +127,9 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
       expect((await row.locator("td").nth(1).textContent())!.trim()).toBe(r.num_contrat);
       expect(spaces(await row.locator("td.revue-etat").textContent())).toBe(spaces(r.etat_libelle));
       expect(spaces(await row.locator("td.revue-action").textContent())).toContain(spaces(r.action_libelle ?? "Aucune action requise"));
-      expect(spaces(await row.locator("[data-champ=echeance]").textContent())).toContain(r.action_due_le ? formatDate(r.action_due_le) : "—");
+      expect(spaces(await row.locator("[data-champ=echeance]").textContent())).toContain(
+        r.action_due_le ? formatDate(r.action_due_le) : "—",
+      );
       // Visible without scrolling sideways: the action and due-date cells end inside the window.
       for (const cell of ["td.revue-action", "td.revue-echeance"]) {
         const box = (await row.locator(cell).boundingBox())!;
@@ -161,7 +163,9 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
       if (r.action_due_le) expect(spaces(await action.locator("[data-champ=echeance]").textContent())).toBe(formatDate(r.action_due_le));
       expect((await action.locator("[data-champ=motifs] li").allTextContents()).map(spaces)).toEqual(r.motifs.map(spaces));
       // The action block comes first, then the plan follow-up, then the history.
-      const order = await card.evaluate((el) => [".action-proposee", "h3", "svg"].map((s) => el.querySelector(s)!.getBoundingClientRect().top));
+      const order = await card.evaluate((el) =>
+        [".action-proposee", "h3", "svg"].map((s) => el.querySelector(s)!.getBoundingClientRect().top),
+      );
       expect(order).toEqual([...order].sort((a, b) => a - b));
     };
 
@@ -215,15 +219,21 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
     expect(requests.at(-1)?.get("date_reunion")).toBe("2025-01-15");
     const atDate = await apiWorklist(page, { date_reunion: "2025-01-15" });
     const dueCells = async () => (await page.locator("table.revue-table tbody [data-champ=echeance]").allTextContents()).map(spaces);
-    await expect.poll(dueCells).toEqual(
-      atDate.lignes.map((r) => spaces(`${r.action_due_le ? formatDate(r.action_due_le) : "—"}${r.action_statut ? (r.action_statut === "en_retard" ? "En retard" : "À venir") : ""}`)),
-    );
+    await expect
+      .poll(dueCells)
+      .toEqual(
+        atDate.lignes.map((r) =>
+          spaces(
+            `${r.action_due_le ? formatDate(r.action_due_le) : "—"}${r.action_statut ? (r.action_statut === "en_retard" ? "En retard" : "À venir") : ""}`,
+          ),
+        ),
+      );
     // A sector: only its cases, as the API lists them.
     await page.getByLabel("Secteur", { exact: true }).selectOption({ label: "Colmar Sud" });
     const inSector = await apiWorklist(page, { date_reunion: "2025-01-15", secteur: "S" });
-    await expect.poll(async () => (await page.locator("table.revue-table tbody td.revue-contrat").allTextContents()).map((t) => t.trim())).toEqual(
-      inSector.lignes.map((r) => r.num_contrat),
-    );
+    await expect
+      .poll(async () => (await page.locator("table.revue-table tbody td.revue-contrat").allTextContents()).map((t) => t.trim()))
+      .toEqual(inSector.lignes.map((r) => r.num_contrat));
     expect(requests.at(-1)?.get("secteur")).toBe("S");
     // The owner role and the due-date window reach the API with the contract's codes.
     await page.getByLabel("Responsable", { exact: true }).selectOption({ label: "Chargée de contentieux" });
@@ -329,7 +339,10 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
 describe("Revue mensuelle at other widths", () => {
   it("has no sideways scroll at 1440 px nor on a 390 px phone, the action still visible", async () => {
     web.ready();
-    for (const [width, height] of [[1440, 900], [390, 844]] as const) {
+    for (const [width, height] of [
+      [1440, 900],
+      [390, 844],
+    ] as const) {
       const { context, page, problems } = await signIn(width, height);
       const widths = await page.evaluate(() => ({ doc: document.scrollingElement!.scrollWidth, inner: innerWidth }));
       expect(widths.doc, `${width} px`).toBeLessThanOrEqual(widths.inner);

@@ -9,7 +9,13 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/duckdb/db.ts";
-import { replayedWorklist, replayReview, summarizeReplay, summarizeReplayByState, type ReplayResult } from "../src/warehouse/reviewReplay.ts";
+import {
+  replayedWorklist,
+  replayReview,
+  summarizeReplay,
+  summarizeReplayByState,
+  type ReplayResult,
+} from "../src/warehouse/reviewReplay.ts";
 import { openWarehouse, type Warehouse } from "../src/warehouse/warehouse.ts";
 import { HISTORIES, SET_APART_THEN_WORSE } from "./fixtures/review/histories.ts";
 import { UP_TO_DATE, writeReviewOffice } from "./fixtures/review/office.ts";
@@ -39,21 +45,49 @@ function cut(mois: string, aExaminer: boolean): [number, number] {
 
 describe("the review replay", () => {
   it("cuts each month end as the review models do at that date, and reads the outcome six months later", () => {
-    const monthEnds = ["2025-04-30", "2025-05-31", "2025-06-30", "2025-07-31", "2025-08-31", "2025-09-30", "2025-10-31", "2025-11-30", "2025-12-31"];
+    const monthEnds = [
+      "2025-04-30",
+      "2025-05-31",
+      "2025-06-30",
+      "2025-07-31",
+      "2025-08-31",
+      "2025-09-30",
+      "2025-10-31",
+      "2025-11-30",
+      "2025-12-31",
+    ];
     expect([...new Set(result.resultats.map((r) => r.mois))]).toEqual(monthEnds);
     expect(result.resultats.find((r) => r.mois === "2025-04-30")!.horizon).toBe("2025-10-31");
     expect(result.resultats.find((r) => r.mois === "2025-12-31")!.horizon).toBe("2026-06-30");
     // 30/04: R01 proposed (payment order due), worse (CDP 15/07/2025); S01 set apart (200 €, falling), worse (3 200 € on 31/10)
-    expect([cut("2025-04-30", true), cut("2025-04-30", false)]).toEqual([[1, 1], [1, 1]]);
+    expect([cut("2025-04-30", true), cut("2025-04-30", false)]).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     // 05–06: both proposed; R01 worse by its CDP, S01 by its debt
-    expect([cut("2025-05-31", true), cut("2025-05-31", false)]).toEqual([[2, 2], [0, 0]]);
-    expect([cut("2025-06-30", true), cut("2025-06-30", false)]).toEqual([[2, 2], [0, 0]]);
+    expect([cut("2025-05-31", true), cut("2025-05-31", false)]).toEqual([
+      [2, 2],
+      [0, 0],
+    ]);
+    expect([cut("2025-06-30", true), cut("2025-06-30", false)]).toEqual([
+      [2, 2],
+      [0, 0],
+    ]);
     // 07–08: R01 in procedure (CCAPEX, summons to come) but nothing further before its plan: not worse
-    expect([cut("2025-07-31", true), cut("2025-07-31", false)]).toEqual([[2, 1], [0, 0]]);
-    expect([cut("2025-08-31", true), cut("2025-08-31", false)]).toEqual([[2, 1], [0, 0]]);
+    expect([cut("2025-07-31", true), cut("2025-07-31", false)]).toEqual([
+      [2, 1],
+      [0, 0],
+    ]);
+    expect([cut("2025-08-31", true), cut("2025-08-31", false)]).toEqual([
+      [2, 1],
+      [0, 0],
+    ]);
     // 09–12: R01 suspended by its honoured plan, set apart, its debt falling; S01 proposed, worse
     for (const m of ["2025-09-30", "2025-10-31", "2025-11-30", "2025-12-31"]) {
-      expect([cut(m, true), cut(m, false)], m).toEqual([[1, 1], [1, 0]]);
+      expect([cut(m, true), cut(m, false)], m).toEqual([
+        [1, 1],
+        [1, 0],
+      ]);
     }
   });
 
@@ -63,7 +97,11 @@ describe("the review replay", () => {
     expect(states("2025-07-31", true)).toEqual(["amiable", "procedure_active"]);
     expect(states("2025-09-30", false)).toEqual(["suspendue_plan"]);
     const byState = summarizeReplayByState(result);
-    expect(byState.map((s) => [s.etat, s.dossiers])).toEqual([["amiable", 12], ["suspendue_plan", 4], ["procedure_active", 2]]);
+    expect(byState.map((s) => [s.etat, s.dossiers])).toEqual([
+      ["amiable", 12],
+      ["suspendue_plan", 4],
+      ["procedure_active", 2],
+    ]);
     expect(byState.find((s) => s.etat === "suspendue_plan")).toMatchObject({ part_mis_de_cote: 1, mis_de_cote_aggraves: 0 });
   });
 
@@ -97,7 +135,9 @@ describe("the review replay", () => {
       "l'issue à 6 mois du 31/05/2026 n'est pas encore connue : il faudrait des données jusqu'au 30/11/2026, elles vont jusqu'au 31/10/2026",
     );
     await expect(replayReview(wh, { from: "2025-13", to: "2025-12", horizonMonths: 6 })).rejects.toThrow("--de « 2025-13 » invalide");
-    await expect(replayReview(wh, { from: "2025-06", to: "2025-01", horizonMonths: 6 })).rejects.toThrow("--de 2025-06 est après --a 2025-01");
+    await expect(replayReview(wh, { from: "2025-06", to: "2025-01", horizonMonths: 6 })).rejects.toThrow(
+      "--de 2025-06 est après --a 2025-01",
+    );
   });
 
   it("runs as npm run rejouer-revue and prints the table", () => {

@@ -8,7 +8,13 @@ import { tempDir } from "./util/exports.ts";
 
 const columnTypes = async (conn: Parameters<typeof queryRows>[0], table: string) =>
   Object.fromEntries(
-    (await queryRows<{ c: string; t: string }>(conn, `select column_name as c, data_type as t from information_schema.columns where table_name = $t order by ordinal_position`, { t: table })).map((r) => [r.c, r.t]),
+    (
+      await queryRows<{ c: string; t: string }>(
+        conn,
+        `select column_name as c, data_type as t from information_schema.columns where table_name = $t order by ordinal_position`,
+        { t: table },
+      )
+    ).map((r) => [r.c, r.t]),
   );
 
 describe("loadSeeds", () => {
@@ -27,12 +33,15 @@ describe("loadSeeds", () => {
   it("loads a new seed file as a table of its name, with no code change", async () => {
     const dir = tempDir("oph-seeds-");
     for (const f of fs.readdirSync(SEEDS_DIR)) fs.copyFileSync(path.join(SEEDS_DIR, f), path.join(dir, f));
-    fs.writeFileSync(path.join(dir, "litigation_stages.csv"), "rang;code;libelle\n1;01;Relance\n2;02;\"Commandement de payer ; délai\"\n");
+    fs.writeFileSync(path.join(dir, "litigation_stages.csv"), 'rang;code;libelle\n1;01;Relance\n2;02;"Commandement de payer ; délai"\n');
     const db = await openDatabase(":memory:");
     try {
       await loadSeeds(db.conn, dir);
       expect(await columnTypes(db.conn, "litigation_stages")).toEqual({ rang: "INTEGER", code: "VARCHAR", libelle: "VARCHAR" });
-      expect(await queryRows(db.conn, `select rang, code from litigation_stages order by rang`)).toEqual([{ rang: 1, code: "01" }, { rang: 2, code: "02" }]);
+      expect(await queryRows(db.conn, `select rang, code from litigation_stages order by rang`)).toEqual([
+        { rang: 1, code: "01" },
+        { rang: 2, code: "02" },
+      ]);
     } finally {
       db.close();
     }

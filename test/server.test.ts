@@ -15,7 +15,10 @@ import { HEADERS, tempDir, writeExport, writeRaw, writeSmallOffice } from "./uti
 /** A site "build" that writes the warehouse's 2024 billing into index.html, after a pause. */
 async function fakeBuild(warehouse: string, output: string, pauseMs = 0) {
   const wh = await openWarehouse(warehouse);
-  const [r] = await queryRows<{ q: number }>(wh.conn, "select cast(sum(quittancement) as double) as q from figures_per_year_and_sector where annee = 2024 and code_secteur is null");
+  const [r] = await queryRows<{ q: number }>(
+    wh.conn,
+    "select cast(sum(quittancement) as double) as q from figures_per_year_and_sector where annee = 2024 and code_secteur is null",
+  );
   wh.close();
   await new Promise((res) => setTimeout(res, pauseMs));
   fs.mkdirSync(output, { recursive: true });
@@ -92,19 +95,19 @@ describe("RunController", () => {
     await runs.runNow("cli");
     const cookie = await signIn(app, "direction");
     // The new exports bill 1 000 € more in 2024.
-    writeExport(exportsDir, "ecritures_20250110.csv", [...HEADERS.ecritures], [
-      ["N1", "B0002", "15/06/2024", "06/2024", "SLS", "Supplément de loyer de solidarité", "1 000,00", "", ""],
-    ]);
+    writeExport(
+      exportsDir,
+      "ecritures_20250110.csv",
+      [...HEADERS.ecritures],
+      [["N1", "B0002", "15/06/2024", "06/2024", "SLS", "Supplément de loyer de solidarité", "1 000,00", "", ""]],
+    );
     const run = runs.runNow("planification");
     const seen = new Map<string, number>();
     let done = false;
     void run.finally(() => (done = true));
     const deadline = Date.now() + 60_000;
     while ((!done || seen.size < 2) && Date.now() < deadline) {
-      const [api, site] = await Promise.all([
-        app.request("/api/figures?annee=2024", { headers: { Cookie: cookie } }),
-        app.request("/"),
-      ]);
+      const [api, site] = await Promise.all([app.request("/api/figures?annee=2024", { headers: { Cookie: cookie } }), app.request("/")]);
       expect(api.status).toBe(200);
       expect(site.status).toBe(200);
       const q = (await api.json()).quittancement as number;

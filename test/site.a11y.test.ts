@@ -64,16 +64,30 @@ async function audit(context: BrowserContext, pagePath: string, label: string): 
     // scrolls inside its own box.
     const width = page.viewportSize()!.width;
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    const overflow = pageWidth > width ? [`${label} : [débordement horizontal] la page fait ${pageWidth} px de large pour un écran de ${width} px`] : [];
+    const overflow =
+      pageWidth > width ? [`${label} : [débordement horizontal] la page fait ${pageWidth} px de large pour un écran de ${width} px`] : [];
     await page.addScriptTag({ content: AXE_SOURCE });
     const violations = await page.evaluate(async (tags) => {
       const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
       const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      }));
     }, WCAG_TAGS);
-    return overflow.concat(violations.flatMap((v) =>
-      v.nodes.slice(0, 5).map((n) => `${label} : [${v.id}, ${v.impact}] ${v.help} — ${JSON.stringify(n.target)}${v.nodes.length > 5 ? ` (+${v.nodes.length - 5} autres)` : ""}`),
-    ));
+    return overflow.concat(
+      violations.flatMap((v) =>
+        v.nodes
+          .slice(0, 5)
+          .map(
+            (n) =>
+              `${label} : [${v.id}, ${v.impact}] ${v.help} — ${JSON.stringify(n.target)}${v.nodes.length > 5 ? ` (+${v.nodes.length - 5} autres)` : ""}`,
+          ),
+      ),
+    );
   } finally {
     await page.close();
   }
@@ -104,7 +118,9 @@ describe("accessibility (axe-core, WCAG 2.1 A and AA)", () => {
       const page = await context.newPage();
       // A served page, spoiled after it rendered: an image without a text alternative.
       await page.goto(`${web.server.url}/index.html`, { waitUntil: "networkidle" });
-      await page.evaluate(() => document.body.append(Object.assign(document.createElement("img"), { src: "data:image/gif;base64,R0lGODlhAQABAAAAACw=" })));
+      await page.evaluate(() =>
+        document.body.append(Object.assign(document.createElement("img"), { src: "data:image/gif;base64,R0lGODlhAQABAAAAACw=" })),
+      );
       await page.addScriptTag({ content: AXE_SOURCE });
       const ids = await page.evaluate(async (tags) => {
         const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string }[] }> } }).axe;
@@ -122,7 +138,10 @@ describe("keyboard access", () => {
     web.ready();
     await web.withPage("index.html", async (page) => {
       await page.keyboard.press("Tab");
-      const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, href: document.activeElement?.getAttribute("href") }));
+      const focused = await page.evaluate(() => ({
+        text: document.activeElement?.textContent,
+        href: document.activeElement?.getAttribute("href"),
+      }));
       expect(focused).toEqual({ text: "Aller au contenu", href: "#observablehq-main" });
       // Shown when focused: inside the viewport, not off-screen.
       const box = await page.locator(".lien-evitement").boundingBox();
@@ -148,4 +167,3 @@ describe("keyboard access", () => {
     });
   });
 });
-

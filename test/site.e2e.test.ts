@@ -108,7 +108,9 @@ describe("Vue d'ensemble", () => {
       expect(await text(`td[data-figure="${key}"][data-annee="2024"]`), key).toBe(spaces(formatValue(f2024[key] as number, "euros")));
     }
     // Every figure shows its definition.
-    expect(await page.locator('[data-figure="taux_impayes"][data-annee="2024"]').getAttribute("title")).toMatch(/^Dette des locataires présents/);
+    expect(await page.locator('[data-figure="taux_impayes"][data-annee="2024"]').getAttribute("title")).toMatch(
+      /^Dette des locataires présents/,
+    );
     expect(problems).toEqual([]);
     await page.context().close();
   });
@@ -119,10 +121,15 @@ describe("Chiffres clés", () => {
     web.ready();
     const { page, problems } = await visit("chiffres-cles.html");
     const check = async (record: FiguresRecord) => {
-      for (const [defs, cohort] of [[FIGURES, false], [COHORT_FIGURES, true]] as const) {
+      for (const [defs, cohort] of [
+        [FIGURES, false],
+        [COHORT_FIGURES, true],
+      ] as const) {
         for (const def of defs) {
           const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
-          expect(spaces(await cell.textContent()), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(figurePhrase(record, def, cohort)));
+          expect(spaces(await cell.textContent()), `${record.annee} ${record.secteur} ${def.cle}`).toBe(
+            spaces(figurePhrase(record, def, cohort)),
+          );
         }
       }
       expect(spaces(await page.locator("[data-date-arrete]").textContent())).toBe(record.date_arrete.split("-").reverse().join("/"));
@@ -141,11 +148,22 @@ describe("Chiffres clés", () => {
   it("downloads the table as CSV for French Excel, the same bytes as `figures --format csv`", async () => {
     web.ready();
     const { page } = await visit("chiffres-cles.html");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Télécharger le tableau/ }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: /Télécharger le tableau/ }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe("chiffres-cles-2024-ensemble.csv");
     const bytes = fs.readFileSync(await download.path());
     expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const cli = spawnSync(projectPath("node_modules", ".bin", "tsx"), [projectPath("src", "cli", "figures.ts"), "--db", web.db, "--annee", "2024", "--format", "csv"]);
+    const cli = spawnSync(projectPath("node_modules", ".bin", "tsx"), [
+      projectPath("src", "cli", "figures.ts"),
+      "--db",
+      web.db,
+      "--annee",
+      "2024",
+      "--format",
+      "csv",
+    ]);
     expect(bytes.toString("utf8")).toBe(cli.stdout.toString("utf8"));
     expect(bytes.toString("utf8")).toBe(renderCsv([figuresCli(2024)]));
     await page.context().close();
@@ -157,7 +175,9 @@ describe("Chiffres clés", () => {
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: web.server.url });
     await page.locator('tr[data-cle="relances"] button').click();
     await expect.poll(() => page.locator('tr[data-cle="relances"] button').textContent()).toBe("Copié ✓");
-    expect(spaces(await page.evaluate(() => navigator.clipboard.readText()))).toBe(spaces(await page.locator('td.phrase[data-figure="relances"]').textContent()));
+    expect(spaces(await page.evaluate(() => navigator.clipboard.readText()))).toBe(
+      spaces(await page.locator('td.phrase[data-figure="relances"]').textContent()),
+    );
     await page.emulateMedia({ media: "print" });
     const pdf = (await page.pdf({ format: "A4", printBackground: true })).toString("latin1");
     expect(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
@@ -190,7 +210,9 @@ describe("Revue mensuelle", () => {
     const card = page.locator(`[data-dossier="${contrat}"]`);
     await card.waitFor({ timeout: 15_000 });
     const wh = await openDatabase(web.db, { readOnly: true });
-    const reader = await wh.conn.runAndReadAll(`select cast(solde as double) as solde from review_cases where num_contrat = $n`, { n: contrat });
+    const reader = await wh.conn.runAndReadAll(`select cast(solde as double) as solde from review_cases where num_contrat = $n`, {
+      n: contrat,
+    });
     const [expected] = reader.getRowObjectsJson() as Array<{ solde: number }>;
     wh.close();
     expect(spaces(await card.locator('[data-champ="solde"]').textContent())).toBe(spaces(formatValue(expected!.solde, "euros")));

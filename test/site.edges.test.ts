@@ -22,7 +22,19 @@ describe("incomplete windows on the site", () => {
       const date = table.colonnes.indexOf("date_arrete");
       const landlord = table.lignes.filter((l) => l[table.colonnes.indexOf("secteur")] === null);
       const incomplete = landlord.filter((l) => l[at] === false).map((l) => l[date]);
-      expect(incomplete).toEqual(["2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30", "2023-05-31", "2023-06-30", "2023-07-31", "2023-08-31", "2023-09-30", "2023-10-31", "2023-11-30"]);
+      expect(incomplete).toEqual([
+        "2023-01-31",
+        "2023-02-28",
+        "2023-03-31",
+        "2023-04-30",
+        "2023-05-31",
+        "2023-06-30",
+        "2023-07-31",
+        "2023-08-31",
+        "2023-09-30",
+        "2023-10-31",
+        "2023-11-30",
+      ]);
       expect(landlord.filter((l) => l[at] === true)).toHaveLength(13);
     } finally {
       wh.close();
@@ -37,10 +49,12 @@ describe("incomplete windows on the site", () => {
       expect(note).toContain("Jusqu'au 30/11/2023, les douze mois de chaque point commencent avant les premières écritures chargées");
       expect(note).toContain("fenêtre incomplète : moins de douze mois de données");
       // The main trend chart: the label in the top margin, above the frame, and a dashed line apart.
-      const chart = page.locator("svg[aria-label=\"Taux d'impayés au dernier jour de chaque mois\"]").first();
+      const chart = page.locator('svg[aria-label="Taux d\'impayés au dernier jour de chaque mois"]').first();
       const label = chart.locator("text", { hasText: "fenêtre incomplète" }).first();
       await expect.poll(() => label.count()).toBe(1);
-      const frameTop = await chart.evaluate((svg) => Math.min(...[...svg.querySelectorAll("rect")].map((r) => r.getBoundingClientRect().top)));
+      const frameTop = await chart.evaluate((svg) =>
+        Math.min(...[...svg.querySelectorAll("rect")].map((r) => r.getBoundingClientRect().top)),
+      );
       expect((await label.boundingBox())!.y + (await label.boundingBox())!.height).toBeLessThanOrEqual(frameTop + 1);
       expect(await chart.locator('g[stroke-dasharray="4,3"] path').count()).toBe(1);
     });

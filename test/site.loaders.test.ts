@@ -62,9 +62,7 @@ describe("annualFigures (figures-annuelles.json)", () => {
     await withWarehouse(async (wh) => {
       const { lignes } = await annualFigures.load(wh);
       // The data end on 02/01/2025: no month of 2025 has ended, so the public site has no 2025 yet.
-      expect(lignes.map((r) => `${r.annee}/${r.secteur}`)).toEqual([
-        "2023/null", "2023/N", "2023/S", "2024/null", "2024/N", "2024/S",
-      ]);
+      expect(lignes.map((r) => `${r.annee}/${r.secteur}`)).toEqual(["2023/null", "2023/N", "2023/S", "2024/null", "2024/N", "2024/S"]);
       for (const row of lignes) {
         expect(row).toEqual(await getFigures(wh, { annee: row.annee, secteur: row.secteur, monthEndsOnly: true }));
       }
@@ -96,8 +94,13 @@ describe("actions_per_month_and_sector (actions-mensuelles.json)", () => {
       const rows = rowsOf(await monthlyActions.load(wh));
       const at = (mois: string, secteur: string | null) => rows.find((r) => r.mois === mois && r.secteur === secteur)!;
       expect(at("2024-11-01", null)).toMatchObject({
-        relances_mois: 2, visites_domicile_mois: 1, signalements_caf_mois: 1, demandes_fsl_mois: 1,
-        plans_signes_mois: 1, plans_rompus_mois: 1, plans_soldes_mois: 0,
+        relances_mois: 2,
+        visites_domicile_mois: 1,
+        signalements_caf_mois: 1,
+        demandes_fsl_mois: 1,
+        plans_signes_mois: 1,
+        plans_rompus_mois: 1,
+        plans_soldes_mois: 0,
       });
       expect(at("2024-02-01", null)).toMatchObject({ plans_soldes_mois: 1 });
       expect(at("2023-11-01", "S")).toMatchObject({ plans_signes_mois: 1 });
@@ -105,7 +108,11 @@ describe("actions_per_month_and_sector (actions-mensuelles.json)", () => {
       // The months of a year add up to the year's figure of etl/models/metrics/FIGURES.md.
       const f2024 = await getFigures(wh, { annee: 2024 });
       const of2024 = rows.filter((r) => r.secteur === null && String(r.mois).startsWith("2024"));
-      for (const [monthly, yearly] of [["relances_mois", "relances"], ["plans_signes_mois", "plans_signes"], ["visites_domicile_mois", "visites_domicile"]] as const) {
+      for (const [monthly, yearly] of [
+        ["relances_mois", "relances"],
+        ["plans_signes_mois", "plans_signes"],
+        ["visites_domicile_mois", "visites_domicile"],
+      ] as const) {
         expect(of2024.reduce((s, r) => s + (r[monthly] as number), 0)).toBe(f2024[yearly]);
       }
     });
@@ -132,7 +139,11 @@ describe("departed_tenants_per_month_and_sector (locataires-partis.json)", () =>
     await withWarehouse(async (wh) => {
       const rows = rowsOf(await departedTenants.load(wh));
       const at = (mois: string, secteur: string | null) => rows.find((r) => r.mois === mois && r.secteur === secteur)!;
-      expect(at("2024-09-01", null)).toMatchObject({ transmissions_recouvrement_mois: 1, admissions_non_valeur_mois: 0, encaissements_apres_depart_mois: 0 });
+      expect(at("2024-09-01", null)).toMatchObject({
+        transmissions_recouvrement_mois: 1,
+        admissions_non_valeur_mois: 0,
+        encaissements_apres_depart_mois: 0,
+      });
       expect(at("2024-10-01", null)).toMatchObject({ encaissements_apres_depart_mois: 300 });
       expect(at("2024-11-01", "S")).toMatchObject({ admissions_non_valeur_mois: 1000 });
       expect(at("2024-11-01", "N")).toMatchObject({ admissions_non_valeur_mois: 0 });
@@ -176,7 +187,10 @@ describe("definitions, sectors (definitions.json, secteurs.json)", () => {
           `select column_name from duckdb_columns() where database_name = 'wh' and table_name = $t`,
           { t: c.modele },
         );
-        expect(cols.map((x) => x.column_name), `${c.modele}.${c.colonne ?? c.cle}`).toContain(c.colonne ?? c.cle);
+        expect(
+          cols.map((x) => x.column_name),
+          `${c.modele}.${c.colonne ?? c.cle}`,
+        ).toContain(c.colonne ?? c.cle);
       }
       expect(await sectors.load(wh)).toEqual([
         { code_secteur: "N", libelle_secteur: "Mulhouse – Nord", agence: "Agence de Mulhouse" },
@@ -192,9 +206,20 @@ describe("the lists of etl/seeds (definitions.json, libelles-revue.json)", () =>
       const d = await definitions.load(wh);
       // FIGURES.md's yearly actions in procedural order, demandes_concours included (the API once left it out).
       expect(d.flux.map((f) => f.cle)).toEqual([
-        "relances", "plans_signes", "commandements_payer", "assignations", "resiliations_bail", "demandes_concours", "concours_force_publique", "expulsions",
+        "relances",
+        "plans_signes",
+        "commandements_payer",
+        "assignations",
+        "resiliations_bail",
+        "demandes_concours",
+        "concours_force_publique",
+        "expulsions",
       ]);
-      for (const f of d.flux) expect(FIGURES.map((x) => x.cle), f.cle).toContain(f.cle);
+      for (const f of d.flux)
+        expect(
+          FIGURES.map((x) => x.cle),
+          f.cle,
+        ).toContain(f.cle);
       // The stages as the metrics model lists them, each with the review's label of that stage.
       const modelStages = await queryRows<{ etape: string }>(
         wh.conn,
@@ -219,7 +244,11 @@ describe("loads and quarantine (chargements.json, quarantaine.json)", () => {
       expect(l.executions).toHaveLength(1);
       expect(l.fichiers).toHaveLength(9);
       expect(l.exports_par_type.map((e) => [e.type_fichier, e.date_export])).toEqual([
-        ["actions", "2025-01-02"], ["agents", "2024-06-01"], ["baux", "2024-07-01"], ["ecritures", "2024-12-31"], ["secteurs", "2024-01-01"],
+        ["actions", "2025-01-02"],
+        ["agents", "2024-06-01"],
+        ["baux", "2024-07-01"],
+        ["ecritures", "2024-12-31"],
+        ["secteurs", "2024-01-01"],
       ]);
     });
   });
@@ -229,7 +258,14 @@ describe("loads and quarantine (chargements.json, quarantaine.json)", () => {
       const q = await quarantine.load(wh);
       expect(q.total).toBe(1);
       expect(q.par_fichier).toEqual([
-        { fichier: "ecritures_20240105.csv", type_fichier: "ecritures", colonne: "date_ecriture", motif: "date invalide", lignes: 1, numeros_lignes: [394] },
+        {
+          fichier: "ecritures_20240105.csv",
+          type_fichier: "ecritures",
+          colonne: "date_ecriture",
+          motif: "date invalide",
+          lignes: 1,
+          numeros_lignes: [394],
+        },
       ]);
       const json = JSON.stringify(q);
       expect(json).not.toContain("31/02/2023");
@@ -238,7 +274,9 @@ describe("loads and quarantine (chargements.json, quarantaine.json)", () => {
   });
 
   it("keeps a failed run's sentence but drops the rows an invariant quotes", () => {
-    expect(publicRunMessage('Invariant etl/tests/assert_x.sql violé : [{"num_contrat":"B0001"}]')).toBe("Invariant etl/tests/assert_x.sql violé : […]");
+    expect(publicRunMessage('Invariant etl/tests/assert_x.sql violé : [{"num_contrat":"B0001"}]')).toBe(
+      "Invariant etl/tests/assert_x.sql violé : […]",
+    );
     expect(publicRunMessage("fichier refusé : colonne date_ecriture manquante")).toBe("fichier refusé : colonne date_ecriture manquante");
     expect(publicRunMessage(null)).toBeNull();
   });
@@ -250,8 +288,14 @@ describe("reviewLabels (libelles-revue.json)", () => {
     const dir = tempDir("oph-seeds-");
     const ref = path.join(dir, "ref_codes.csv");
     const review = path.join(dir, "review_labels.csv");
-    fs.writeFileSync(ref, "champ;code;categorie;libelle\nrole;CONTENTIEUX;CONTENTIEUX;Chargée de contentieux\ncode_action;CFP;POLICE_GRANTED;Concours de la force publique accordé\nrole;CESF;CESF;Conseillère en économie sociale et familiale\n");
-    fs.writeFileSync(review, "champ;code;libelle\netat;suspendue_plan;Procédure suspendue par un plan d'apurement\npriorite;1;Haute\netat;close;Procédure close\n");
+    fs.writeFileSync(
+      ref,
+      "champ;code;categorie;libelle\nrole;CONTENTIEUX;CONTENTIEUX;Chargée de contentieux\ncode_action;CFP;POLICE_GRANTED;Concours de la force publique accordé\nrole;CESF;CESF;Conseillère en économie sociale et familiale\n",
+    );
+    fs.writeFileSync(
+      review,
+      "champ;code;libelle\netat;suspendue_plan;Procédure suspendue par un plan d'apurement\npriorite;1;Haute\netat;close;Procédure close\n",
+    );
     await withWarehouse(async (wh) => {
       expect(await readReviewLabels(wh, { ref_codes: ref, review_labels: review })).toEqual({
         champs: {
@@ -272,21 +316,44 @@ describe("reviewLabels (libelles-revue.json)", () => {
 
   it("publishes the repository's seeds whole, and the page and its components keep no copy of a label", async () => {
     const seedRows = (file: string, labelColumn: number) =>
-      fs.readFileSync(projectPath("etl", "seeds", file), "utf8").split(/\r?\n/).slice(1).filter((l) => l.trim()).map((l) => {
-        const cells = l.split(";");
-        return { champ: cells[0]!, code: cells[1]!, libelle: cells[labelColumn]! };
-      });
+      fs
+        .readFileSync(projectPath("etl", "seeds", file), "utf8")
+        .split(/\r?\n/)
+        .slice(1)
+        .filter((l) => l.trim())
+        .map((l) => {
+          const cells = l.split(";");
+          return { champ: cells[0]!, code: cells[1]!, libelle: cells[labelColumn]! };
+        });
     const rows = [...seedRows("ref_codes.csv", 3), ...seedRows("review_labels.csv", 2)];
     const { champs } = await withWarehouse((wh) => reviewLabels.load(wh));
     expect(Object.values(champs).flat().length).toBe(rows.length);
     for (const r of rows) expect(champs[r.champ], r.champ).toContainEqual({ code: r.code, libelle: r.libelle });
     // The fields the review page reads.
-    for (const champ of ["role", "code_action", "etat", "action", "etat_plan", "priorite", "echeance", "examen", "statut", "etape", "tri"]) {
+    for (const champ of [
+      "role",
+      "code_action",
+      "etat",
+      "action",
+      "etat_plan",
+      "priorite",
+      "echeance",
+      "examen",
+      "statut",
+      "etape",
+      "tri",
+    ]) {
       expect(champs[champ]?.length, champ).toBeGreaterThan(0);
     }
     expect(champs.code_action).toContainEqual({ code: "JDP", libelle: "Jugement accordant des délais de paiement" });
     // One list: no label of the seeds is written in the review page or its components.
-    const sources = ["revue-mensuelle.md", "components/reviewTable.js", "components/caseCard.js", "components/meetingFile.js", "components/reviewLabels.js"]
+    const sources = [
+      "revue-mensuelle.md",
+      "components/reviewTable.js",
+      "components/caseCard.js",
+      "components/meetingFile.js",
+      "components/reviewLabels.js",
+    ]
       .map((f) => fs.readFileSync(projectPath("reports", f), "utf8"))
       .join("\n");
     const distinctive = rows.filter((r) => r.libelle.length > 12);
@@ -333,8 +400,15 @@ describe("every loader", () => {
   });
 
   it("has one loader script under reports/data per loader", () => {
-    const scripts = fs.readdirSync(projectPath("reports", "data")).filter((f) => f.endsWith(".json.ts")).sort();
-    expect(scripts).toEqual(Object.values(ALL_LOADERS).map((l) => `${l.fichier}.ts`).sort());
+    const scripts = fs
+      .readdirSync(projectPath("reports", "data"))
+      .filter((f) => f.endsWith(".json.ts"))
+      .sort();
+    expect(scripts).toEqual(
+      Object.values(ALL_LOADERS)
+        .map((l) => `${l.fichier}.ts`)
+        .sort(),
+    );
   });
 });
 
@@ -377,7 +451,11 @@ describe("the French helpers (reports/components), one copy for the server and t
   it("write the figures CSV byte for byte as `figures --format csv` does", async () => {
     await withWarehouse(async (wh) => {
       const { figures: defs, fenetre } = await definitions.load(wh);
-      for (const [secteur, au] of [[null, null], ["S", null], [null, "2024-06-30"]]) {
+      for (const [secteur, au] of [
+        [null, null],
+        ["S", null],
+        [null, "2024-06-30"],
+      ]) {
         const record = await getFigures(wh, { annee: 2024, secteur, au });
         expect(figuresCsv([record], defs as unknown as CsvDefinition[], fenetre)).toBe(renderCsv([record]));
       }

@@ -81,7 +81,10 @@ async function printedTableCells(page: Page): Promise<{ tables: number; cells: s
     for (const t of tables) {
       for (const row of [...t.rows]) {
         // A cell's lines (a block inside it is a line of its own on paper too).
-        const texts = [...row.cells].filter(shown).map((c) => (c as HTMLElement).innerText.trim()).filter((s) => s !== "");
+        const texts = [...row.cells]
+          .filter(shown)
+          .map((c) => (c as HTMLElement).innerText.trim())
+          .filter((s) => s !== "");
         if (texts.length) cells.push(...texts[0]!.split("\n"), ...texts.at(-1)!.split("\n"));
       }
     }
@@ -91,7 +94,10 @@ async function printedTableCells(page: Page): Promise<{ tables: number; cells: s
 
 /** Who sees each page: the public pages signed out, the monthly review as recouvrement. */
 function printRuns(): { pagePath: string; role: string | null }[] {
-  return [...sut.pages.map((p) => ({ pagePath: p, role: null as string | null })), { pagePath: "revue-mensuelle.html", role: "recouvrement" }];
+  return [
+    ...sut.pages.map((p) => ({ pagePath: p, role: null as string | null })),
+    { pagePath: "revue-mensuelle.html", role: "recouvrement" },
+  ];
 }
 
 describe("printing every page on A4", () => {
@@ -115,10 +121,13 @@ describe("printing every page on A4", () => {
         const found = (piece: string) => text.includes(squeeze(piece)) || raw.includes(squeeze(piece));
         for (const cell of new Set(cells.map((c) => c.trim()).filter(Boolean))) {
           const words = cell.split(/\s+/);
-          if (!found(words.slice(0, 2).join(" ")) || !found(words.slice(-2).join(" "))) report.push(`${label} : « ${cell} » n'est pas dans le PDF`);
+          if (!found(words.slice(0, 2).join(" ")) || !found(words.slice(-2).join(" ")))
+            report.push(`${label} : « ${cell} » n'est pas dans le PDF`);
         }
         // Definitions legible on paper: 8 pt at least.
-        const sizes = await page.locator(".definition, .definitions-list dd, .lecture, td.definition").evaluateAll((els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)));
+        const sizes = await page
+          .locator(".definition, .definitions-list dd, .lecture, td.definition")
+          .evaluateAll((els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)));
         for (const px of sizes) if (px < 8 * PT - 0.01) report.push(`${label} : définition imprimée en ${(px / PT).toFixed(1)} pt`);
       } finally {
         await context.close();
@@ -136,10 +145,16 @@ describe("printing every page on A4", () => {
       // On its row's first line, each sector's name (its first word) is followed by its rate (the
       // list of sector pages further down has no rate).
       const printedSecteurs = squeeze((await printToPdf(secteurs, "secteurs-connus")).text);
-      for (const [code, name] of [["N", "Mulhouse"], ["S", "Colmar"]] as const) {
+      for (const [code, name] of [
+        ["N", "Mulhouse"],
+        ["S", "Colmar"],
+      ] as const) {
         const rate = squeeze(formatValue(figuresCli(2024, code).taux_impayes as number, "taux"));
         expect(printedSecteurs.includes(rate), `${code} ${rate}`).toBe(true);
-        expect(new RegExp(`${name}.{0,12}${rate.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(printedSecteurs), `${name} puis ${rate}`).toBe(true);
+        expect(
+          new RegExp(`${name}.{0,12}${rate.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`).test(printedSecteurs),
+          `${name} puis ${rate}`,
+        ).toBe(true);
       }
       // Qualité des données: every export file of the fixture office is in the files' table.
       const qualite = await sut.openSettled(context, "qualite-des-donnees.html");
@@ -150,14 +165,18 @@ describe("printing every page on A4", () => {
       // The screen shows 15 rows of that table in its box; the print copy has them all.
       const [drawn, printedRows] = await qualite.evaluate(() => {
         const box = [...document.querySelectorAll('form[aria-label="Fichiers lus par chaque chargement"] tbody tr')].length;
-        const copy = document.querySelector('form[aria-label="Fichiers lus par chaque chargement"]')!.parentElement!.querySelectorAll("table.tableau-impression tbody tr").length;
+        const copy = document
+          .querySelector('form[aria-label="Fichiers lus par chaque chargement"]')!
+          .parentElement!.querySelectorAll("table.tableau-impression tbody tr").length;
         return [box, copy];
       });
       expect(printedRows).toBeGreaterThanOrEqual(drawn);
       expect(printedRows).toBeGreaterThanOrEqual(files.length);
       // Vue d'ensemble: the debt of present tenants at 31/12/2024.
       const index = await sut.openSettled(context, "index.html");
-      expect(squeeze((await printToPdf(index, "index-connu")).raw)).toContain(squeeze(formatValue(figuresCli(2024).dette_presents as number, "euros")));
+      expect(squeeze((await printToPdf(index, "index-connu")).raw)).toContain(
+        squeeze(formatValue(figuresCli(2024).dette_presents as number, "euros")),
+      );
     } finally {
       await context.close();
     }
@@ -187,12 +206,21 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ name:
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** What the page's own parser finds in an SVG file: its root, size and text, or the parse error. */
-async function readSvg(page: Page, svg: string): Promise<{ root: string; width: number; height: number; text: string; error: string | null }> {
+async function readSvg(
+  page: Page,
+  svg: string,
+): Promise<{ root: string; width: number; height: number; text: string; error: string | null }> {
   return page.evaluate((source) => {
     const doc = new DOMParser().parseFromString(source, "image/svg+xml");
     const error = doc.querySelector("parsererror")?.textContent ?? null;
     const root = doc.documentElement;
-    return { root: root.localName, width: Number(root.getAttribute("width")), height: Number(root.getAttribute("height")), text: root.textContent ?? "", error };
+    return {
+      root: root.localName,
+      width: Number(root.getAttribute("width")),
+      height: Number(root.getAttribute("height")),
+      text: root.textContent ?? "",
+      error,
+    };
   }, svg);
 }
 
@@ -233,9 +261,13 @@ describe("chart export", () => {
     try {
       for (const pagePath of sut.pages) {
         const page = await sut.openSettled(context, pagePath);
-        const charts = await page.locator("svg[role='img']").evaluateAll((svgs) =>
-          svgs.filter((s) => !s.closest(".graphique-exportable") && !s.closest("[class*='-swatches']")).map((s) => s.getAttribute("aria-label")),
-        );
+        const charts = await page
+          .locator("svg[role='img']")
+          .evaluateAll((svgs) =>
+            svgs
+              .filter((s) => !s.closest(".graphique-exportable") && !s.closest("[class*='-swatches']"))
+              .map((s) => s.getAttribute("aria-label")),
+          );
         expect(charts, `${pagePath} : graphique sans boutons d'export`).toEqual([]);
         for (const box of await page.locator(".graphique-exportable").all()) {
           for (const format of ["PNG", "SVG"]) {
@@ -259,7 +291,10 @@ describe("chart export", () => {
       for (const { pagePath, file, asOf } of CHART_PAGES) {
         const page = await sut.openSettled(context, pagePath);
         const chart = page.locator(".graphique-exportable").first();
-        const title = (await chart.locator('button[data-export="svg"]').getAttribute("aria-label"))!.replace(/^Télécharger le graphique « (.+) » en SVG$/, "$1");
+        const title = (await chart.locator('button[data-export="svg"]').getAttribute("aria-label"))!.replace(
+          /^Télécharger le graphique « (.+) » en SVG$/,
+          "$1",
+        );
         const svgFile = await download(page, () => chart.locator('button[data-export="svg"]').click());
         const pngFile = await download(page, () => chart.locator('button[data-export="png"]').click());
         if (file) {
@@ -316,7 +351,9 @@ describe("table export", () => {
     const context = await sut.signedInContext(null);
     try {
       const secteurs = await sut.openSettled(context, "secteurs.html");
-      const sectorsCsv = await download(secteurs, () => secteurs.getByRole("button", { name: "Télécharger le tableau (CSV pour Excel)" }).click());
+      const sectorsCsv = await download(secteurs, () =>
+        secteurs.getByRole("button", { name: "Télécharger le tableau (CSV pour Excel)" }).click(),
+      );
       expect(sectorsCsv.name).toBe("secteurs-2024.csv");
       expect(sectorsCsv.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
       const sectorLines = sectorsCsv.bytes.toString("utf8").slice(1).split("\r\n");

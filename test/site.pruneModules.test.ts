@@ -15,7 +15,10 @@ function miniSite(plotImport: string): string {
     fs.writeFileSync(path.join(out, rel), text);
   };
   write("_node/d3-array@3.2.5/index.a1.js", `function t(){}function e(){}export{t as max,e as min};`);
-  write("_node/d3-scale@4.0.3/index.b2.js", `import{max as m}from"../d3-array@3.2.5/index.a1.js";function s(){return m}export{s as scaleLinear};`);
+  write(
+    "_node/d3-scale@4.0.3/index.b2.js",
+    `import{max as m}from"../d3-array@3.2.5/index.a1.js";function s(){return m}export{s as scaleLinear};`,
+  );
   write("_node/d3-geo@3.1.2/index.c3.js", `function g(){}export{g as geoPath};`);
   write("_node/d3-force@3.0.1/index.d4.js", `import"../d3-timer@3.0.2/index.e5.js";function f(){}export{f as forceSimulation};`);
   write("_node/d3-timer@3.0.2/index.e5.js", `function r(){}export{r as timer};`);
@@ -24,7 +27,13 @@ function miniSite(plotImport: string): string {
     `export*from"../d3-array@3.2.5/index.a1.js";export*from"../d3-force@3.0.1/index.d4.js";export*from"../d3-geo@3.1.2/index.c3.js";export*from"../d3-scale@4.0.3/index.b2.js";export*from"../d3-timer@3.0.2/index.e5.js";var r="7.9.2";export{r as version};`,
   );
   write("_node/@observablehq/plot@0.6.17/index.g7.js", `${plotImport}from"../../d3@7.9.2/index.f6.js";`);
-  const preloads = ["d3-array@3.2.5/index.a1.js", "d3-scale@4.0.3/index.b2.js", "d3-geo@3.1.2/index.c3.js", "d3-force@3.0.1/index.d4.js", "d3-timer@3.0.2/index.e5.js"]
+  const preloads = [
+    "d3-array@3.2.5/index.a1.js",
+    "d3-scale@4.0.3/index.b2.js",
+    "d3-geo@3.1.2/index.c3.js",
+    "d3-force@3.0.1/index.d4.js",
+    "d3-timer@3.0.2/index.e5.js",
+  ]
     .map((m) => `<link rel="modulepreload" href="./_node/${m}">`)
     .join("\n");
   write("index.html", `<!doctype html><head>\n${preloads}\n</head>`);
@@ -36,7 +45,9 @@ describe("pruneD3Index", () => {
     const out = miniSite(`import{scaleLinear as a,min as b}`);
     expect(pruneD3Index(out)).toEqual({ dropped: ["d3-force@3.0.1", "d3-geo@3.1.2", "d3-timer@3.0.2"] });
     const index = fs.readFileSync(path.join(out, "_node/d3@7.9.2/index.f6.js"), "utf8");
-    expect(index).toBe(`export*from"../d3-array@3.2.5/index.a1.js";export*from"../d3-scale@4.0.3/index.b2.js";var r="7.9.2";export{r as version};`);
+    expect(index).toBe(
+      `export*from"../d3-array@3.2.5/index.a1.js";export*from"../d3-scale@4.0.3/index.b2.js";var r="7.9.2";export{r as version};`,
+    );
     const html = fs.readFileSync(path.join(out, "index.html"), "utf8");
     expect(html).toContain("d3-array@3.2.5");
     expect(html).toContain("d3-scale@4.0.3");

@@ -88,7 +88,9 @@ describe("unknown URLs", () => {
 describe("the sign-in page", () => {
   it("wears the site's look: its name linking home, the site's font stack, a skip link, labelled fields", async () => {
     const html = await (await app.request("/connexion")).text();
-    const siteFont = /--sans-serif:\s*([^;]+);/.exec(fs.readFileSync(path.join(import.meta.dirname, "..", "reports", "style.css"), "utf8"))![1]!;
+    const siteFont = /--sans-serif:\s*([^;]+);/.exec(
+      fs.readFileSync(path.join(import.meta.dirname, "..", "reports", "style.css"), "utf8"),
+    )![1]!;
     expect(html).toContain(`--sans:${siteFont};`);
     expect(html).toContain(`<header><a href="/">Observatoire des impayés</a></header>`);
     expect(html).toContain(`<a class="lien-evitement" href="#contenu">`);

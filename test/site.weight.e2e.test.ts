@@ -64,7 +64,16 @@ describe("the weight of the pages (demo office)", () => {
   it("transfers at most 300 KB per page on a cold load, compressed", async () => {
     web.ready();
     const weights: Weight[] = [];
-    for (const { page } of web.site.pages) weights.push(await weigh(page.split(path.sep).join("/").replace(/\.html$/, "").replace(/^index$/, "")));
+    for (const { page } of web.site.pages)
+      weights.push(
+        await weigh(
+          page
+            .split(path.sep)
+            .join("/")
+            .replace(/\.html$/, "")
+            .replace(/^index$/, ""),
+        ),
+      );
     const report = weights.map((w) => `${w.page || "/"}\t${(w.bytes / 1024).toFixed(1)} Ko\t${w.requests} requêtes`).join("\n");
     fs.mkdirSync(projectPath("test", ".artifacts", "site"), { recursive: true });
     fs.writeFileSync(projectPath("test", ".artifacts", "site", "poids.txt"), report + "\n");
@@ -77,7 +86,10 @@ describe("the weight of the pages (demo office)", () => {
     // The charts draw with Plot, which needs neither forces nor zoom nor transitions.
     const loaded = weights.flatMap((w) => w.urls);
     for (const unused of ["d3-force", "d3-zoom", "d3-brush", "d3-transition", "d3-chord"]) {
-      expect(loaded.some((u) => u.includes(`/_node/${unused}@`)), unused).toBe(false);
+      expect(
+        loaded.some((u) => u.includes(`/_node/${unused}@`)),
+        unused,
+      ).toBe(false);
     }
     expect(loaded.some((u) => u.includes("/_node/d3-scale@"))).toBe(true);
   });

@@ -56,7 +56,12 @@ function el(name, attrs = {}, text) {
 /** The chart's main <svg> (Plot returns an <svg>, or a <figure> holding a legend and the <svg>). */
 function mainSvg(chart) {
   if (chart.tagName?.toLowerCase() === "svg") return chart;
-  return chart.querySelector(":scope > svg") ?? [...chart.querySelectorAll("svg")].sort((a, b) => +b.getAttribute("width") * +b.getAttribute("height") - +a.getAttribute("width") * +a.getAttribute("height"))[0];
+  return (
+    chart.querySelector(":scope > svg") ??
+    [...chart.querySelectorAll("svg")].sort(
+      (a, b) => +b.getAttribute("width") * +b.getAttribute("height") - +a.getAttribute("width") * +a.getAttribute("height")
+    )[0]
+  );
 }
 
 /** The colour legend Plot drew in HTML (swatches), as [{label, color}], read from the chart's scale. */
@@ -115,7 +120,10 @@ export function chartImage(chart, {title, asOf}) {
   for (const tip of copy.querySelectorAll('[aria-label="tip"]')) tip.remove();
   y += height + 8;
   const dataDate = siteDataDate() ?? (asOf ? formatDate(asOf) : null);
-  for (const line of wrap(`Source : Observatoire des impayés${dataDate ? `, données du ${dataDate}` : ""}.`, Math.max(30, Math.floor((width - 2 * PAD) / 6.2)))) {
+  for (const line of wrap(
+    `Source : Observatoire des impayés${dataDate ? `, données du ${dataDate}` : ""}.`,
+    Math.max(30, Math.floor((width - 2 * PAD) / 6.2))
+  )) {
     y += 15;
     parts.push(el("text", {x: PAD, y, "font-size": 11, fill: "#3b3e43"}, line));
   }
@@ -149,7 +157,9 @@ export async function chartPngBlob(chart, options) {
     context.fillStyle = "#ffffff";
     context.fillRect(0, 0, canvas.width, canvas.height);
     context.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("image PNG impossible à produire"))), "image/png"));
+    return await new Promise((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("image PNG impossible à produire"))), "image/png")
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -179,18 +189,41 @@ function save(blob, filename) {
  */
 export function chartDataTable(title, {columns, rows}) {
   // why no-print: on paper the chart and the page's own tables carry the numbers
-  return html`<details class="graphique-donnees no-print"><summary>Voir les données du graphique</summary>
-    <table><caption>${title}</caption>
-      <thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead>
-      <tbody>${rows.map((r) => html`<tr>${columns.map((c, i) => (i === 0 ? html`<th scope="row">${c.value(r)}</th>` : html`<td>${c.value(r)}</td>`))}</tr>`)}</tbody>
-    </table></details>`;
+  return html`<details class="graphique-donnees no-print">
+    <summary>Voir les données du graphique</summary>
+    <table>
+      <caption>
+        ${title}
+      </caption>
+      <thead>
+        <tr>
+          ${columns.map((c) => html`<th scope="col">${c.label}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              ${columns.map((c, i) => (i === 0 ? html`<th scope="row">${c.value(r)}</th>` : html`<td>${c.value(r)}</td>`))}
+            </tr>`
+        )}
+      </tbody>
+    </table>
+  </details>`;
 }
 
 export function exportableChart(chart, {title, asOf = null, file, data = null} = {}) {
   const stem = `${fileStem(file ?? title)}${asOf ? `-${String(asOf).slice(0, 4)}` : ""}`;
   const options = {title, asOf};
   const button = (format, make) => {
-    const b = html`<button type="button" class="download-button graphique-bouton" aria-label=${`Télécharger le graphique « ${title} » en ${format}`} data-export=${format.toLowerCase()}>${format}</button>`;
+    const b = html`<button
+      type="button"
+      class="download-button graphique-bouton"
+      aria-label=${`Télécharger le graphique « ${title} » en ${format}`}
+      data-export=${format.toLowerCase()}
+    >
+      ${format}
+    </button>`;
     b.onclick = async () => {
       b.disabled = true;
       try {
@@ -201,5 +234,11 @@ export function exportableChart(chart, {title, asOf = null, file, data = null} =
     };
     return b;
   };
-  return html`<div class="graphique-exportable">${chart}${data ? chartDataTable(title, data) : ""}<div class="graphique-export no-print"><span>Télécharger le graphique :</span>${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}</div></div>`;
+  return html`<div class="graphique-exportable">
+    ${chart}${data ? chartDataTable(title, data) : ""}
+    <div class="graphique-export no-print">
+      <span>Télécharger le graphique :</span
+      >${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}
+    </div>
+  </div>`;
 }

@@ -14,7 +14,11 @@ const BUCKETS = [
 ];
 
 /** DebtByAge(records, definitions, {width}): records are figures records (one per as-of date). */
-export function DebtByAge(records, definitions, {width, title = "Dette des locataires présents répartie par ancienneté", file = "dette-par-anciennete"} = {}) {
+export function DebtByAge(
+  records,
+  definitions,
+  {width, title = "Dette des locataires présents répartie par ancienneté", file = "dette-par-anciennete"} = {}
+) {
   const rows = records.flatMap((r) =>
     BUCKETS.map((b) => ({
       date: `au ${formatDate(r.date_arrete)}`,
@@ -22,28 +26,43 @@ export function DebtByAge(records, definitions, {width, title = "Dette des locat
       montant: r[b.cle]
     }))
   );
-  return exportableChart(accessiblePlot(Plot.plot({
-    width,
-    height: 60 * records.length + 70,
-    marginLeft: 100,
-    marginRight: 20,
-    x: {label: "Dette des locataires présents", tickFormat: eurosTick, grid: true},
-    y: {label: null, domain: records.map((r) => `au ${formatDate(r.date_arrete)}`)},
-    color: {domain: BUCKETS.map((b) => definitions.get(b.cle).libelle), range: BUCKETS.map((b) => b.couleur), legend: true},
-    marks: [
-      Plot.barX(rows, Plot.stackX({x: "montant", y: "date", fill: "tranche", order: null, title: (d) => `${d.tranche} ${d.date} : ${formatValue(d.montant, "euros")}`})),
-      Plot.ruleX([0])
-    ]
-  }), "Dette des locataires présents répartie par ancienneté"), {
-    title,
-    asOf: records.at(-1)?.date_arrete,
-    file,
-    data: {
-      columns: [
-        {label: "Date d'arrêté", value: (r) => formatDate(r.date_arrete)},
-        ...BUCKETS.map((b) => ({label: definitions.get(b.cle).libelle, value: (r) => formatValue(r[b.cle], "euros")}))
-      ],
-      rows: records
+  return exportableChart(
+    accessiblePlot(
+      Plot.plot({
+        width,
+        height: 60 * records.length + 70,
+        marginLeft: 100,
+        marginRight: 20,
+        x: {label: "Dette des locataires présents", tickFormat: eurosTick, grid: true},
+        y: {label: null, domain: records.map((r) => `au ${formatDate(r.date_arrete)}`)},
+        color: {domain: BUCKETS.map((b) => definitions.get(b.cle).libelle), range: BUCKETS.map((b) => b.couleur), legend: true},
+        marks: [
+          Plot.barX(
+            rows,
+            Plot.stackX({
+              x: "montant",
+              y: "date",
+              fill: "tranche",
+              order: null,
+              title: (d) => `${d.tranche} ${d.date} : ${formatValue(d.montant, "euros")}`
+            })
+          ),
+          Plot.ruleX([0])
+        ]
+      }),
+      "Dette des locataires présents répartie par ancienneté"
+    ),
+    {
+      title,
+      asOf: records.at(-1)?.date_arrete,
+      file,
+      data: {
+        columns: [
+          {label: "Date d'arrêté", value: (r) => formatDate(r.date_arrete)},
+          ...BUCKETS.map((b) => ({label: definitions.get(b.cle).libelle, value: (r) => formatValue(r[b.cle], "euros")}))
+        ],
+        rows: records
+      }
     }
-  });
+  );
 }

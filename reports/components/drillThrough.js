@@ -7,10 +7,26 @@ import {formatValue} from "./format.js";
 
 /** The count figures the API lists (src/api/data/cases.ts, DRILL_FIGURES; test/drill.test.ts checks both agree). */
 export const DRILL_FIGURES = [
-  "relances", "visites_domicile", "signalements_caf", "plans_signes", "plans_rompus", "commandements_payer",
-  "assignations", "resiliations_bail", "demandes_concours", "concours_force_publique", "expulsions",
-  "nouveaux_entrants", "menages_presents", "menages_en_dette", "menages_dette_3_mois",
-  "cohorte_effectif", "cohorte_assignes", "cohorte_resilies", "cohorte_concours", "cohorte_expulses"
+  "relances",
+  "visites_domicile",
+  "signalements_caf",
+  "plans_signes",
+  "plans_rompus",
+  "commandements_payer",
+  "assignations",
+  "resiliations_bail",
+  "demandes_concours",
+  "concours_force_publique",
+  "expulsions",
+  "nouveaux_entrants",
+  "menages_presents",
+  "menages_en_dette",
+  "menages_dette_3_mois",
+  "cohorte_effectif",
+  "cohorte_assignes",
+  "cohorte_resilies",
+  "cohorte_concours",
+  "cohorte_expulses"
 ];
 
 /** The cohort's keys as the pages write them (inside cohorte_commandements): effectif, assignes… */
@@ -63,12 +79,20 @@ export function DrillLinks(record, definitions, {keys, session, ...options}) {
   if (!readsCases(session) || !record) return html``;
   const value = (key) => (key.startsWith("cohorte_") ? record.cohorte_commandements?.[key.slice("cohorte_".length)] : record[key]);
   const def = (key) =>
-    definitions.find((d) => (key.startsWith("cohorte_") ? d.groupe === "cohorte_commandements" && `cohorte_${d.cle}` === key : d.cle === key && d.groupe !== "cohorte_commandements"));
+    definitions.find((d) =>
+      key.startsWith("cohorte_")
+        ? d.groupe === "cohorte_commandements" && `cohorte_${d.cle}` === key
+        : d.cle === key && d.groupe !== "cohorte_commandements"
+    );
   return html`<div class="dossiers-liens no-print">
     <h3>Les dossiers derrière ces chiffres</h3>
-    <ul>${keys.map((key) => {
-      const d = def(key);
-      return html`<li><a href=${drillHref(key, options)} data-dossiers=${key}>${d?.libelle ?? key} : ${formatValue(value(key) ?? null, "nombre")}</a></li>`;
-    })}</ul>
+    <ul>
+      ${keys.map((key) => {
+        const d = def(key);
+        return html`<li>
+          <a href=${drillHref(key, options)} data-dossiers=${key}>${d?.libelle ?? key} : ${formatValue(value(key) ?? null, "nombre")}</a>
+        </li>`;
+      })}
+    </ul>
   </div>`;
 }

@@ -57,19 +57,27 @@ export function figuresCsv(
   if (!first) return excelCsv([]);
   const value = (def: CsvDefinition, r: CsvRecord): number | null =>
     def.groupe === "cohorte_commandements"
-      ? r.cohorte_commandements[def.cle] ?? null
+      ? (r.cohorte_commandements[def.cle] ?? null)
       : ((r as unknown as Record<string, number | null | undefined>)[def.cle] ?? null);
   const rows: Cell[][] = [
     [textCell("Clé"), textCell("Indicateur"), ...records.map((r) => textCell(scopeName(r))), textCell("Unité"), textCell("Définition")],
-    [textCell("date_arrete"), textCell("Date d'arrêté"), ...records.map((r) => textCell(formatDate(r.date_arrete))), textCell(""), textCell("")],
+    [
+      textCell("date_arrete"),
+      textCell("Date d'arrêté"),
+      ...records.map((r) => textCell(formatDate(r.date_arrete))),
+      textCell(""),
+      textCell("")
+    ],
     ...(windowFlag
-      ? [[
-          textCell(windowFlag.cle),
-          textCell(windowFlag.libelle),
-          ...records.map((r) => textCell(r.fenetre_complete === undefined ? "" : r.fenetre_complete ? "oui" : "non")),
-          textCell(""),
-          textCell(windowFlag.definition)
-        ]]
+      ? [
+          [
+            textCell(windowFlag.cle),
+            textCell(windowFlag.libelle),
+            ...records.map((r) => textCell(r.fenetre_complete === undefined ? "" : r.fenetre_complete ? "oui" : "non")),
+            textCell(""),
+            textCell(windowFlag.definition)
+          ]
+        ]
       : []),
     ...definitions.map((def) => [
       textCell(def.cle),

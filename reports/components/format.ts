@@ -98,7 +98,9 @@ export function formatMonth(iso: Maybe<string>): string {
 
 /** The short label that goes with a value: singular for 0 and 1, as French writes them. */
 export function shortLabelFor(value: number | null, definition: ShortLabels): string {
-  return value !== null && Math.abs(value) < 2 && definition.libelle_court_singulier ? definition.libelle_court_singulier : definition.libelle_court;
+  return value !== null && Math.abs(value) < 2 && definition.libelle_court_singulier
+    ? definition.libelle_court_singulier
+    : definition.libelle_court;
 }
 
 /** A figure as a copy-ready French phrase: « 12 449 relances », « 3,47 % de taux d'impayés ». */

@@ -7,24 +7,44 @@ import {formatInteger} from "./format.js";
 import {integerTick} from "./locale.js";
 import {COLORS} from "./palette.js";
 
-function horizontalBars(steps, {width = 640, color, label, text = (d) => formatInteger(d.valeur), title, exportTitle = label, asOf = null, file}) {
+function horizontalBars(
+  steps,
+  {width = 640, color, label, text = (d) => formatInteger(d.valeur), title, exportTitle = label, asOf = null, file}
+) {
   // Labels take at most 40 % of the width (longer ones wrap); the bars always keep room.
   const marginRight = 90;
   const marginLeft = Math.max(80, Math.min(width * 0.4, Math.max(...steps.map((d) => d.libelle.length)) * 6.2 + 14));
-  return exportableChart(accessiblePlot(Plot.plot({
-    width: Math.max(width, marginLeft + marginRight + 120),
-    height: 40 * steps.length + 40,
-    marginLeft,
-    marginRight,
-    x: {label, tickFormat: integerTick, grid: true},
-    y: {label: null, domain: steps.map((d) => d.libelle), axis: null},
-    marks: [
-      Plot.axisY({label: null, tickSize: 0, lineWidth: (marginLeft - 14) / 11, fontSize: 11}),
-      Plot.barX(steps, {x: "valeur", y: "libelle", fill: color, title}),
-      Plot.text(steps, {x: "valeur", y: "libelle", text, textAnchor: "start", dx: 5, fill: "#222"}),
-      Plot.ruleX([0])
-    ]
-  }), label), {title: exportTitle, asOf, file, data: {columns: [{label: "Étape", value: (d) => d.libelle}, {label, value: (d) => text(d, steps.indexOf(d))}], rows: steps}});
+  return exportableChart(
+    accessiblePlot(
+      Plot.plot({
+        width: Math.max(width, marginLeft + marginRight + 120),
+        height: 40 * steps.length + 40,
+        marginLeft,
+        marginRight,
+        x: {label, tickFormat: integerTick, grid: true},
+        y: {label: null, domain: steps.map((d) => d.libelle), axis: null},
+        marks: [
+          Plot.axisY({label: null, tickSize: 0, lineWidth: (marginLeft - 14) / 11, fontSize: 11}),
+          Plot.barX(steps, {x: "valeur", y: "libelle", fill: color, title}),
+          Plot.text(steps, {x: "valeur", y: "libelle", text, textAnchor: "start", dx: 5, fill: "#222"}),
+          Plot.ruleX([0])
+        ]
+      }),
+      label
+    ),
+    {
+      title: exportTitle,
+      asOf,
+      file,
+      data: {
+        columns: [
+          {label: "Étape", value: (d) => d.libelle},
+          {label, value: (d) => text(d, steps.indexOf(d))}
+        ],
+        rows: steps
+      }
+    }
+  );
 }
 
 /** FlowsChart(steps, {width}): steps [{cle, libelle, valeur, definition}] in procedural order. */
@@ -41,7 +61,10 @@ export function FlowsChart(steps, {width, title, asOf, file} = {}) {
 }
 
 /** CohortChart(steps, {width}): the cohort's size first, then how many reached each step. */
-export function CohortChart(steps, {width, title = "Cohorte des premiers commandements de payer : baux à chaque étape", asOf, file = "cohorte-commandements"} = {}) {
+export function CohortChart(
+  steps,
+  {width, title = "Cohorte des premiers commandements de payer : baux à chaque étape", asOf, file = "cohorte-commandements"} = {}
+) {
   const size = steps[0]?.valeur ?? 0;
   return horizontalBars(steps, {
     width,
@@ -56,7 +79,10 @@ export function CohortChart(steps, {width, title = "Cohorte des premiers command
 }
 
 /** StagesChart(stages, {width}): households at each stage [{libelle, valeur}] at the as-of date. */
-export function StagesChart(stages, {width, title = "Ménages à chaque étape de la procédure contentieuse", asOf, file = "menages-par-etape-contentieuse"} = {}) {
+export function StagesChart(
+  stages,
+  {width, title = "Ménages à chaque étape de la procédure contentieuse", asOf, file = "menages-par-etape-contentieuse"} = {}
+) {
   return horizontalBars(stages, {
     width,
     exportTitle: title,
@@ -89,7 +115,12 @@ export function flowSteps(record, defs, keys) {
 export function cohortSteps(record, cohortDefs) {
   return cohortDefs
     .filter((d) => d.unite === "nombre")
-    .map((d) => ({cle: d.cle, libelle: d.libelle.replace(/^Cohorte : /, ""), valeur: record?.cohorte_commandements?.[d.cle] ?? 0, definition: d.definition}));
+    .map((d) => ({
+      cle: d.cle,
+      libelle: d.libelle.replace(/^Cohorte : /, ""),
+      valeur: record?.cohorte_commandements?.[d.cle] ?? 0,
+      definition: d.definition
+    }));
 }
 
 /** Stages for StagesChart: rows of etapes-contentieux.json for one year and scope, labelled. */

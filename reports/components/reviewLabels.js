@@ -9,7 +9,9 @@
  * owners(): the roles that own a case (etl/seeds/roles.csv), in the seed's order.
  */
 export function Labels(data) {
-  const maps = new Map(Object.entries(data?.champs ?? {}).map(([champ, entries]) => [champ, new Map(entries.map((e) => [String(e.code), e.libelle]))]));
+  const maps = new Map(
+    Object.entries(data?.champs ?? {}).map(([champ, entries]) => [champ, new Map(entries.map((e) => [String(e.code), e.libelle]))])
+  );
   return {
     of(champ, code) {
       if (code === null || code === undefined || code === "") return "—";

@@ -19,7 +19,9 @@ const FRENCH_NUMBER = /^([+\-−]?)(\d{1,3}(?:[\s\u00a0\u202f]\d{3})*|\d+)(,\d+)
  * « — » (no value) an empty cell, anything else text.
  */
 export function csvCell(text) {
-  const t = String(text ?? "").replace(/\s+/g, " ").trim();
+  const t = String(text ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
   if (t === "—" || t === "") return textCell("");
   const m = FRENCH_NUMBER.exec(t);
   if (!m) return textCell(t);
@@ -53,10 +55,13 @@ function tableCells(data, {columns, header = {}, format = {}, sort, reverse} = {
 
 /** TableCsvButton(makeCells, {filename}): makeCells() -> {head, body} of texts, read when clicked. */
 export function TableCsvButton(makeCells, {filename, label = "Télécharger le tableau (CSV pour Excel)"}) {
-  const button = DownloadButton(() => {
-    const {head, body} = makeCells();
-    return excelCsv([head.map(textCell), ...body.map((r) => r.map(csvCell))]);
-  }, {label, filename});
+  const button = DownloadButton(
+    () => {
+      const {head, body} = makeCells();
+      return excelCsv([head.map(textCell), ...body.map((r) => r.map(csvCell))]);
+    },
+    {label, filename}
+  );
   button.classList.add("tableau-csv");
   return button;
 }
@@ -71,7 +76,10 @@ export function domTableCells(table) {
 
 /** withCsv(table, {filename}): a plain HTML table with its CSV button under it. */
 export function withCsv(table, {filename, label}) {
-  return html`<div class="tableau-exportable">${table}<div class="tableau-outils no-print">${TableCsvButton(() => domTableCells(table), {filename, label})}</div></div>`;
+  return html`<div class="tableau-exportable">
+    ${table}
+    <div class="tableau-outils no-print">${TableCsvButton(() => domTableCells(table), {filename, label})}</div>
+  </div>`;
 }
 
 /**
@@ -87,10 +95,24 @@ export function ExportableTable(data, options, {label, filename, printWith = {}}
   const under = new Map(Object.entries(printWith).map(([k, other]) => [keys.indexOf(k), keys.indexOf(other)]));
   const merged = new Set(under.values());
   const kept = keys.map((_, i) => i).filter((i) => !merged.has(i));
-  const cell = (r, i) => (under.has(i) ? html`${r[i]}<br><small>${r[under.get(i)]}</small>` : r[i]);
+  const cell = (r, i) => (under.has(i) ? html`${r[i]}<br /><small>${r[under.get(i)]}</small>` : r[i]);
   const printed = html`<table class="tableau-impression" aria-hidden="true">
-    <thead><tr>${kept.map((i) => html`<th>${under.has(i) ? html`${head[i]}<br><small>${head[under.get(i)]}</small>` : head[i]}</th>`)}</tr></thead>
-    <tbody>${body.map((r) => html`<tr>${kept.map((i) => html`<td>${cell(r, i)}</td>`)}</tr>`)}</tbody>
+    <thead>
+      <tr>
+        ${kept.map((i) => html`<th>${under.has(i) ? html`${head[i]}<br /><small>${head[under.get(i)]}</small>` : head[i]}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${body.map(
+        (r) =>
+          html`<tr>
+            ${kept.map((i) => html`<td>${cell(r, i)}</td>`)}
+          </tr>`
+      )}
+    </tbody>
   </table>`;
-  return html`<div class="tableau-exportable">${screen}${printed}<div class="tableau-outils no-print">${TableCsvButton(() => tableCells(data, options), {filename})}</div></div>`;
+  return html`<div class="tableau-exportable">
+    ${screen}${printed}
+    <div class="tableau-outils no-print">${TableCsvButton(() => tableCells(data, options), {filename})}</div>
+  </div>`;
 }

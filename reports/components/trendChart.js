@@ -35,7 +35,8 @@ function periods(rows, band) {
   if (band) {
     const x1 = utcDate(band.debut);
     const x2 = utcDate(band.fin);
-    if (!(x2 < first || x1 > last)) out.push({x1: x1 < first ? first : x1, x2: x2 > last ? last : x2, libelle: band.libelle, fill: "#d9d9d9"});
+    if (!(x2 < first || x1 > last))
+      out.push({x1: x1 < first ? first : x1, x2: x2 > last ? last : x2, libelle: band.libelle, fill: "#d9d9d9"});
   }
   return out;
 }
@@ -66,7 +67,17 @@ function periodMarks(list, notes) {
   return [
     Plot.rectX(list, {x1: "x1", x2: "x2", fill: "fill", fillOpacity: 0.6}),
     ...notes.map((n) =>
-      Plot.text([n], {x: "x1", text: "libelle", frameAnchor: "top", textAnchor: "start", lineAnchor: "bottom", dy: n.dy, lineWidth: n.lineWidth, fill: "#333", fontSize: ANNOTATION_FONT})
+      Plot.text([n], {
+        x: "x1",
+        text: "libelle",
+        frameAnchor: "top",
+        textAnchor: "start",
+        lineAnchor: "bottom",
+        dy: n.dy,
+        lineWidth: n.lineWidth,
+        fill: "#333",
+        fontSize: ANNOTATION_FONT
+      })
     )
   ];
 }
@@ -123,7 +134,23 @@ function trendFrame(rows, {width, height, band}) {
  * rows: monthly rows ({date_arrete, fenetre_complete, [key]}), yearly: the year rows to mark
  * (31/12; their value is labelled, and a year over an incomplete window is marked as such).
  */
-export function TrendChart(rows, {width, key, label, format = formatPercent, tick = percentTick, yearly = [], band = ENERGY_PERIOD, height = 300, color = COLORS.bleu, zero = true, title = `${label} au dernier jour de chaque mois`, file = label} = {}) {
+export function TrendChart(
+  rows,
+  {
+    width,
+    key,
+    label,
+    format = formatPercent,
+    tick = percentTick,
+    yearly = [],
+    band = ENERGY_PERIOD,
+    height = 300,
+    color = COLORS.bleu,
+    zero = true,
+    title = `${label} au dernier jour de chaque mois`,
+    file = label
+  } = {}
+) {
   const x = (d) => utcDate(d.date_arrete);
   const {ticks, complete, incomplete, periodMarks: shading, frame} = trendFrame(rows, {width, height, band});
   // A year's value is written on its own tick only (every other year on a narrow screen), so
@@ -132,20 +159,52 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
   const labelled = (r) => onTick.has(utcDate(r.date_arrete).getTime());
   const yearlyComplete = yearly.filter((r) => !isIncomplete(r));
   const yearlyIncomplete = yearly.filter(isIncomplete);
-  return exportableChart(accessiblePlot(Plot.plot({
-    ...frame,
-    y: {label, tickFormat: tick, grid: true, zero},
-    marks: [
-      ...shading,
-      Plot.lineY(incomplete, {x, y: key, stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, strokeDasharray: "4,3"}),
-      Plot.lineY(complete, {x, y: key, stroke: color, strokeWidth: 2}),
-      Plot.dot(yearlyComplete, {x, y: key, fill: color, stroke: "white", r: 4.5}),
-      Plot.dot(yearlyIncomplete, {x, y: key, fill: "white", stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, r: 4}),
-      Plot.text(yearlyComplete.filter(labelled), {x, y: key, text: (d) => format(d[key]), dy: -12, fontSize: 11, stroke: "white", strokeWidth: 3, fill: "#222"}),
-      Plot.text(yearlyIncomplete.filter(labelled), {x, y: key, text: (d) => `${format(d[key])} (incomplète)`, dy: 14, fontSize: 11, stroke: "white", strokeWidth: 3, fill: "#444"}),
-      Plot.tip(rows, Plot.pointerX({x, y: key, title: (d) => `au ${formatDate(d.date_arrete)}\n${label} : ${format(d[key])}${isIncomplete(d) ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
-    ]
-  }), `${label} au dernier jour de chaque mois`), {title, asOf: rows.at(-1)?.date_arrete, file, data: monthlyTable(rows, [{label, value: (r) => format(r[key])}])});
+  return exportableChart(
+    accessiblePlot(
+      Plot.plot({
+        ...frame,
+        y: {label, tickFormat: tick, grid: true, zero},
+        marks: [
+          ...shading,
+          Plot.lineY(incomplete, {x, y: key, stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, strokeDasharray: "4,3"}),
+          Plot.lineY(complete, {x, y: key, stroke: color, strokeWidth: 2}),
+          Plot.dot(yearlyComplete, {x, y: key, fill: color, stroke: "white", r: 4.5}),
+          Plot.dot(yearlyIncomplete, {x, y: key, fill: "white", stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, r: 4}),
+          Plot.text(yearlyComplete.filter(labelled), {
+            x,
+            y: key,
+            text: (d) => format(d[key]),
+            dy: -12,
+            fontSize: 11,
+            stroke: "white",
+            strokeWidth: 3,
+            fill: "#222"
+          }),
+          Plot.text(yearlyIncomplete.filter(labelled), {
+            x,
+            y: key,
+            text: (d) => `${format(d[key])} (incomplète)`,
+            dy: 14,
+            fontSize: 11,
+            stroke: "white",
+            strokeWidth: 3,
+            fill: "#444"
+          }),
+          Plot.tip(
+            rows,
+            Plot.pointerX({
+              x,
+              y: key,
+              title: (d) =>
+                `au ${formatDate(d.date_arrete)}\n${label} : ${format(d[key])}${isIncomplete(d) ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`
+            })
+          )
+        ]
+      }),
+      `${label} au dernier jour de chaque mois`
+    ),
+    {title, asOf: rows.at(-1)?.date_arrete, file, data: monthlyTable(rows, [{label, value: (r) => format(r[key])}])}
+  );
 }
 
 /**
@@ -153,29 +212,69 @@ export function TrendChart(rows, {width, key, label, format = formatPercent, tic
  * Several figures sharing one y scale; each series has its own colour and dash. Months over an
  * incomplete window are shaded and drawn faint, apart from the comparable trend.
  */
-export function MultiTrendChart(rows, {width, series, format = formatPercent, tick = percentTick, yLabel = null, band = ENERGY_PERIOD, height = 300, zero = true, title = `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`, file = series.map((s) => s.label).join(" ")} = {}) {
+export function MultiTrendChart(
+  rows,
+  {
+    width,
+    series,
+    format = formatPercent,
+    tick = percentTick,
+    yLabel = null,
+    band = ENERGY_PERIOD,
+    height = 300,
+    zero = true,
+    title = `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`,
+    file = series.map((s) => s.label).join(" ")
+  } = {}
+) {
   const x = (d) => utcDate(d.date_arrete);
   const dashes = [null, "6,3", "2,3", "8,3,2,3", "1,2", "4,4", null];
   const {complete, incomplete, periodMarks: shading, frame} = trendFrame(rows, {width, height, band});
-  const long = series.flatMap((s) => rows.map((r) => ({date_arrete: r.date_arrete, serie: s.label, valeur: r[s.key], incomplete: isIncomplete(r)})));
-  return exportableChart(accessiblePlot(Plot.plot({
-    ...frame,
-    y: {label: yLabel, tickFormat: tick, grid: true, zero},
-    color: {domain: series.map((s) => s.label), range: series.map((s, i) => s.color ?? SERIES[i]), legend: true},
-    marks: [
-      ...shading,
-      ...series.flatMap((s, i) => [
-        Plot.lineY(incomplete, {x, y: s.key, stroke: () => s.label, strokeWidth: 1.5, strokeOpacity: 0.45, strokeDasharray: "4,3"}),
-        Plot.lineY(complete, {x, y: s.key, stroke: () => s.label, strokeWidth: 2, strokeDasharray: dashes[i % dashes.length] ?? undefined})
-      ]),
-      Plot.tip(long, Plot.pointerX({x, y: "valeur", stroke: "serie", title: (d) => `au ${formatDate(d.date_arrete)}\n${d.serie} : ${format(d.valeur)}${d.incomplete ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`}))
-    ]
-  }), `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`), {
-    title,
-    asOf: rows.at(-1)?.date_arrete,
-    file,
-    data: monthlyTable(rows, series.map((s) => ({label: s.label, value: (r) => format(r[s.key])})))
-  });
+  const long = series.flatMap((s) =>
+    rows.map((r) => ({date_arrete: r.date_arrete, serie: s.label, valeur: r[s.key], incomplete: isIncomplete(r)}))
+  );
+  return exportableChart(
+    accessiblePlot(
+      Plot.plot({
+        ...frame,
+        y: {label: yLabel, tickFormat: tick, grid: true, zero},
+        color: {domain: series.map((s) => s.label), range: series.map((s, i) => s.color ?? SERIES[i]), legend: true},
+        marks: [
+          ...shading,
+          ...series.flatMap((s, i) => [
+            Plot.lineY(incomplete, {x, y: s.key, stroke: () => s.label, strokeWidth: 1.5, strokeOpacity: 0.45, strokeDasharray: "4,3"}),
+            Plot.lineY(complete, {
+              x,
+              y: s.key,
+              stroke: () => s.label,
+              strokeWidth: 2,
+              strokeDasharray: dashes[i % dashes.length] ?? undefined
+            })
+          ]),
+          Plot.tip(
+            long,
+            Plot.pointerX({
+              x,
+              y: "valeur",
+              stroke: "serie",
+              title: (d) =>
+                `au ${formatDate(d.date_arrete)}\n${d.serie} : ${format(d.valeur)}${d.incomplete ? `\n${INCOMPLETE_WINDOW.libelle}` : ""}`
+            })
+          )
+        ]
+      }),
+      `${series.map((s) => s.label).join(", ")} au dernier jour de chaque mois`
+    ),
+    {
+      title,
+      asOf: rows.at(-1)?.date_arrete,
+      file,
+      data: monthlyTable(
+        rows,
+        series.map((s) => ({label: s.label, value: (r) => format(r[s.key])}))
+      )
+    }
+  );
 }
 
 /** The numbers behind a trend chart: one row per month end, a month over an incomplete window said so. */

@@ -108,7 +108,10 @@ export function createApp(ctx: AppContext) {
     if (err instanceof RunLockedError) return c.json({ erreur: err.message }, 409);
     const id = c.var.requestId ?? crypto.randomBytes(6).toString("hex");
     log(`[api] erreur ${id} sur ${c.req.method} ${c.req.path} : ${err instanceof AppError ? err.message : (err.stack ?? err.message)}`);
-    return c.json({ erreur: `Erreur interne (référence ${id}). Réessayez ; si elle persiste, transmettez cette référence à l'administrateur.` }, 500);
+    return c.json(
+      { erreur: `Erreur interne (référence ${id}). Réessayez ; si elle persiste, transmettez cette référence à l'administrateur.` },
+      500,
+    );
   });
   return app;
 }

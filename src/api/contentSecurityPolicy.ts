@@ -39,7 +39,9 @@ export function policyHeader(inline: InlineCode = { scripts: [], handlers: [] })
   const sources = [...new Set([...inline.scripts, ...inline.handlers])].map((h) => `'${h}'`);
   // 'unsafe-hashes' lets a hash match an event-handler attribute (CSP level 3); only when the page has one.
   if (inline.handlers.length) sources.unshift("'unsafe-hashes'");
-  return DIRECTIVES.map(([name, value]) => `${name} ${name === "script-src" && sources.length ? `${value} ${sources.join(" ")}` : value}`).join("; ");
+  return DIRECTIVES.map(
+    ([name, value]) => `${name} ${name === "script-src" && sources.length ? `${value} ${sources.join(" ")}` : value}`,
+  ).join("; ");
 }
 
 const sha256 = (text: string) => `sha256-${crypto.createHash("sha256").update(text, "utf8").digest("base64")}`;

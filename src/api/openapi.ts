@@ -10,8 +10,19 @@ import { PUBLICATION_ID } from "../publications/store.ts";
 import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES } from "../figures/reviewStages.ts";
 
 const q = (name: string, description: string, schema: object, required = false) => ({ name, in: "query", required, description, schema });
-const annee = q("annee", "Année (aaaa). La date d'arrêté est le 31/12, ou pour l'année en cours la dernière date d'écriture (recouvrement, admin) ou la dernière fin de mois (direction, communication : fins de mois seulement).", { type: "string", pattern: "^\\d{4}$" }, true);
-const publicationId = { name: "id", in: "path", required: true, description: "Identifiant de la publication (année-hexadécimal).", schema: { type: "string", pattern: PUBLICATION_ID.source } };
+const annee = q(
+  "annee",
+  "Année (aaaa). La date d'arrêté est le 31/12, ou pour l'année en cours la dernière date d'écriture (recouvrement, admin) ou la dernière fin de mois (direction, communication : fins de mois seulement).",
+  { type: "string", pattern: "^\\d{4}$" },
+  true,
+);
+const publicationId = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "Identifiant de la publication (année-hexadécimal).",
+  schema: { type: "string", pattern: PUBLICATION_ID.source },
+};
 const secteur = q("secteur", "Code secteur ; absent : tout l'organisme.", { type: "string" });
 const errors = {
   "400": { description: "Paramètre invalide : le message nomme le paramètre et dit pourquoi." },
@@ -21,27 +32,76 @@ const errors = {
   "500": { description: "Erreur inattendue ; le message donne une référence présente dans le journal du serveur." },
 };
 /** Every POST, PUT, PATCH and DELETE: refused when sent by a page of another origin. */
-const originRefused = { "403": { description: "Rôle insuffisant, ou requête venue d'une page d'une autre origine (en-tête Origin, ou Sec-Fetch-Site sans Origin)." } };
+const originRefused = {
+  "403": {
+    description: "Rôle insuffisant, ou requête venue d'une page d'une autre origine (en-tête Origin, ou Sec-Fetch-Site sans Origin).",
+  },
+};
 
 export const OPENAPI = {
   openapi: "3.1.0",
-  info: { title: "Observatoire des impayés – API", version: "1.0.0", description: "Chiffres, séries, entonnoir contentieux, dossiers de la revue mensuelle, chargements." },
+  info: {
+    title: "Observatoire des impayés – API",
+    version: "1.0.0",
+    description: "Chiffres, séries, entonnoir contentieux, dossiers de la revue mensuelle, chargements.",
+  },
   components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "oph_session" } } },
   security: [{ session: [] }],
   paths: {
     "/api/session": {
-      post: { summary: "Se connecter (identifiant, mot_de_passe en JSON) ; ouvre un cookie de session HttpOnly.", security: [], responses: { "200": { description: "Connecté." }, "401": { description: "Identifiant ou mot de passe incorrect." }, "429": { description: "Trop d'essais manqués depuis ce poste (5 sur ce compte, ou 20 sur tous les comptes en 15 min) : attendre Retry-After secondes. Les échecs venus d'autres postes ne bloquent jamais un compte : ils ralentissent ses réponses de 2 s au plus." }, "421": errors["421"], ...originRefused } },
-      get: { summary: "Qui est connecté : { connecte, identifiant, role, dossiers } (connecte = false sans session).", security: [], responses: { "200": { description: "L'état de la session." } } },
-      delete: { summary: "Se déconnecter : la session est fermée sur le serveur, l'ancien cookie ne vaut plus rien.", responses: { "200": { description: "Session fermée." }, ...originRefused } },
+      post: {
+        summary: "Se connecter (identifiant, mot_de_passe en JSON) ; ouvre un cookie de session HttpOnly.",
+        security: [],
+        responses: {
+          "200": { description: "Connecté." },
+          "401": { description: "Identifiant ou mot de passe incorrect." },
+          "429": {
+            description:
+              "Trop d'essais manqués depuis ce poste (5 sur ce compte, ou 20 sur tous les comptes en 15 min) : attendre Retry-After secondes. Les échecs venus d'autres postes ne bloquent jamais un compte : ils ralentissent ses réponses de 2 s au plus.",
+          },
+          "421": errors["421"],
+          ...originRefused,
+        },
+      },
+      get: {
+        summary: "Qui est connecté : { connecte, identifiant, role, dossiers } (connecte = false sans session).",
+        security: [],
+        responses: { "200": { description: "L'état de la session." } },
+      },
+      delete: {
+        summary: "Se déconnecter : la session est fermée sur le serveur, l'ancien cookie ne vaut plus rien.",
+        responses: { "200": { description: "Session fermée." }, ...originRefused },
+      },
     },
     "/api/figures": {
-      get: { summary: "Tous les chiffres officiels d'une année, tels que la page Chiffres clés du site les définit (même JSON que `npm run figures -- --format json`). Quand la date d'arrêté a une publication en vigueur (la dernière de cette date, non retirée), la réponse ajoute un bloc publication : { id, titre, note, publie_le, date_arrete, etat (inchangee, revisee), chiffres (tels que publiés), ecarts (valeur du jour moins valeur publiée, en points pour les taux) }. Rôles : tous.", parameters: [annee, q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année ; une fin de mois pour direction et communication.", { type: "string", format: "date" }), secteur], responses: { "200": { description: "Les chiffres." }, ...errors } },
+      get: {
+        summary:
+          "Tous les chiffres officiels d'une année, tels que la page Chiffres clés du site les définit (même JSON que `npm run figures -- --format json`). Quand la date d'arrêté a une publication en vigueur (la dernière de cette date, non retirée), la réponse ajoute un bloc publication : { id, titre, note, publie_le, date_arrete, etat (inchangee, revisee), chiffres (tels que publiés), ecarts (valeur du jour moins valeur publiée, en points pour les taux) }. Rôles : tous.",
+        parameters: [
+          annee,
+          q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année ; une fin de mois pour direction et communication.", {
+            type: "string",
+            format: "date",
+          }),
+          secteur,
+        ],
+        responses: { "200": { description: "Les chiffres." }, ...errors },
+      },
     },
     "/api/series": {
-      get: { summary: "Série mensuelle d'un chiffre (chaque mois arrêté à son dernier jour). Rôles : tous.", parameters: [q("indicateur", "Clé du chiffre.", { type: "string", enum: FIGURE_KEYS }, true), secteur], responses: { "200": { description: "Les points mensuels." }, ...errors } },
+      get: {
+        summary: "Série mensuelle d'un chiffre (chaque mois arrêté à son dernier jour). Rôles : tous.",
+        parameters: [q("indicateur", "Clé du chiffre.", { type: "string", enum: FIGURE_KEYS }, true), secteur],
+        responses: { "200": { description: "Les points mensuels." }, ...errors },
+      },
     },
     "/api/funnel": {
-      get: { summary: "Entonnoir contentieux : flux de l'année dans l'ordre de la procédure, cohorte des commandements, ménages à chaque étape. Rôles : tous.", parameters: [annee, secteur], responses: { "200": { description: "L'entonnoir." }, ...errors } },
+      get: {
+        summary:
+          "Entonnoir contentieux : flux de l'année dans l'ordre de la procédure, cohorte des commandements, ménages à chaque étape. Rôles : tous.",
+        parameters: [annee, secteur],
+        responses: { "200": { description: "L'entonnoir." }, ...errors },
+      },
     },
     "/api/cases": {
       get: {
@@ -51,44 +111,133 @@ export const OPENAPI = {
         parameters: [
           secteur,
           q("role", "Rôle responsable du dossier.", { type: "string", enum: [...OWNER_ROLES] }),
-          q("echeance", "avant_reunion : action due au plus tard à la date de réunion ; 30_jours : due dans les 30 jours qui la suivent.", { type: "string", enum: DUE_WINDOWS }),
-          q("date_reunion", "Date de la réunion (aaaa-mm-jj), pour la trêve hivernale et chaque échéance ; par défaut aujourd'hui (Paris). Au plus tôt un an avant la date d'arrêté des données, au plus tard un an après aujourd'hui.", { type: "string", format: "date" }),
-          q("examen", "a_examiner (par défaut) : dossiers proposés à la discussion ; sans_action : aucune action requise ; tous.", { type: "string", enum: EXAMINATION_FILTERS, default: "a_examiner" }),
+          q("echeance", "avant_reunion : action due au plus tard à la date de réunion ; 30_jours : due dans les 30 jours qui la suivent.", {
+            type: "string",
+            enum: DUE_WINDOWS,
+          }),
+          q(
+            "date_reunion",
+            "Date de la réunion (aaaa-mm-jj), pour la trêve hivernale et chaque échéance ; par défaut aujourd'hui (Paris). Au plus tôt un an avant la date d'arrêté des données, au plus tard un an après aujourd'hui.",
+            { type: "string", format: "date" },
+          ),
+          q("examen", "a_examiner (par défaut) : dossiers proposés à la discussion ; sans_action : aucune action requise ; tous.", {
+            type: "string",
+            enum: EXAMINATION_FILTERS,
+            default: "a_examiner",
+          }),
           q("etape", "Étape actuelle.", { type: "string", enum: STAGE_CODES }),
           q("dette_min", "Solde minimal en euros.", { type: "string" }),
           q("tri", "Ordre ; priorite : priorité puis échéance.", { type: "string", enum: Object.keys(CASE_SORTS), default: "priorite" }),
           q("page", "Page (à partir de 1) ; au-delà de la dernière, la dernière.", { type: "string", default: "1" }),
           q("taille", "Lignes par page (1 à 500).", { type: "string", default: "50" }),
-          q("format", "json, ou csv pour Excel (toutes les lignes filtrées, mêmes colonnes, en-têtes en français).", { type: "string", enum: ["json", "csv"] }),
-          q("figure", "Chiffre dont on veut la liste des dossiers (un nombre de l'année : actions, ménages, entrants, cohorte).", { type: "string", enum: Object.keys(DRILL_FIGURES) }),
-          q("annee", "Avec figure, obligatoire : l'année du chiffre (aaaa) ; date d'arrêté le 31/12, ou la dernière date des données pour l'année en cours.", { type: "string", pattern: "^\\d{4}$" }),
-          q("au", "Avec figure : autre date d'arrêté dans l'année (aaaa-mm-jj), une fin de mois ou la dernière date des données.", { type: "string", format: "date" }),
+          q("format", "json, ou csv pour Excel (toutes les lignes filtrées, mêmes colonnes, en-têtes en français).", {
+            type: "string",
+            enum: ["json", "csv"],
+          }),
+          q("figure", "Chiffre dont on veut la liste des dossiers (un nombre de l'année : actions, ménages, entrants, cohorte).", {
+            type: "string",
+            enum: Object.keys(DRILL_FIGURES),
+          }),
+          q(
+            "annee",
+            "Avec figure, obligatoire : l'année du chiffre (aaaa) ; date d'arrêté le 31/12, ou la dernière date des données pour l'année en cours.",
+            { type: "string", pattern: "^\\d{4}$" },
+          ),
+          q("au", "Avec figure : autre date d'arrêté dans l'année (aaaa-mm-jj), une fin de mois ou la dernière date des données.", {
+            type: "string",
+            format: "date",
+          }),
         ],
         responses: { "200": { description: "Une page de dossiers, ou le CSV." }, ...errors },
       },
     },
     "/api/cases/{num_contrat}": {
-      get: { summary: "Un dossier : bail, revue (la même ligne que la liste de travail : action proposée, échéance, motifs, état, plan), soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.", parameters: [{ name: "num_contrat", in: "path", required: true, schema: { type: "string", pattern: `^(?:${LEASE_NUMBER.pattern})$` } }, q("date_reunion", "Date de la réunion (aaaa-mm-jj) ; par défaut aujourd'hui (Paris).", { type: "string", format: "date" })], responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors } },
+      get: {
+        summary:
+          "Un dossier : bail, revue (la même ligne que la liste de travail : action proposée, échéance, motifs, état, plan), soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.",
+        parameters: [
+          { name: "num_contrat", in: "path", required: true, schema: { type: "string", pattern: `^(?:${LEASE_NUMBER.pattern})$` } },
+          q("date_reunion", "Date de la réunion (aaaa-mm-jj) ; par défaut aujourd'hui (Paris).", { type: "string", format: "date" }),
+        ],
+        responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors },
+      },
     },
     "/api/runs": {
-      get: { summary: "Chargements récents et celui en cours. Rôles : tous.", responses: { "200": { description: "Les chargements." }, ...errors } },
-      post: { summary: "Lancer un chargement maintenant. Rôle : admin.", responses: { "202": { description: "Lancé." }, "409": { description: "Un chargement est déjà en cours." }, ...errors, ...originRefused } },
+      get: {
+        summary: "Chargements récents et celui en cours. Rôles : tous.",
+        responses: { "200": { description: "Les chargements." }, ...errors },
+      },
+      post: {
+        summary: "Lancer un chargement maintenant. Rôle : admin.",
+        responses: {
+          "202": { description: "Lancé." },
+          "409": { description: "Un chargement est déjà en cours." },
+          ...errors,
+          ...originRefused,
+        },
+      },
     },
     "/api/publications": {
-      get: { summary: "Publications (chiffres arrêtés) avec leur état : inchangee, revisee (un chiffre recalculé aujourd'hui diffère), retiree. Rôles : tous.", responses: { "200": { description: "Les publications, la plus récente d'abord." }, ...errors } },
-      post: { summary: "Publier les chiffres d'une année, ou d'une date d'arrêté : corps JSON { annee, au?, titre (200 caractères au plus), note? (2 000 au plus) }. Enregistre chaque chiffre officiel pour l'organisme et chaque secteur, les définitions, le chargement et les fichiers d'export (SHA-256). Rôle : admin.", responses: { "201": { description: "Publié." }, "409": { description: "Un chargement est en cours : réessayez après sa fin." }, ...errors, ...originRefused } },
+      get: {
+        summary:
+          "Publications (chiffres arrêtés) avec leur état : inchangee, revisee (un chiffre recalculé aujourd'hui diffère), retiree. Rôles : tous.",
+        responses: { "200": { description: "Les publications, la plus récente d'abord." }, ...errors },
+      },
+      post: {
+        summary:
+          "Publier les chiffres d'une année, ou d'une date d'arrêté : corps JSON { annee, au?, titre (200 caractères au plus), note? (2 000 au plus) }. Enregistre chaque chiffre officiel pour l'organisme et chaque secteur, les définitions, le chargement et les fichiers d'export (SHA-256). Rôle : admin.",
+        responses: {
+          "201": { description: "Publié." },
+          "409": { description: "Un chargement est en cours : réessayez après sa fin." },
+          ...errors,
+          ...originRefused,
+        },
+      },
     },
     "/api/publications/{id}": {
-      get: { summary: "Une publication : ses chiffres tels que publiés et sa provenance (chargement, fichiers d'export, définitions). Rôles : tous.", parameters: [publicationId, q("format", "json, ou csv pour Excel (bloc de provenance puis les chiffres).", { type: "string", enum: ["json", "csv"] })], responses: { "200": { description: "La publication." }, "404": { description: "Publication inconnue." }, ...errors } },
+      get: {
+        summary:
+          "Une publication : ses chiffres tels que publiés et sa provenance (chargement, fichiers d'export, définitions). Rôles : tous.",
+        parameters: [
+          publicationId,
+          q("format", "json, ou csv pour Excel (bloc de provenance puis les chiffres).", { type: "string", enum: ["json", "csv"] }),
+        ],
+        responses: { "200": { description: "La publication." }, "404": { description: "Publication inconnue." }, ...errors },
+      },
     },
     "/api/publications/{id}/revisions": {
-      get: { summary: "Les révisions d'une publication : pour chaque chiffre qui diffère aujourd'hui, la valeur publiée, la valeur du jour et l'écart (points pour les taux, euros, nombres), expliqués par les lignes d'export changées depuis (par fichier et par nature, avec leur effet). Le détail des lignes (numéros de bail) pour recouvrement et admin seulement. Rôles : tous.", parameters: [publicationId], responses: { "200": { description: "Les révisions." }, "404": { description: "Publication inconnue." }, "409": { description: "Un fichier de la publication manque dans la couche brute." }, ...errors } },
+      get: {
+        summary:
+          "Les révisions d'une publication : pour chaque chiffre qui diffère aujourd'hui, la valeur publiée, la valeur du jour et l'écart (points pour les taux, euros, nombres), expliqués par les lignes d'export changées depuis (par fichier et par nature, avec leur effet). Le détail des lignes (numéros de bail) pour recouvrement et admin seulement. Rôles : tous.",
+        parameters: [publicationId],
+        responses: {
+          "200": { description: "Les révisions." },
+          "404": { description: "Publication inconnue." },
+          "409": { description: "Un fichier de la publication manque dans la couche brute." },
+          ...errors,
+        },
+      },
     },
     "/api/publications/{id}/retrait": {
-      post: { summary: "Retirer une publication (corps JSON { motif }) : elle reste listée comme retirée, jamais effacée. Rôle : admin.", parameters: [publicationId], responses: { "200": { description: "Retirée." }, "404": { description: "Publication inconnue." }, "409": { description: "Déjà retirée, ou un chargement est en cours." }, ...errors, ...originRefused } },
+      post: {
+        summary: "Retirer une publication (corps JSON { motif }) : elle reste listée comme retirée, jamais effacée. Rôle : admin.",
+        parameters: [publicationId],
+        responses: {
+          "200": { description: "Retirée." },
+          "404": { description: "Publication inconnue." },
+          "409": { description: "Déjà retirée, ou un chargement est en cours." },
+          ...errors,
+          ...originRefused,
+        },
+      },
     },
     "/health": {
-      get: { summary: "Santé : statut, entrepôt publié, fraîcheur des données, dernier chargement réussi, date du dernier échec ; son message et son identifiant pour un utilisateur connecté seulement.", security: [], responses: { "200": { description: "En service." }, "503": { description: "Aucun entrepôt publié." } } },
+      get: {
+        summary:
+          "Santé : statut, entrepôt publié, fraîcheur des données, dernier chargement réussi, date du dernier échec ; son message et son identifiant pour un utilisateur connecté seulement.",
+        security: [],
+        responses: { "200": { description: "En service." }, "503": { description: "Aucun entrepôt publié." } },
+      },
     },
   },
 } as const;
@@ -98,9 +247,15 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0
 export function referencePage(): string {
   const rows: string[] = [];
   for (const [path, ops] of Object.entries(OPENAPI.paths)) {
-    for (const [method, op] of Object.entries(ops as Record<string, { summary: string; parameters?: Array<{ name: string; description?: string; required?: boolean }> }>)) {
-      const params = (op.parameters ?? []).map((p) => `<li><code>${escape(p.name)}</code>${p.required ? " (obligatoire)" : ""} : ${escape(p.description ?? "")}</li>`).join("");
-      rows.push(`<tr><td><code>${method.toUpperCase()} ${escape(path)}</code></td><td>${escape(op.summary)}${params ? `<ul>${params}</ul>` : ""}</td></tr>`);
+    for (const [method, op] of Object.entries(
+      ops as Record<string, { summary: string; parameters?: Array<{ name: string; description?: string; required?: boolean }> }>,
+    )) {
+      const params = (op.parameters ?? [])
+        .map((p) => `<li><code>${escape(p.name)}</code>${p.required ? " (obligatoire)" : ""} : ${escape(p.description ?? "")}</li>`)
+        .join("");
+      rows.push(
+        `<tr><td><code>${method.toUpperCase()} ${escape(path)}</code></td><td>${escape(op.summary)}${params ? `<ul>${params}</ul>` : ""}</td></tr>`,
+      );
     }
   }
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Référence de l'API</title>

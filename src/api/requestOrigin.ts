@@ -21,7 +21,11 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** A host name as compared: lower case, no brackets around an IPv6 address, no final dot. */
 export function normaliseHostName(name: string): string {
-  return name.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
 }
 
 /** The name and port of a Host header value; null when it is not one. */

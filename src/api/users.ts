@@ -47,7 +47,10 @@ export function verifyPassword(password: string, stored: string): boolean {
   const [, n, r, p, salt, hash] = stored.split("$");
   const expected = Buffer.from(hash!, "base64");
   const actual = crypto.scryptSync(password, Buffer.from(salt!, "base64"), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: 64 * 1024 * 1024,
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: 64 * 1024 * 1024,
   });
   return crypto.timingSafeEqual(actual, expected);
 }
@@ -75,7 +78,9 @@ export class UserStore {
     }
     const parsed = usersFileSchema.safeParse(json);
     if (!parsed.success) {
-      throw new ConfigError(`Fichier des utilisateurs ${path} invalide : ${parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`).join("; ")}`);
+      throw new ConfigError(
+        `Fichier des utilisateurs ${path} invalide : ${parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`).join("; ")}`,
+      );
     }
     return new UserStore(parsed.data.utilisateurs);
   }

@@ -13,7 +13,10 @@ export type CliValues<S extends string, B extends string> = { [K in S]?: string 
  * --help prints the usage and gives null (the main then returns); an unknown or malformed option
  * prints what is wrong and the usage, and exits 2.
  */
-export function cliOptions<S extends string = never, B extends string = never>(spec: { strings?: readonly S[]; booleans?: readonly B[] }, usage: string): CliValues<S, B> | null {
+export function cliOptions<S extends string = never, B extends string = never>(
+  spec: { strings?: readonly S[]; booleans?: readonly B[] },
+  usage: string,
+): CliValues<S, B> | null {
   const options: NonNullable<ParseArgsConfig["options"]> = { help: { type: "boolean", short: "h" } };
   for (const name of spec.strings ?? []) options[name] = { type: "string" };
   for (const name of spec.booleans ?? []) options[name] = { type: "boolean" };

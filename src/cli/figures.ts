@@ -24,17 +24,26 @@ const USAGE = `${USAGE_YEAR}\n        npm run figures -- --publication ID [--ver
 
 runMain(async () => {
   ownerOnlyUmask(); // reads only, but one rule for every entry point (ownerOnly.ts)
-  const values = cliOptions({ strings: ["db", "annee", "au", "secteur", "format", "publication"], booleans: ["par-secteur", "verifier"] }, USAGE);
+  const values = cliOptions(
+    { strings: ["db", "annee", "au", "secteur", "format", "publication"], booleans: ["par-secteur", "verifier"] },
+    USAGE,
+  );
   if (!values) return;
   if (values.publication !== undefined || values.verifier) {
     if (values.annee || values.au || values.secteur || values["par-secteur"]) {
       throw new QueryError("--publication donne les chiffres tels que publiés : sans --annee, --au, --secteur ni --par-secteur.");
     }
     if (values.publication === undefined) throw new QueryError("--verifier demande --publication ID.");
-    return publicationFigures(path.resolve(values.db ?? DEFAULT_DB_PATH), values.publication, values.verifier === true, values.format ?? "table");
+    return publicationFigures(
+      path.resolve(values.db ?? DEFAULT_DB_PATH),
+      values.publication,
+      values.verifier === true,
+      values.format ?? "table",
+    );
   }
   if (!values.annee) throw new QueryError(`--annee est obligatoire (ou --publication ID). ${USAGE_YEAR}`);
-  if (!/^\d{4}$/.test(values.annee)) throw new QueryError(`--annee « ${values.annee} » invalide : une année sur quatre chiffres est attendue.`);
+  if (!/^\d{4}$/.test(values.annee))
+    throw new QueryError(`--annee « ${values.annee} » invalide : une année sur quatre chiffres est attendue.`);
   const format = values.format ?? "table";
   if (!["json", "csv", "table"].includes(format)) throw new QueryError(`--format « ${format} » inconnu : json, csv ou table.`);
   if (values.secteur && values["par-secteur"]) throw new QueryError("--secteur et --par-secteur s'excluent : choisissez l'un des deux.");
@@ -59,13 +68,17 @@ runMain(async () => {
 
 /** A publication's figures as published, or (--verifier) rebuilt from its files and compared. */
 async function publicationFigures(dbPath: string, id: string, verify: boolean, format: string): Promise<void> {
-  if (!PUBLICATION_ID.test(id)) throw new QueryError(`--publication « ${id} » invalide : un identifiant de publication est attendu, par exemple 2024-3f9a1c.`);
+  if (!PUBLICATION_ID.test(id))
+    throw new QueryError(`--publication « ${id} » invalide : un identifiant de publication est attendu, par exemple 2024-3f9a1c.`);
   if (!["json", "csv", "table"].includes(format)) throw new QueryError(`--format « ${format} » inconnu : json, csv ou table.`);
   const p = findPublication(dbPath, id);
   if (!verify) {
     const records = [p.chiffres.ensemble, ...p.chiffres.secteurs];
     if (format === "json") process.stdout.write(JSON.stringify(p.chiffres, null, 2) + "\n");
-    else process.stdout.write(format === "csv" ? renderCsv(records) : `« ${p.titre} », publiée le ${parisDate(p.publie_le)}\n${renderTable(records)}`);
+    else
+      process.stdout.write(
+        format === "csv" ? renderCsv(records) : `« ${p.titre} », publiée le ${parisDate(p.publie_le)}\n${renderTable(records)}`,
+      );
     return;
   }
   const v = await verifyPublication(dbPath, p);
@@ -73,16 +86,23 @@ async function publicationFigures(dbPath: string, id: string, verify: boolean, f
   const scope = (s: string | null) => (s === null ? "ensemble" : `secteur ${s}`);
   if (v.identique) {
     if (format !== "json") {
-      process.stdout.write(`Publication ${p.id} reproduite depuis ses ${v.fichiers} fichier(s) d'export : tous les chiffres sont identiques à ceux publiés le ${parisDate(p.publie_le)}.\n`);
+      process.stdout.write(
+        `Publication ${p.id} reproduite depuis ses ${v.fichiers} fichier(s) d'export : tous les chiffres sont identiques à ceux publiés le ${parisDate(p.publie_le)}.\n`,
+      );
     }
     return;
   }
   if (format !== "json") {
-    for (const g of v.ecarts) process.stdout.write(`${g.libelle} (${scope(g.secteur)}) : publié ${g.publie_texte}, recalculé ${g.actuel_texte} (${g.ecart_texte})\n`);
+    for (const g of v.ecarts)
+      process.stdout.write(
+        `${g.libelle} (${scope(g.secteur)}) : publié ${g.publie_texte}, recalculé ${g.actuel_texte} (${g.ecart_texte})\n`,
+      );
   }
   throw new PublicationError(
     `publication ${p.id} non reproduite : ${v.ecarts.length} chiffre(s) diffèrent de ceux publiés` +
-      (v.modeles_changes ? " ; les modèles SQL ont changé depuis la publication, ce qui peut l'expliquer." : " ; vérifiez la couche brute et les modèles SQL."),
+      (v.modeles_changes
+        ? " ; les modèles SQL ont changé depuis la publication, ce qui peut l'expliquer."
+        : " ; vérifiez la couche brute et les modèles SQL."),
   );
 }
 

@@ -28,16 +28,27 @@ runMain(async () => {
   const dbPath = path.resolve(values.db ?? DEFAULT_DB_PATH);
   const par = { identifiant: values.par ?? os.userInfo().username, role: "admin" };
   if (values.retirer !== undefined) {
-    if (!PUBLICATION_ID.test(values.retirer)) throw new PublicationError(`--retirer « ${values.retirer} » invalide : un identifiant de publication est attendu, par exemple 2024-3f9a1c.`);
+    if (!PUBLICATION_ID.test(values.retirer))
+      throw new PublicationError(
+        `--retirer « ${values.retirer} » invalide : un identifiant de publication est attendu, par exemple 2024-3f9a1c.`,
+      );
     if (!values.motif) throw new PublicationError(`--motif est obligatoire pour retirer une publication. ${USAGE}`);
     const w = withdraw({ dbPath, id: values.retirer, motif: values.motif, par });
     process.stdout.write(`Publication ${w.id} retirée : ${w.motif}\n`);
     return;
   }
   if (!values.annee) throw new PublicationError(`--annee est obligatoire. ${USAGE}`);
-  if (!/^\d{4}$/.test(values.annee)) throw new PublicationError(`--annee « ${values.annee} » invalide : une année sur quatre chiffres est attendue.`);
+  if (!/^\d{4}$/.test(values.annee))
+    throw new PublicationError(`--annee « ${values.annee} » invalide : une année sur quatre chiffres est attendue.`);
   if (!values.titre) throw new PublicationError(`--titre est obligatoire, par exemple --titre "Rapport d'activité ${values.annee}".`);
-  const p = await publish({ dbPath, annee: Number(values.annee), au: values.au ?? null, titre: values.titre, note: values.note ?? null, par });
+  const p = await publish({
+    dbPath,
+    annee: Number(values.annee),
+    au: values.au ?? null,
+    titre: values.titre,
+    note: values.note ?? null,
+    par,
+  });
   process.stdout.write(
     `Publication ${p.id} enregistrée : « ${p.titre} », chiffres arrêtés au ${formatDate(p.date_arrete)}, ` +
       `${p.chiffres.secteurs.length} secteur(s), ${p.fichiers.length} fichier(s) d'export.\n`,

@@ -14,7 +14,8 @@ import { replayReview, summarizeReplay, summarizeReplayByState, type ReplayResul
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { cliOptions, runMain } from "./args.ts";
 
-const USAGE = "Usage : npm run rejouer-revue -- [--de aaaa-mm] [--a aaaa-mm] [--horizon MOIS] [--detail] [--format table|json] [--db FICHIER]";
+const USAGE =
+  "Usage : npm run rejouer-revue -- [--de aaaa-mm] [--a aaaa-mm] [--horizon MOIS] [--detail] [--format table|json] [--db FICHIER]";
 
 runMain(async () => {
   ownerOnlyUmask();
@@ -30,8 +31,7 @@ runMain(async () => {
     const summary = summarizeReplay(result);
     if (format === "json") {
       process.stdout.write(JSON.stringify({ ...result, synthese: summary, par_etat: summarizeReplayByState(result) }, null, 2) + "\n");
-    }
-    else process.stdout.write(renderReplay(result, summary, values.detail === true));
+    } else process.stdout.write(renderReplay(result, summary, values.detail === true));
   } finally {
     wh.close();
   }
@@ -55,7 +55,18 @@ function renderReplay(result: ReplayResult, summary: ReplaySummary[], detail: bo
       `issue lue ${h} mois après (données jusqu'au ${formatDate(result.donnees_jusqu_au)})`,
     "",
     ...table(
-      ["Période", "Fins de mois", "Suivis", "À examiner", "Mis de côté", "Charge allégée", "Mis de côté aggravés", "dont étape contentieuse", "dont hausse ≥ 1 mois", "Proposés aggravés"],
+      [
+        "Période",
+        "Fins de mois",
+        "Suivis",
+        "À examiner",
+        "Mis de côté",
+        "Charge allégée",
+        "Mis de côté aggravés",
+        "dont étape contentieuse",
+        "dont hausse ≥ 1 mois",
+        "Proposés aggravés",
+      ],
       summary.map((s) => [
         s.annee === null ? "Ensemble" : String(s.annee),
         n(s.fins_de_mois),
@@ -101,7 +112,15 @@ function renderReplay(result: ReplayResult, summary: ReplaySummary[], detail: bo
           const side = (s: boolean) => result.resultats.find((r) => r.mois === m && r.a_examiner === s);
           const p = side(true);
           const a = side(false);
-          return [formatDate(m), formatDate((p ?? a)!.horizon), n(p?.dossiers ?? 0), n(p?.aggraves ?? 0), n(a?.dossiers ?? 0), n(a?.aggraves ?? 0), n(a?.dette_en_baisse ?? 0)];
+          return [
+            formatDate(m),
+            formatDate((p ?? a)!.horizon),
+            n(p?.dossiers ?? 0),
+            n(p?.aggraves ?? 0),
+            n(a?.dossiers ?? 0),
+            n(a?.aggraves ?? 0),
+            n(a?.dette_en_baisse ?? 0),
+          ];
         }),
       ),
     );

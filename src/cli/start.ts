@@ -35,14 +35,23 @@ runMain(async () => {
   const { warehouse, runs } = await startServer({ demoAccounts: accounts });
   try {
     const demo = await publishDemoYear({ dbPath: config.WAREHOUSE_DB, exportsDir: config.EXPORTS_DIR, runOnce: () => runs.runNow("cli") });
-    if (demo.publiee) process.stderr.write(`[start] chiffres ${PUBLISHED_YEAR} publiés : « ${demo.publication!.titre} » (${demo.publication!.id})\n`);
-    if (demo.correction.length) process.stderr.write(`[start] correction de l'office de démonstration chargée : ${demo.correction.map((f) => path.basename(f)).join(", ")}\n`);
+    if (demo.publiee)
+      process.stderr.write(`[start] chiffres ${PUBLISHED_YEAR} publiés : « ${demo.publication!.titre} » (${demo.publication!.id})\n`);
+    if (demo.correction.length)
+      process.stderr.write(
+        `[start] correction de l'office de démonstration chargée : ${demo.correction.map((f) => path.basename(f)).join(", ")}\n`,
+      );
   } catch (e) {
     process.stderr.write(`[start] publication ${PUBLISHED_YEAR} de démonstration impossible : ${(e as Error).message}\n`);
   }
   // The demo office published its 2024 figures: show them as published (the CLI's table), else today's.
-  const published = readPublications(config.WAREHOUSE_DB).publications.filter((p) => p.annee === PUBLISHED_YEAR && !p.retrait).at(-1);
-  if (published) process.stdout.write(`\n« ${published.titre} », publié le ${formatParisDay(published.publie_le)} :\n` + renderTable([published.chiffres.ensemble]));
+  const published = readPublications(config.WAREHOUSE_DB)
+    .publications.filter((p) => p.annee === PUBLISHED_YEAR && !p.retrait)
+    .at(-1);
+  if (published)
+    process.stdout.write(
+      `\n« ${published.titre} », publié le ${formatParisDay(published.publie_le)} :\n` + renderTable([published.chiffres.ensemble]),
+    );
   else
     await warehouse
       .use(async (wh) => process.stdout.write("\n" + renderTable([await getFigures(wh, { annee: PUBLISHED_YEAR })])))

@@ -94,7 +94,11 @@ export function calibrate(
   const adjust = (
     natural: number,
     target: number,
-    { count, add, drop }: { count: "smsTel" | "visits" | "plans"; add: "addSms" | "addVisit" | "addPlan"; drop: "dropSmsTel" | "dropVisit" | "dropPlan" },
+    {
+      count,
+      add,
+      drop,
+    }: { count: "smsTel" | "visits" | "plans"; add: "addSms" | "addVisit" | "addPlan"; drop: "dropSmsTel" | "dropVisit" | "dropPlan" },
   ): { natural: number; added: number; dropped: number } => {
     const res = { natural, added: 0, dropped: 0 };
     if (target < natural) {
@@ -134,7 +138,9 @@ export function calibrate(
       // Stop rather than jump over the window (small landlords may not reach it).
       const s2 = tooHigh ? stable - 1 : stable;
       const k2 = known - 1;
-      const past = tooHigh ? s2 * 10_000 < Math.round(targets.stable.lo * 10_000) * k2 : s2 * 10_000 >= Math.round(targets.stable.hi * 10_000) * k2;
+      const past = tooHigh
+        ? s2 * 10_000 < Math.round(targets.stable.lo * 10_000) * k2
+        : s2 * 10_000 >= Math.round(targets.stable.hi * 10_000) * k2;
       if (past) break;
       edit(r.lease).blankEmployment = true;
       known--;

@@ -168,4 +168,3 @@ export class Counters {
     return { dette: point.dettePresents, quittancement: quitt };
   }
 }
-

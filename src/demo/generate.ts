@@ -84,7 +84,8 @@ export const CORRECTION_DIR = ".correction";
 const EXPORT_FILE = /^(secteurs|agents|baux|ecritures|actions)_\d{8}\.csv(\.tmp)?$/;
 
 function positiveInt(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${name} must be an integer between 1 and ${max}, got ${value}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new RangeError(`${name} must be an integer between 1 and ${max}, got ${value}`);
   return value;
 }
 

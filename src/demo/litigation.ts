@@ -58,7 +58,11 @@ function afterTruce(t: Timeline, rng: Rng, day: number): number {
 }
 
 /** Whether the household leaves after a step of the eviction ladder, before the next; if so, when and why. */
-function leavesAfter(rng: Rng, c: LitigationCase, { day, chance, days, motif }: { day: number; chance: number; days: [number, number]; motif: "CONGE" | "ABANDON" }): boolean {
+function leavesAfter(
+  rng: Rng,
+  c: LitigationCase,
+  { day, chance, days, motif }: { day: number; chance: number; days: [number, number]; motif: "CONGE" | "ABANDON" },
+): boolean {
   if (!rng.chance(chance)) return false;
   c.departure = day + rng.int(days[0], days[1]);
   c.motif = motif;

@@ -35,10 +35,17 @@ export interface DemoPublicationResult {
  * exports once more and publishes a new warehouse (the server's run: ETL and site build).
  * Does nothing without the correction folder: on the landlord's own exports, nothing is published.
  */
-export async function publishDemoYear(opts: { dbPath: string; exportsDir: string; runOnce: () => Promise<unknown> }): Promise<DemoPublicationResult> {
+export async function publishDemoYear(opts: {
+  dbPath: string;
+  exportsDir: string;
+  runOnce: () => Promise<unknown>;
+}): Promise<DemoPublicationResult> {
   const dir = path.join(opts.exportsDir, CORRECTION_DIR);
   if (!fs.existsSync(dir)) return { publication: null, publiee: false, correction: [] };
-  const existing = readPublications(opts.dbPath).publications.filter((p) => p.annee === DEMO_PUBLICATION.annee).at(-1) ?? null;
+  const existing =
+    readPublications(opts.dbPath)
+      .publications.filter((p) => p.annee === DEMO_PUBLICATION.annee)
+      .at(-1) ?? null;
   const publication = existing ?? (await publish({ dbPath: opts.dbPath, ...DEMO_PUBLICATION }));
   const moved: string[] = [];
   for (const name of fs.readdirSync(dir).sort()) {

@@ -5,15 +5,7 @@
 // follows them. Each dwelling has its own seeded streams, so a dwelling can be simulated
 // again (pass 2) and give the same history, except where the calibration edits it.
 
-import {
-  daysInMonth,
-  firstDayOfMonth,
-  lastDayOfMonth,
-  monthIndex,
-  monthOfMonth,
-  periodText,
-  yearOfMonth,
-} from "./calendar.ts";
+import { daysInMonth, firstDayOfMonth, lastDayOfMonth, monthIndex, monthOfMonth, periodText, yearOfMonth } from "./calendar.ts";
 import type { Counters } from "./counters.ts";
 import type { LitigationCase, LitigationPlan } from "./litigation.ts";
 import {
@@ -34,16 +26,7 @@ import {
 } from "./model.ts";
 import { hash01, hash32, Rng, STREAM } from "./rng.ts";
 import { HARDSHIP_REASONS, MODES, MONTH_NAMES, PAYMENT_LABELS, type Hardship, type Mode } from "./texts.ts";
-import {
-  agentFor,
-  chargeIndex,
-  energyIndex,
-  hardshipFactor,
-  rentIndex,
-  type Role,
-  type Sector,
-  type Timeline,
-} from "./world.ts";
+import { agentFor, chargeIndex, energyIndex, hardshipFactor, rentIndex, type Role, type Sector, type Timeline } from "./world.ts";
 
 // --- Household draws ---------------------------------------------------------------------
 
@@ -353,7 +336,12 @@ export class DwellingSim {
    */
   private calibrated(
     lease: Lease,
-    { inCal, collect, drop, count }: { inCal: boolean; collect: boolean; drop: "dropSmsTel" | "dropVisit" | "dropPlan"; count: "smsTel" | "visits" | "plans" },
+    {
+      inCal,
+      collect,
+      drop,
+      count,
+    }: { inCal: boolean; collect: boolean; drop: "dropSmsTel" | "dropVisit" | "dropPlan"; count: "smsTel" | "visits" | "plans" },
   ): boolean {
     if (!inCal) return true;
     if (lease[drop] > 0) {
@@ -448,8 +436,7 @@ export class DwellingSim {
       const h = PARAMS.episodeRate * lease.risk * hardshipFactor(y) * (lease.hadEpisode ? 1.3 : 1);
       if (rng.chance(h)) this.startEpisode(lease, mi);
     }
-    if (lease.state === State.Episode && lease.episode !== null && mi >= lease.episode.endMonth)
-      this.endEpisode(lease, mi, b0);
+    if (lease.state === State.Episode && lease.episode !== null && mi >= lease.episode.endMonth) this.endEpisode(lease, mi, b0);
     if (lease.state === State.Persistent && mi >= lease.persistUntil) {
       if (rng.chance(0.55)) this.toRecovery(lease, b0, rng.int(PARAMS.recoveryMin + 2, PARAMS.recoveryMax));
       else if (lease.departMonth < 0) lease.departMonth = mi + rng.int(1, 4);
@@ -508,8 +495,7 @@ export class DwellingSim {
     if (!present) {
       // Move-in: the deposit is called and paid (now and then advanced by Loca-Pass).
       this.add(start, mi, "DG", "Dépôt de garantie", lease.deposit, 0);
-      if (rng.chance(0.22))
-        this.add(start, mi, "AVO", "Avance Loca-Pass (Action Logement) – dépôt de garantie", 0, lease.deposit);
+      if (rng.chance(0.22)) this.add(start, mi, "AVO", "Avance Loca-Pass (Action Logement) – dépôt de garantie", 0, lease.deposit);
       else this.add(start, mi, "REG", "Règlement dépôt de garantie", 0, lease.deposit, rng.chance(0.5) ? "CHEQUE" : "VIREMENT");
     }
 
@@ -534,7 +520,16 @@ export class DwellingSim {
     return exitDay;
   }
 
-  private add(day: number, period: number, code: string, label: string, debit: number, credit: number, mode: Mode | "" = "", settled = false): void {
+  private add(
+    day: number,
+    period: number,
+    code: string,
+    label: string,
+    debit: number,
+    credit: number,
+    mode: Mode | "" = "",
+    settled = false,
+  ): void {
     if (debit === 0 && credit === 0) return;
     this.buf.push({ day, period, code, label, debit, credit, mode, settled });
   }
@@ -556,8 +551,7 @@ export class DwellingSim {
     if (i < 0 || i >= counters.billing.length) return;
     const cat = MOVEMENT_CATEGORY[e.code];
     if (cat === Category.Billing) counters.billing[i] = (counters.billing[i] as number) + e.debit - e.credit;
-    else if (cat === Category.Payment || cat === Category.Aid)
-      counters.payments[i] = (counters.payments[i] as number) + e.credit - e.debit;
+    else if (cat === Category.Payment || cat === Category.Aid) counters.payments[i] = (counters.payments[i] as number) + e.credit - e.debit;
   }
 
   // --- Departures ------------------------------------------------------------------------------
@@ -782,7 +776,16 @@ export class DwellingSim {
     return a;
   }
 
-  private payments(lease: Lease, mi: number, start: number, me: number, owed: number, due: number, intended: number, present: boolean): void {
+  private payments(
+    lease: Lease,
+    mi: number,
+    start: number,
+    me: number,
+    owed: number,
+    due: number,
+    intended: number,
+    present: boolean,
+  ): void {
     const rng = this.rng;
     const ms = firstDayOfMonth(mi);
     if (lease.mode === "PRELEVEMENT" && present) {
@@ -793,13 +796,21 @@ export class DwellingSim {
         if (intended >= requested && !rng.chance(0.003)) {
           this.add(day, mi, "REG", label, 0, requested, "PRELEVEMENT", true);
           lease.rejectsInRow = 0;
-          if (intended > requested) this.add(Math.min(me, day + rng.int(1, 10)), mi, "REG", "Virement reçu", 0, intended - requested, "VIREMENT", true);
+          if (intended > requested)
+            this.add(Math.min(me, day + rng.int(1, 10)), mi, "REG", "Virement reçu", 0, intended - requested, "VIREMENT", true);
           return;
         }
         // Bounced: the debit goes through, then comes back.
         this.add(day, mi, "REG", label, 0, requested, "PRELEVEMENT", false);
         const back = Math.min(me, day + rng.int(5, 9));
-        this.add(back, mi, "REJ", rng.chance(0.7) ? "Rejet prélèvement – provision insuffisante" : "Impayé prélèvement (rejet banque)", requested, 0);
+        this.add(
+          back,
+          mi,
+          "REJ",
+          rng.chance(0.7) ? "Rejet prélèvement – provision insuffisante" : "Impayé prélèvement (rejet banque)",
+          requested,
+          0,
+        );
         lease.rejectsInRow++;
         if (intended > 0) {
           const m = (["VIREMENT", "ESPECES", "CB", "CHEQUE"] as const)[rng.weighted([40, 25, 25, 10])] as Mode;
@@ -813,7 +824,8 @@ export class DwellingSim {
         }
         return;
       }
-      if (intended > 0) this.add(Math.min(me, Math.max(start, ms + lease.payDay + 2)), mi, "REG", "Virement reçu", 0, intended, "VIREMENT", true);
+      if (intended > 0)
+        this.add(Math.min(me, Math.max(start, ms + lease.payDay + 2)), mi, "REG", "Virement reçu", 0, intended, "VIREMENT", true);
       return;
     }
     if (intended <= 0) return;
@@ -878,7 +890,11 @@ export class DwellingSim {
     if (!this.rng.chance(p * PARAMS.reminders)) return;
     const d = this.actionDay();
     const automated = (code === "SMS" || code === "RL1") && this.nrng.chance(0.6);
-    if ((code === "SMS" || code === "TEL") && !this.calibrated(lease, { inCal: this.fuInCal, collect: this.fuCollect, drop: "dropSmsTel", count: "smsTel" })) return;
+    if (
+      (code === "SMS" || code === "TEL") &&
+      !this.calibrated(lease, { inCal: this.fuInCal, collect: this.fuCollect, drop: "dropSmsTel", count: "smsTel" })
+    )
+      return;
     if (code === "SMS") this.fuSms = true;
     this.act(lease, d, code, automated ? null : "AMIABLE", { reason: code === "SMS" ? undefined : this.takeReason(lease) });
   }
@@ -977,8 +993,15 @@ export class DwellingSim {
       }
       if (lease.plan === null && b0 >= 8000 && exitDay < 0) {
         const p =
-          (lease.state === State.Recovery ? 0.5 : lease.state === State.Normal ? (k === 1 ? 0.22 : 0.3) : lease.state === State.Litigation ? 0.02 : 0.05) *
-          (lease.chronic > 0 ? 0.12 : 1);
+          (lease.state === State.Recovery
+            ? 0.5
+            : lease.state === State.Normal
+              ? k === 1
+                ? 0.22
+                : 0.3
+              : lease.state === State.Litigation
+                ? 0.02
+                : 0.05) * (lease.chronic > 0 ? 0.12 : 1);
         if (rng.chance(p * PARAMS.plans)) {
           const n = Math.max(2, Math.min(36, Math.ceil(b0 / Math.max(2500, Math.round(b0 / rng.int(3, 24))))));
           const instalment = Math.ceil(b0 / n);

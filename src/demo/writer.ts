@@ -138,7 +138,18 @@ export class ExportWriter implements Sink {
     this.file("ecritures", f).line(this.entryLine(id, lease, e, f));
   }
 
-  private actionLine(id: string, lease: Lease, day: number, code: string, agent: string, f: number, montant: number | undefined, nb: number | undefined, annulee: string, note: string): string {
+  private actionLine(
+    id: string,
+    lease: Lease,
+    day: number,
+    code: string,
+    agent: string,
+    f: number,
+    montant: number | undefined,
+    nb: number | undefined,
+    annulee: string,
+    note: string,
+  ): string {
     const s = this.style(f);
     return `${id};${lease.num};${this.t.calendar.text(day)};${code};${agent};${montant === undefined ? "" : formatAmount(montant, s)};${nb ?? ""};${annulee};${csvField(note)}\r\n`;
   }
@@ -229,7 +240,20 @@ export class ExportWriter implements Sink {
     const lastDay = (this.t.exports[this.last] as ExportDate).day;
     const stamp = this.t.calendar.compact(lastDay + 1);
     const w = new CsvFileWriter(join(dir, `actions_${stamp}.csv`), HEADERS.actions);
-    w.line(this.actionLine(src.id, src.lease, src.day, src.code, src.agent, this.last, undefined, undefined, "O", `${src.note} – annulée : relance envoyée par erreur`));
+    w.line(
+      this.actionLine(
+        src.id,
+        src.lease,
+        src.day,
+        src.code,
+        src.agent,
+        this.last,
+        undefined,
+        undefined,
+        "O",
+        `${src.note} – annulée : relance envoyée par erreur`,
+      ),
+    );
     w.close();
     const at = exportMtimeMs(stamp, Date.now()) / 1000;
     utimesSync(w.path, at, at);

@@ -24,7 +24,10 @@ const schema = z.object({
     .regex(/^[1-9]\d*$/, "attendu un nombre entier de lignes, par exemple 6000000")
     .default("6000000")
     .transform(Number),
-  ETL_PROFILE: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
+  ETL_PROFILE: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
   ETL_KILL_AT: z.string().optional(),
 });
 

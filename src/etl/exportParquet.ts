@@ -111,7 +111,10 @@ export async function exportParquet(dbPath: string, outDir: string, log: (line: 
   } finally {
     db.close();
   }
-  fs.writeFileSync(path.join(work, "_manifest.json"), JSON.stringify({ genere_le: new Date().toISOString(), entrepot: path.resolve(dbPath), tables }, null, 2) + "\n");
+  fs.writeFileSync(
+    path.join(work, "_manifest.json"),
+    JSON.stringify({ genere_le: new Date().toISOString(), entrepot: path.resolve(dbPath), tables }, null, 2) + "\n",
+  );
   fs.rmSync(target, { recursive: true, force: true });
   fs.renameSync(work, target);
   return { dossier: target, tables };

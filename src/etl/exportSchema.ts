@@ -46,31 +46,12 @@ export const EXPORT_SCHEMA: Record<Kind, KindSchema> = {
   },
   ecritures: {
     key: "id_ecriture",
-    columns: [
-      "id_ecriture",
-      "num_contrat",
-      "date_ecriture",
-      "periode",
-      "code_mouvement",
-      "libelle",
-      "debit",
-      "credit",
-      "mode_reglement",
-    ],
+    columns: ["id_ecriture", "num_contrat", "date_ecriture", "periode", "code_mouvement", "libelle", "debit", "credit", "mode_reglement"],
     neverLoaded: [],
   },
   actions: {
     key: "id_action",
-    columns: [
-      "id_action",
-      "num_contrat",
-      "date_action",
-      "code_action",
-      "code_agent",
-      "montant",
-      "nb_echeances",
-      "annulee",
-    ],
+    columns: ["id_action", "num_contrat", "date_action", "code_action", "code_agent", "montant", "nb_echeances", "annulee"],
     // Free text written by the landlord's agents about households: personal data, never loaded.
     neverLoaded: ["commentaire"],
   },
@@ -98,11 +79,9 @@ export function parseExportFileName(name: string): ExportFileName | null {
   const mo = Number(digits.slice(4, 6));
   const d = Number(digits.slice(6, 8));
   const date = new Date(Date.UTC(y, mo - 1, d));
-  const valid =
-    y >= 1900 && y <= 2099 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  const valid = y >= 1900 && y <= 2099 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
   return {
     kind: m[1]!.toLowerCase(),
     exportDate: valid ? `${digits.slice(0, 4)}-${digits.slice(4, 6)}-${digits.slice(6, 8)}` : null,
   };
 }
-

@@ -120,7 +120,9 @@ function nameProblem(name: string, profile: Profile): { motif: string; kind: Kin
  */
 export function listInbox(dir: string, profile: Profile): InboxListing {
   if (!fs.existsSync(dir)) {
-    throw new ExportFormatError("dossier des exports introuvable : créez-le, ou indiquez le bon dossier (EXPORTS_DIR, --exports).", { file: dir });
+    throw new ExportFormatError("dossier des exports introuvable : créez-le, ou indiquez le bon dossier (EXPORTS_DIR, --exports).", {
+      file: dir,
+    });
   }
   const marker = profile.marqueur_fin?.toLowerCase() ?? null;
   const files: InboxFile[] = [];

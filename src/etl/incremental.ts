@@ -104,7 +104,9 @@ export function nightlyPlan(models: Model[] = loadModels()): NightlyPlan {
     const keyed = chain.filter((m) => m.nightly.kind === "keyed");
     const marts = chain.filter((m) => m.layer === "marts");
     if (!chain.length || marts.length !== 1 || !keyed.length) {
-      throw new Error(`The SQL models of kind ${kind} need one mart and a keyed table (\`-- config: kind = ${kind}\`, \`-- config: nightly = keyed by <key>\`).`);
+      throw new Error(
+        `The SQL models of kind ${kind} need one mart and a keyed table (\`-- config: kind = ${kind}\`, \`-- config: nightly = keyed by <key>\`).`,
+      );
     }
     const keys = new Set(keyed.map((m) => (m.nightly as { key: string }).key));
     if (keys.size !== 1) throw new Error(`The SQL models of kind ${kind} are keyed by several columns: ${[...keys].join(", ")}.`);
@@ -121,7 +123,13 @@ export function nightlyPlan(models: Model[] = loadModels()): NightlyPlan {
   const setAsideModels = models.filter((m) => m === setAside || (setAsideViews.has(m.name) && !inChains.has(m.name)));
   const variants = models.filter((m) => m.nightly.kind === "variant");
   const perAsOfDate = models.filter((m) => m.nightly.kind === "per_as_of_date");
-  const partly = new Set([...inChains, ...setAsideModels.map((m) => m.name), dates.name, ...variants.map((m) => m.name), ...perAsOfDate.map((m) => m.name)]);
+  const partly = new Set([
+    ...inChains,
+    ...setAsideModels.map((m) => m.name),
+    dates.name,
+    ...variants.map((m) => m.name),
+    ...perAsOfDate.map((m) => m.name),
+  ]);
   return { models, chains, setAsideModels, dates, variants, perAsOfDate, partly };
 }
 
@@ -206,7 +214,8 @@ export async function refreshIncrementally(conn: DuckDBConnection, options: Incr
     const newNames = (kind: Kind) => options.newFiles.filter((f) => f.kind === kind).map((f) => f.name);
     const emptyRaw = (kind: Kind) => `select * from raw_${kind} where false`;
     const allRowModels = KINDS.flatMap((k) => chains[k].rows);
-    const kindsExcept = (kinds: Kind[]) => Object.fromEntries(KINDS.filter((k) => !kinds.includes(k)).map((k) => [`raw_${k}`, emptyRaw(k)]));
+    const kindsExcept = (kinds: Kind[]) =>
+      Object.fromEntries(KINDS.filter((k) => !kinds.includes(k)).map((k) => [`raw_${k}`, emptyRaw(k)]));
     const held = plan.setAsideModels.at(-1)!.name;
     const mart = (kind: Kind) => chains[kind].mart.name;
 

@@ -334,7 +334,11 @@ export async function normalizeExport(
 
   /** Start skipping the over-long record at `start` of `text`: the index after it, or -1 when it goes on past the text. */
   const skipLongRecord = (start: number): number => {
-    if (!header) fail(`en-tête de plus de ${frNumber(MAX_RECORD_CHARS)} caractères : fichier refusé. Vérifiez la première ligne de l'export.`, physLine);
+    if (!header)
+      fail(
+        `en-tête de plus de ${frNumber(MAX_RECORD_CHARS)} caractères : fichier refusé. Vérifiez la première ligne de l'export.`,
+        physLine,
+      );
     const skipper = new LongRecordSkipper(physLine);
     const end = skipper.scan(text, start);
     if (end < 0) {
@@ -554,7 +558,9 @@ export async function normalizeExport(
     }
     if (encoding === null) fail("fichier vide : il n'a même pas d'en-tête", 1);
     if (encoding === "windows-1252" && sniffer.looksLikeUtf8) {
-      fail("le fichier est encodé en UTF-8 sans marque (BOM) : il serait lu comme du Windows-1252. Réexportez-le en Windows-1252 ou en UTF-8 avec BOM.");
+      fail(
+        "le fichier est encodé en UTF-8 sans marque (BOM) : il serait lu comme du Windows-1252. Réexportez-le en Windows-1252 ou en UTF-8 avec BOM.",
+      );
     }
     let tail = "";
     try {
@@ -575,7 +581,7 @@ export async function normalizeExport(
 
 /** Offset of the first byte that breaks UTF-8 in a chunk (its start when the chunk begins mid-character). */
 function firstInvalidUtf8(bytes: Buffer): number {
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i]!;
     const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     if (need < 0) return i;

@@ -111,7 +111,9 @@ export async function keyRanges(conn: DuckDBConnection, options: { key: string; 
 
 /** SQL condition: `column` within the range. */
 export function inRange(column: string, [from, to]: KeyRange): string {
-  const parts = [from !== null ? `${column} >= ${sqlLiteral(from)}` : null, to !== null ? `${column} < ${sqlLiteral(to)}` : null].filter(Boolean);
+  const parts = [from !== null ? `${column} >= ${sqlLiteral(from)}` : null, to !== null ? `${column} < ${sqlLiteral(to)}` : null].filter(
+    Boolean,
+  );
   return parts.length ? parts.join(" and ") : "true";
 }
 

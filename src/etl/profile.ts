@@ -45,7 +45,10 @@ export const profileSchema = z
      */
     marqueur_fin: z
       .string()
-      .regex(/^[._-][a-z0-9._-]{1,20}$/i, "suffixe de marqueur attendu, par exemple « .ok » (un point, un tiret ou un souligné, puis lettres ou chiffres)")
+      .regex(
+        /^[._-][a-z0-9._-]{1,20}$/i,
+        "suffixe de marqueur attendu, par exemple « .ok » (un point, un tiret ou un souligné, puis lettres ou chiffres)",
+      )
       .optional(),
   })
   .strict()

@@ -196,8 +196,16 @@ async function storeFile(conn: DuckDBConnection, dbPath: string, file: InboxFile
     `insert into etl_files (fichier, type_fichier, date_export, taille, sha256, encodage, lignes_lues, run_id, charge_le, fichier_brut, modifie_ms)
      values ($f, $k, cast($d as date), $t, $h, $e, $n, $r, current_timestamp, $b, $m)`,
     {
-      f: file.name, k: file.kind, d: file.exportDate, t: result.size, h: result.sha256, e: result.encoding, n: result.rowsRead,
-      r: runId, b: raw.relative, m: file.mtimeMs,
+      f: file.name,
+      k: file.kind,
+      d: file.exportDate,
+      t: result.size,
+      h: result.sha256,
+      e: result.encoding,
+      n: result.rowsRead,
+      r: runId,
+      b: raw.relative,
+      m: file.mtimeMs,
     },
   );
   await conn.run("commit");
@@ -216,11 +224,20 @@ export async function loadReferenceData(conn: DuckDBConnection, profile: Profile
   await conn.run(`create or replace table figure_definitions (
     cle varchar, groupe varchar, libelle varchar, libelle_court varchar, unite varchar, definition varchar,
     libelle_court_singulier varchar)`);
-  for (const [groupe, defs] of [["figures", FIGURES], ["cohorte_commandements", COHORT_FIGURES]] as const) {
+  for (const [groupe, defs] of [
+    ["figures", FIGURES],
+    ["cohorte_commandements", COHORT_FIGURES],
+  ] as const) {
     for (const d of defs) {
       // the singular short label ("1 relance"): the short label itself where French has no other
       await conn.run(`insert into figure_definitions values ($k, $g, $l, $c, $u, $d, $s)`, {
-        k: d.cle, g: groupe, l: d.libelle, c: d.libelle_court, u: d.unite, d: d.definition, s: d.libelle_court_singulier ?? d.libelle_court,
+        k: d.cle,
+        g: groupe,
+        l: d.libelle,
+        c: d.libelle_court,
+        u: d.unite,
+        d: d.definition,
+        s: d.libelle_court_singulier ?? d.libelle_court,
       });
     }
   }
@@ -349,7 +366,10 @@ export async function rebuildModels(
             await inParts(
               { [`raw_${kind}`]: `select * from ${main}.raw_${kind} where fichier in (${group.map(sqlLiteral).join(", ")})` },
               [...viewsRead(model), model],
-              (schema) => conn.run(`copy (select * from ${schema}.${model.name}) to ${sqlLiteral(file)} (format parquet, compression zstd)`).then(() => undefined),
+              (schema) =>
+                conn
+                  .run(`copy (select * from ${schema}.${model.name}) to ${sqlLiteral(file)} (format parquet, compression zstd)`)
+                  .then(() => undefined),
             );
             files.push(file);
           }
@@ -364,7 +384,8 @@ export async function rebuildModels(
       }
       const seconds = (performance.now() - m0) / 1000;
       const inPieces = Math.max(ranges.length, partsOf.get(model.name) ?? 0);
-      if (seconds >= 1 || inPieces > 1) step(`modèle ${model.name} : ${seconds.toFixed(1)} s${inPieces > 1 ? ` (${inPieces} parties)` : ""}`);
+      if (seconds >= 1 || inPieces > 1)
+        step(`modèle ${model.name} : ${seconds.toFixed(1)} s${inPieces > 1 ? ` (${inPieces} parties)` : ""}`);
       faultPoint(`after-model:${model.name}`);
     }
   } finally {
@@ -413,7 +434,10 @@ async function checkRefusals(conn: DuckDBConnection, threshold: number): Promise
 
 async function runInvariants(conn: DuckDBConnection): Promise<void> {
   const dir = projectPath("etl", "tests");
-  for (const f of fs.readdirSync(dir).filter((f) => /^assert_.*\.sql$/.test(f)).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => /^assert_.*\.sql$/.test(f))
+    .sort()) {
     const rows = await queryRows(conn, `select * from (${readSql(path.join(dir, f))}) limit 5`);
     if (rows.length > 0) {
       throw new InvariantError(`Invariant etl/tests/${f} violé : ${JSON.stringify(rows)}`);
@@ -438,13 +462,29 @@ async function recordRuns(conn: DuckDBConnection, dbPath: string, current: RunRe
     const lues = run.fichiers.reduce((s, f) => s + (f.statut === "déjà chargé" ? 0 : (f.lignes_lues ?? 0)), 0);
     const quarantaine = run.fichiers.reduce((s, f) => s + (f.statut === "déjà chargé" ? 0 : (f.lignes_quarantaine ?? 0)), 0);
     await conn.run(`insert into etl_runs values ($id, cast($d as timestamp), cast($f as timestamp), $s, $m, $n, $l, $q)`, {
-      id: run.run_id, d: run.debut, f: run.fin, s: run.statut, m: run.message,
-      n: run.fichiers.filter((f) => f.statut === "chargé" || f.statut === "rechargé").length, l: lues, q: quarantaine,
+      id: run.run_id,
+      d: run.debut,
+      f: run.fin,
+      s: run.statut,
+      m: run.message,
+      n: run.fichiers.filter((f) => f.statut === "chargé" || f.statut === "rechargé").length,
+      l: lues,
+      q: quarantaine,
     });
     for (const f of run.fichiers) {
       await conn.run(`insert into etl_run_files values ($id, $fi, $k, cast($d as date), $t, $h, $e, $s, $l, $c, $q, $m)`, {
-        id: run.run_id, fi: f.fichier, k: f.type_fichier, d: f.date_export, t: f.taille, h: f.sha256, e: f.encodage,
-        s: f.statut, l: f.lignes_lues, c: f.lignes_chargees, q: f.lignes_quarantaine, m: f.motif,
+        id: run.run_id,
+        fi: f.fichier,
+        k: f.type_fichier,
+        d: f.date_export,
+        t: f.taille,
+        h: f.sha256,
+        e: f.encodage,
+        s: f.statut,
+        l: f.lignes_lues,
+        c: f.lignes_chargees,
+        q: f.lignes_quarantaine,
+        m: f.motif,
       });
     }
   }
@@ -495,8 +535,17 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     // Entries that are not exports this profile reads: never opened; the run goes on without them.
     for (const e of inbox.ignored) {
       fileRecords.set(e.name, {
-        fichier: e.name, type_fichier: e.kind, date_export: e.exportDate, taille: e.size, sha256: null,
-        encodage: null, statut: "ignoré", lignes_lues: null, lignes_chargees: null, lignes_quarantaine: null, motif: e.motif,
+        fichier: e.name,
+        type_fichier: e.kind,
+        date_export: e.exportDate,
+        taille: e.size,
+        sha256: null,
+        encodage: null,
+        statut: "ignoré",
+        lignes_lues: null,
+        lignes_chargees: null,
+        lignes_quarantaine: null,
+        motif: e.motif,
       });
       step(`${e.name} : ignoré, ${e.motif}`);
     }
@@ -522,7 +571,9 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     await createEtlTables(conn);
     await migrateRawTables(conn, dbPath, step);
     const listedRaw = async () =>
-      new Set((await queryRows<{ b: string }>(conn, `select fichier_brut as b from etl_files where fichier_brut is not null`)).map((r) => r.b));
+      new Set(
+        (await queryRows<{ b: string }>(conn, `select fichier_brut as b from etl_files where fichier_brut is not null`)).map((r) => r.b),
+      );
     // What a failed or killed run wrote to the raw layer and no published warehouse lists.
     removeUnlisted(dbPath, await listedRaw());
 
@@ -537,7 +588,9 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     // A warehouse file copied without its raw folder: the files whose Parquet is missing are
     // loaded again from the inbox (and the models rebuilt); one no longer there fails the run.
     const missingRaw = new Set(
-      [...loaded.values()].filter((f) => !f.fichier_brut || !fs.existsSync(path.join(rawDir(dbPath), f.fichier_brut))).map((f) => f.fichier),
+      [...loaded.values()]
+        .filter((f) => !f.fichier_brut || !fs.existsSync(path.join(rawDir(dbPath), f.fichier_brut)))
+        .map((f) => f.fichier),
     );
     const lost = [...missingRaw].filter((name) => !inbox.files.some((f) => f.name === name));
     if (lost.length) {
@@ -549,8 +602,17 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     const startedMs = started.getTime();
     for (const file of inbox.files) {
       const base: RunFileRecord = {
-        fichier: file.name, type_fichier: file.kind, date_export: file.exportDate, taille: file.size, sha256: null,
-        encodage: null, statut: "chargé", lignes_lues: null, lignes_chargees: null, lignes_quarantaine: null, motif: null,
+        fichier: file.name,
+        type_fichier: file.kind,
+        date_export: file.exportDate,
+        taille: file.size,
+        sha256: null,
+        encodage: null,
+        statut: "chargé",
+        lignes_lues: null,
+        lignes_chargees: null,
+        lignes_quarantaine: null,
+        motif: null,
       };
       fileRecords.set(file.name, base);
       const previous = loaded.get(file.name);
@@ -610,7 +672,13 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
         // A writer still appending, or a file replaced meanwhile: what was read is not that file.
         const changed = changedSinceListed(file);
         if (changed) {
-          Object.assign(fileRecords.get(file.name)!, { statut: "en attente", motif: changed, sha256: null, encodage: null, lignes_lues: null });
+          Object.assign(fileRecords.get(file.name)!, {
+            statut: "en attente",
+            motif: changed,
+            sha256: null,
+            encodage: null,
+            lignes_lues: null,
+          });
           step(`${file.name} : en attente, ${changed}`);
         }
         return changed;
@@ -667,7 +735,9 @@ export async function runEtl(options: EtlOptions): Promise<EtlResult> {
     faultPoint("after-invariants");
     step(`invariants vérifiés`);
 
-    const lignesQuarantaine = (await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from ${modelWithRole("rows_set_aside").name}`))[0]!.n;
+    const lignesQuarantaine = (
+      await queryRows<{ n: number }>(conn, `select cast(count(*) as integer) as n from ${modelWithRole("rows_set_aside").name}`)
+    )[0]!.n;
     const keepRaw = await listedRaw();
     const run = record("succès", null);
     await recordRuns(conn, dbPath, run);

@@ -30,7 +30,9 @@ export function listSeeds(dir = SEEDS_DIR): Seed[] {
     .map((f) => {
       const name = f.slice(0, -4);
       if (!NAME.test(name)) {
-        throw new ConfigError(`etl/seeds/${f} : nom de fichier invalide, il devient le nom d'une table (lettres minuscules, chiffres et _).`);
+        throw new ConfigError(
+          `etl/seeds/${f} : nom de fichier invalide, il devient le nom d'une table (lettres minuscules, chiffres et _).`,
+        );
       }
       return { name, file: path.join(dir, f) };
     });
@@ -38,11 +40,16 @@ export function listSeeds(dir = SEEDS_DIR): Seed[] {
 
 /** The column names of a seed's header row. */
 function seedColumns(seed: Seed): string[] {
-  const header = fs.readFileSync(seed.file, "utf8").split(/\r?\n/, 1)[0]!.replace(/^\uFEFF/, "");
+  const header = fs
+    .readFileSync(seed.file, "utf8")
+    .split(/\r?\n/, 1)[0]!
+    .replace(/^\uFEFF/, "");
   const columns = header.split(";").map((c) => c.trim());
   const bad = columns.find((c) => !NAME.test(c));
   if (bad !== undefined) {
-    throw new ConfigError(`etl/seeds/${path.basename(seed.file)} : colonne « ${bad} » invalide dans la ligne d'en-tête (séparateur ; et noms en minuscules attendus).`);
+    throw new ConfigError(
+      `etl/seeds/${path.basename(seed.file)} : colonne « ${bad} » invalide dans la ligne d'en-tête (séparateur ; et noms en minuscules attendus).`,
+    );
   }
   return columns;
 }
@@ -59,7 +66,9 @@ export async function loadSeeds(conn: DuckDBConnection, dir = SEEDS_DIR): Promis
     // why: a count, a delay or an order is a number in every seed; a code with a leading zero stays text;
     // a flag (true/false) is a boolean the models filter on
     const typed = (pattern: string) =>
-      columns.map((c) => `count(${c}) > 0 and count(${c}) = count(*) filter (where regexp_full_match(${c}, '${pattern}')) as ${c}`).join(", ");
+      columns
+        .map((c) => `count(${c}) > 0 and count(${c}) = count(*) filter (where regexp_full_match(${c}, '${pattern}')) as ${c}`)
+        .join(", ");
     const [integers] = await queryRows<Record<string, boolean>>(conn, `select ${typed("0|-?[1-9][0-9]{0,8}")} from ${seed.name}`);
     const [booleans] = await queryRows<Record<string, boolean>>(conn, `select ${typed("true|false")} from ${seed.name}`);
     for (const c of columns) {

@@ -39,7 +39,9 @@ export function renderTable(records: FiguresRecord[]): string {
   return [
     `Chiffres de l'année ${first.annee}, arrêtés au ${formatDate(first.date_arrete)} (${formatValue(first.lignes_quarantaine, "nombre")} ligne(s) d'export en quarantaine)`,
     ...(incomplete
-      ? [`Attention, ${WINDOW_FLAG.mention_incomplete} avant le ${formatDate(first.date_arrete)} : ces chiffres ne sont pas comparables à ceux d'une année complète.`]
+      ? [
+          `Attention, ${WINDOW_FLAG.mention_incomplete} avant le ${formatDate(first.date_arrete)} : ces chiffres ne sont pas comparables à ceux d'une année complète.`,
+        ]
       : []),
     "",
     fmt(header),

@@ -20,7 +20,9 @@ export function reviewLabels(): ReviewLabel[] {
 
 /** The codes of one field of the seed, in its order. */
 export function reviewCodes(champ: string): string[] {
-  return reviewLabels().filter((l) => l.champ === champ).map((l) => l.code);
+  return reviewLabels()
+    .filter((l) => l.champ === champ)
+    .map((l) => l.code);
 }
 
 /** The French label of a code (for the CSV's fixed columns); the code itself when unknown. */

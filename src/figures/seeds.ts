@@ -14,12 +14,16 @@ export function seedRows<K extends string>(name: string): Record<K, string>[] {
   let rows = cache.get(name);
   if (!rows) {
     const file = projectPath("etl", "seeds", `${name}.csv`);
-    const [header, ...lines] = fs.readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim());
+    const [header, ...lines] = fs
+      .readFileSync(file, "utf8")
+      .split(/\r?\n/)
+      .filter((l) => l.trim());
     const columns = header!.split(";");
     rows = lines.map((line, i) => {
       const values = line.split(";");
       // why: a quoted `;` would need a real CSV parser; the seeds are kept simple instead
-      if (values.length !== columns.length) throw new Error(`${file}, ligne ${i + 2} : ${values.length} champs au lieu de ${columns.length}`);
+      if (values.length !== columns.length)
+        throw new Error(`${file}, ligne ${i + 2} : ${values.length} champs au lieu de ${columns.length}`);
       return Object.fromEntries(columns.map((c, j) => [c, values[j]!]));
     });
     cache.set(name, rows);

@@ -16,7 +16,8 @@
 export const LEASE_NUMBER = {
   pattern: "[A-Za-z0-9][A-Za-z0-9_./-]{0,39}",
   /** Said to whoever meets a refused number (reason a row is set aside, API error). */
-  description: "1 à 40 caractères : lettres sans accent, chiffres, « - », « _ », « . » ou « / », en commençant par une lettre ou un chiffre",
+  description:
+    "1 à 40 caractères : lettres sans accent, chiffres, « - », « _ », « . » ou « / », en commençant par une lettre ou un chiffre",
 } as const;
 
 /** The whole text is a lease number under LEASE_NUMBER (no trimming here). */

@@ -109,7 +109,11 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 const VARIANT_KEYS = ["replaces"] as const;
 
 /** The `-- config:` lines of the comment block that opens `sql`, as key -> value. */
-export function readHeader<K extends string = ConfigKey>(file: string, sql: string, keys: readonly K[] = CONFIG_KEYS as unknown as readonly K[]): Map<K, string> {
+export function readHeader<K extends string = ConfigKey>(
+  file: string,
+  sql: string,
+  keys: readonly K[] = CONFIG_KEYS as unknown as readonly K[],
+): Map<K, string> {
   const found = new Map<K, string>();
   let inHeader = true;
   for (const line of sql.split("\n")) {
@@ -118,7 +122,8 @@ export function readHeader<K extends string = ConfigKey>(file: string, sql: stri
     const config = CONFIG_LINE.exec(trimmed);
     if (!config) continue;
     // why: a config line lower down would be silently ignored
-    if (!inHeader) throw new ModelConfigError(file, `« ${trimmed} » doit être dans l'en-tête, parmi les lignes de commentaire qui ouvrent le fichier.`);
+    if (!inHeader)
+      throw new ModelConfigError(file, `« ${trimmed} » doit être dans l'en-tête, parmi les lignes de commentaire qui ouvrent le fichier.`);
     const kv = KEY_VALUE.exec(config[1]!);
     if (!kv) throw new ModelConfigError(file, `ligne d'en-tête « ${trimmed} » illisible : attendu « -- config: clé = valeur ».`);
     const [, key, value] = kv as unknown as [string, string, string];
@@ -131,10 +136,18 @@ export function readHeader<K extends string = ConfigKey>(file: string, sql: stri
   return found;
 }
 
-const list = (value: string) => value.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The model's header, checked, as the fields of Model (everything but its dependencies). */
-export function parseConfig(file: string, sql: string, nightlyDir = NIGHTLY_DIR): Omit<Model, "name" | "layer" | "file" | "sql" | "dependsOn"> {
+export function parseConfig(
+  file: string,
+  sql: string,
+  nightlyDir = NIGHTLY_DIR,
+): Omit<Model, "name" | "layer" | "file" | "sql" | "dependsOn"> {
   const h = readHeader(file, sql);
   const oneOf = <T extends string>(key: ConfigKey, allowed: readonly T[], fallback: T): T => {
     const v = h.get(key);
@@ -149,7 +162,11 @@ export function parseConfig(file: string, sql: string, nightlyDir = NIGHTLY_DIR)
     if (v === undefined) return [];
     const names = list(v);
     const bad = names.find((n) => !IDENT.test(n));
-    if (bad !== undefined || !names.length) throw new ModelConfigError(file, `valeur « ${v} » invalide pour « ${key} » : attendu des noms de colonnes ou de tables séparés par des virgules.`);
+    if (bad !== undefined || !names.length)
+      throw new ModelConfigError(
+        file,
+        `valeur « ${v} » invalide pour « ${key} » : attendu des noms de colonnes ou de tables séparés par des virgules.`,
+      );
     return names;
   };
   const identifier = (key: ConfigKey): string | null => {
@@ -165,12 +182,18 @@ export function parseConfig(file: string, sql: string, nightlyDir = NIGHTLY_DIR)
     throw new ModelConfigError(file, `« parts_inputs » et « parts_counted_in » ne vont qu'avec « parts = <colonne> ».`);
   }
   if (partKey !== null && (!partInputs.length || !countedIn)) {
-    throw new ModelConfigError(file, `« parts = ${partKey} » demande aussi « parts_inputs » (les entrées restreintes) et « parts_counted_in » (la table comptée).`);
+    throw new ModelConfigError(
+      file,
+      `« parts = ${partKey} » demande aussi « parts_inputs » (les entrées restreintes) et « parts_counted_in » (la table comptée).`,
+    );
   }
   const sortedBy = identifiers("sorted_by");
   // why: the parts are appended in key order, which keeps the rows' order only when the key leads it
   if (partKey !== null && sortedBy.length && sortedBy[0] !== partKey) {
-    throw new ModelConfigError(file, `un modèle calculé par parties de « ${partKey} » doit être trié d'abord par « ${partKey} » (« sorted_by »).`);
+    throw new ModelConfigError(
+      file,
+      `un modèle calculé par parties de « ${partKey} » doit être trié d'abord par « ${partKey} » (« sorted_by »).`,
+    );
   }
 
   let nightly: Nightly = { kind: "full" };
@@ -186,11 +209,17 @@ export function parseConfig(file: string, sql: string, nightlyDir = NIGHTLY_DIR)
       const sql = readSql(variant);
       const replaces = list(readHeader(variant, sql, VARIANT_KEYS).get("replaces") ?? "");
       if (replaces.length !== 2 || !replaces.every((c) => IDENT.test(c))) {
-        throw new ModelConfigError(variant, `l'en-tête doit dire « -- config: replaces = <clé>, <colonne de début> » (les lignes gardées qu'elle remplace).`);
+        throw new ModelConfigError(
+          variant,
+          `l'en-tête doit dire « -- config: replaces = <clé>, <colonne de début> » (les lignes gardées qu'elle remplace).`,
+        );
       }
       nightly = { kind: "variant", file: variant, sql, key: replaces[0]!, from: replaces[1]! };
     } else {
-      throw new ModelConfigError(file, `valeur « ${n} » invalide pour « nightly » : attendu full, keyed by <colonne>, per_as_of_date ou etl/incremental/<fichier>.sql.`);
+      throw new ModelConfigError(
+        file,
+        `valeur « ${n} » invalide pour « nightly » : attendu full, keyed by <colonne>, per_as_of_date ou etl/incremental/<fichier>.sql.`,
+      );
     }
   }
 
@@ -225,7 +254,10 @@ export function loadModels(root = MODELS_DIR, options: { nightlyDir?: string } =
   for (const layer of LAYERS) {
     const dir = path.join(root, layer);
     if (!fs.existsSync(dir)) continue;
-    for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    for (const f of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort()) {
       const file = path.join(dir, f);
       const sql = readSql(file);
       found.push({ name: f.slice(0, -4), layer, file, sql, dependsOn: [], ...parseConfig(file, sql, options.nightlyDir) });

@@ -52,14 +52,19 @@ export function figureGaps(published: FigureSet, current: FigureSet): FigureGap[
   const scopes = new Set<string>([...published.secteurs, ...current.secteurs].map((r) => r.secteur!).filter((s) => s !== null));
   const pairs: Array<[string | null, FiguresRecord | undefined, FiguresRecord | undefined]> = [
     [null, published.ensemble, current.ensemble],
-    ...[...scopes].sort().map((s): [string, FiguresRecord | undefined, FiguresRecord | undefined] => [
-      s,
-      published.secteurs.find((r) => r.secteur === s),
-      current.secteurs.find((r) => r.secteur === s),
-    ]),
+    ...[...scopes]
+      .sort()
+      .map((s): [string, FiguresRecord | undefined, FiguresRecord | undefined] => [
+        s,
+        published.secteurs.find((r) => r.secteur === s),
+        current.secteurs.find((r) => r.secteur === s),
+      ]),
   ];
   const out: FigureGap[] = [];
-  const defs: Array<[FigureGap["groupe"], readonly FigureDefinition[]]> = [["figures", FIGURES], ["cohorte_commandements", COHORT_FIGURES]];
+  const defs: Array<[FigureGap["groupe"], readonly FigureDefinition[]]> = [
+    ["figures", FIGURES],
+    ["cohorte_commandements", COHORT_FIGURES],
+  ];
   for (const [secteur, before, after] of pairs) {
     for (const [groupe, list] of defs) {
       for (const def of list) {
@@ -70,7 +75,14 @@ export function figureGaps(published: FigureSet, current: FigureSet): FigureGap[
         // why the rounding: a difference of two doubles (0.1 + 0.2) shows its last bits otherwise
         const ecart = raw === null ? null : def.unite === "taux" ? round(raw * 100, 10) : round(raw, 6);
         out.push({
-          secteur, cle: def.cle, groupe, libelle: def.libelle, unite: def.unite, publie, actuel, ecart,
+          secteur,
+          cle: def.cle,
+          groupe,
+          libelle: def.libelle,
+          unite: def.unite,
+          publie,
+          actuel,
+          ecart,
           ecart_texte: signedText(ecart, def.unite),
           publie_texte: formatValue(publie, def.unite),
           actuel_texte: formatValue(actuel, def.unite),

@@ -26,15 +26,32 @@ export function publicationCsv(p: StoredPublication, etat: PublicationState): st
     [t("État"), t(STATE_LABELS[etat])],
     [t("Publiée le"), t(frDateTime(p.publie_le))],
     [t("Publiée par"), t(`${p.publie_par.identifiant} (${p.publie_par.role})`)],
-    ...(p.retrait ? [[t("Retirée le"), t(frDateTime(p.retrait.retire_le))], [t("Motif du retrait"), t(p.retrait.motif)]] : []),
+    ...(p.retrait
+      ? [
+          [t("Retirée le"), t(frDateTime(p.retrait.retire_le))],
+          [t("Motif du retrait"), t(p.retrait.motif)],
+        ]
+      : []),
     [t("Date d'arrêté"), t(formatDate(p.date_arrete))],
     [t("Données jusqu'au"), t(formatDate(p.donnees_jusqu_au))],
     [t("Chargement"), t(p.chargement ? `${p.chargement.run_id} (fin ${p.chargement.fin ? frDateTime(p.chargement.fin) : "—"})` : "—")],
     [],
     [t("Fichier d'export"), t("Type"), t("Date d'export"), t("Lignes"), t("SHA-256")],
-    ...p.fichiers.map((f) => [t(f.fichier), t(f.type_fichier), t(formatDate(f.date_export)), numberCell(String(f.lignes_lues)), t(f.sha256)]),
+    ...p.fichiers.map((f) => [
+      t(f.fichier),
+      t(f.type_fichier),
+      t(formatDate(f.date_export)),
+      numberCell(String(f.lignes_lues)),
+      t(f.sha256),
+    ]),
     [],
-    [t("Clé"), t("Indicateur"), ...scopes.map((r) => t(r.secteur === null ? "Ensemble" : `Secteur ${r.secteur}`)), t("Unité"), t("Définition publiée")],
+    [
+      t("Clé"),
+      t("Indicateur"),
+      ...scopes.map((r) => t(r.secteur === null ? "Ensemble" : `Secteur ${r.secteur}`)),
+      t("Unité"),
+      t("Définition publiée"),
+    ],
     ...p.definitions.map((d) => {
       const unit = d.unite as FigureUnit;
       const value = (r: FiguresRecord) => {

@@ -49,7 +49,10 @@ export function publicationBlock(dbPath: string, today: FiguresRecord): Publicat
   const published = today.secteur === null ? p.chiffres.ensemble : p.chiffres.secteurs.find((s) => s.secteur === today.secteur);
   if (!published) return null;
   // figureGaps compares scopes as landlord + sectors: one scope is passed as the "landlord" and given its sector back
-  const ecarts = figureGaps({ ensemble: published, secteurs: [] }, { ensemble: today, secteurs: [] }).map((g) => ({ ...g, secteur: today.secteur }));
+  const ecarts = figureGaps({ ensemble: published, secteurs: [] }, { ensemble: today, secteurs: [] }).map((g) => ({
+    ...g,
+    secteur: today.secteur,
+  }));
   return {
     id: p.id,
     titre: p.titre,

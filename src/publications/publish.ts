@@ -46,7 +46,10 @@ function cleanText(value: string | null | undefined, what: "titre" | "note" | "m
   const v = (value ?? "").replace(/\s+/g, " ").trim();
   if (!v) {
     if (what === "note") return null;
-    throw new PublicationError(`${what} obligatoire : donnez par exemple ${what === "titre" ? "« Rapport d'activité 2024 »" : "la raison du retrait"}.`, 400);
+    throw new PublicationError(
+      `${what} obligatoire : donnez par exemple ${what === "titre" ? "« Rapport d'activité 2024 »" : "la raison du retrait"}.`,
+      400,
+    );
   }
   if (v.length > max) throw new PublicationError(`${what} trop long : ${max} caractères au plus (${v.length} donnés).`, 400);
   return v;
@@ -72,7 +75,13 @@ export async function provenance(wh: Warehouse): Promise<Pick<Publication, "char
 export function currentDefinitions(): PublishedDefinition[] {
   return [
     ...FIGURES.map((d) => ({ cle: d.cle, groupe: "figures" as const, libelle: d.libelle, unite: d.unite, definition: d.definition })),
-    ...COHORT_FIGURES.map((d) => ({ cle: d.cle, groupe: "cohorte_commandements" as const, libelle: d.libelle, unite: d.unite, definition: d.definition })),
+    ...COHORT_FIGURES.map((d) => ({
+      cle: d.cle,
+      groupe: "cohorte_commandements" as const,
+      libelle: d.libelle,
+      unite: d.unite,
+      definition: d.definition,
+    })),
   ];
 }
 
@@ -82,7 +91,9 @@ function lockFor(dbPath: string, what: string) {
     return acquireRunLock(`${dbPath}.lock`);
   } catch (e) {
     if (!(e instanceof RunLockedError)) throw e;
-    throw new RunLockedError(`${e.message.replace(/\.? Attendez sa fin.*$/, "")} : ${what} attend qu'il ait publié son entrepôt. Réessayez après sa fin (quelques minutes).`);
+    throw new RunLockedError(
+      `${e.message.replace(/\.? Attendez sa fin.*$/, "")} : ${what} attend qu'il ait publié son entrepôt. Réessayez après sa fin (quelques minutes).`,
+    );
   }
 }
 
@@ -100,7 +111,9 @@ export async function publish(req: PublishRequest): Promise<Publication> {
       const secteurs = await getFiguresBySector(wh, query);
       const prov = await provenance(wh);
       if (prov.fichiers.some((f) => !f.fichier_brut)) {
-        throw new QueryError("l'entrepôt liste des fichiers sans leur copie dans la couche brute : lancez d'abord un chargement (npm run etl).");
+        throw new QueryError(
+          "l'entrepôt liste des fichiers sans leur copie dans la couche brute : lancez d'abord un chargement (npm run etl).",
+        );
       }
       publication = {
         type: "publication",
@@ -145,7 +158,14 @@ export function withdraw(req: WithdrawRequest): Withdrawal {
     if (p.retrait) {
       throw new PublicationError(`la publication « ${p.id} » est déjà retirée (le ${formatDate(p.retrait.retire_le)}).`, 409);
     }
-    const event: Withdrawal = { type: "retrait", version: 1, id: p.id, motif, retire_par: req.par, retire_le: (req.now?.() ?? new Date()).toISOString() };
+    const event: Withdrawal = {
+      type: "retrait",
+      version: 1,
+      id: p.id,
+      motif,
+      retire_par: req.par,
+      retire_le: (req.now?.() ?? new Date()).toISOString(),
+    };
     appendEvent(dbPath, event);
     return event;
   } finally {

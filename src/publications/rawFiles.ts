@@ -38,7 +38,10 @@ export function requireFiles(dbPath: string, p: Publication): Array<LocatedFile 
   const files = locateFiles(dbPath, p);
   const missing = files.filter((f) => f.parquet === null);
   if (missing.length > 0) {
-    const names = missing.slice(0, 3).map((f) => `${f.fichier} (SHA-256 ${f.sha256.slice(0, 12)}…)`).join(", ");
+    const names = missing
+      .slice(0, 3)
+      .map((f) => `${f.fichier} (SHA-256 ${f.sha256.slice(0, 12)}…)`)
+      .join(", ");
     throw new PublicationError(
       `publication « ${p.id} » non reproductible : ${names}${missing.length > 3 ? ` et ${missing.length - 3} autre(s)` : ""} absent(s) de la couche brute ${rawDir(dbPath)}. ` +
         `Restaurez ce dossier depuis une sauvegarde (npm run etl ne le recrée que pour les fichiers que l'entrepôt liste).`,
@@ -49,7 +52,11 @@ export function requireFiles(dbPath: string, p: Publication): Array<LocatedFile 
 }
 
 /** Create `schema`.raw_<kind> as views over the given Parquet files (the columns of the warehouse's raw views). */
-export async function createFileViews(conn: DuckDBConnection, schema: string, files: Array<{ type_fichier: string; parquet: string }>): Promise<void> {
+export async function createFileViews(
+  conn: DuckDBConnection,
+  schema: string,
+  files: Array<{ type_fichier: string; parquet: string }>,
+): Promise<void> {
   for (const kind of KINDS as readonly Kind[]) {
     const columns = rawColumns(kind);
     const list = files.filter((f) => f.type_fichier === kind).map((f) => sqlLiteral(f.parquet));

@@ -102,8 +102,19 @@ export function stateOf(p: StoredPublication, revised: boolean): PublicationStat
 const KEY: Record<RowKind, string> = { baux: "num_contrat", ecritures: "id_ecriture", actions: "id_action" };
 const DATE: Record<RowKind, string> = { baux: "date_entree", ecritures: "date_ecriture", actions: "date_action" };
 const COLUMNS: Record<RowKind, string[]> = {
-  baux: ["num_logement", "code_secteur", "commune", "date_entree", "date_sortie", "motif_sortie", "situation_emploi_entree",
-    "nb_occupants", "beneficiaire_apl", "loyer_mensuel", "charges_mensuelles"],
+  baux: [
+    "num_logement",
+    "code_secteur",
+    "commune",
+    "date_entree",
+    "date_sortie",
+    "motif_sortie",
+    "situation_emploi_entree",
+    "nb_occupants",
+    "beneficiaire_apl",
+    "loyer_mensuel",
+    "charges_mensuelles",
+  ],
   ecritures: ["num_contrat", "date_ecriture", "periode", "code_mouvement", "libelle", "debit", "credit", "mode_reglement"],
   actions: ["num_contrat", "date_action", "code_action", "code_agent", "montant", "nb_echeances", "annulee"],
 };
@@ -186,17 +197,29 @@ final as (
         ${sectors},
     from joined
     left join latest_today on latest_today.cle = joined.cle
-    ${kind === "baux" ? "" : `left join ${pub}.int_baux_deduplicated as sa on sa.num_contrat = joined.bail_avant
-    left join ${today}.int_baux_deduplicated as sb on sb.num_contrat = joined.bail_apres`}
+    ${
+      kind === "baux"
+        ? ""
+        : `left join ${pub}.int_baux_deduplicated as sa on sa.num_contrat = joined.bail_avant
+    left join ${today}.int_baux_deduplicated as sb on sb.num_contrat = joined.bail_apres`
+    }
 )
 
 select * from final order by fichier, cle`;
 }
 
 type SqlRow = Record<string, unknown> & {
-  cle: string; avant_present: boolean; apres_present: boolean; bail_avant: string | null; bail_apres: string | null;
-  date_ligne: string | null; fichier: string | null; date_export: string | null; colonnes: string[];
-  secteur_avant: string | null; secteur_apres: string | null;
+  cle: string;
+  avant_present: boolean;
+  apres_present: boolean;
+  bail_avant: string | null;
+  bail_apres: string | null;
+  date_ligne: string | null;
+  fichier: string | null;
+  date_export: string | null;
+  colonnes: string[];
+  secteur_avant: string | null;
+  secteur_apres: string | null;
 };
 
 function natureOf(kind: RowKind, r: SqlRow): ChangeKind {
@@ -225,7 +248,12 @@ function deduplicationModels() {
 }
 
 /** Run `fn` with a private schema holding the publication's winning versions of every key. */
-async function withPublishedVersions<T>(wh: Warehouse, dbPath: string, p: Publication, fn: (conn: DuckDBConnection, schema: string) => Promise<T>): Promise<T> {
+async function withPublishedVersions<T>(
+  wh: Warehouse,
+  dbPath: string,
+  p: Publication,
+  fn: (conn: DuckDBConnection, schema: string) => Promise<T>,
+): Promise<T> {
   const files = requireFiles(dbPath, p);
   const conn = await wh.instance.connect();
   const schema = `memory.publication_${crypto.randomBytes(6).toString("hex")}`;
@@ -307,7 +335,18 @@ export function explain(rows: Array<{ kind: RowKind; row: SqlRow }>, dateArrete:
     const id = JSON.stringify([kind, nature, row.fichier, annee, colonnes, secteurs]);
     let g = groups.get(id);
     if (!g) {
-      g = { type_fichier: kind, nature, fichier: row.fichier, date_export: row.date_export, annee, nombre: 0, colonnes, effets: {}, secteurs, texte: "" };
+      g = {
+        type_fichier: kind,
+        nature,
+        fichier: row.fichier,
+        date_export: row.date_export,
+        annee,
+        nombre: 0,
+        colonnes,
+        effets: {},
+        secteurs,
+        texte: "",
+      };
       groups.set(id, g);
     }
     g.nombre++;
@@ -333,7 +372,12 @@ export function explain(rows: Array<{ kind: RowKind; row: SqlRow }>, dateArrete:
     const file = g.fichier ? ` (${g.fichier})` : "";
     g.texte = `${g.nombre} ${plural(g.nombre, one, many)}${year} ${verbOf(g.nature, g.nombre, gender, g)}${where}${file} : ${effectText(g, dateArrete)}`;
   }
-  return out.sort((x, y) => (x.date_export ?? "").localeCompare(y.date_export ?? "") || x.type_fichier.localeCompare(y.type_fichier) || x.nature.localeCompare(y.nature));
+  return out.sort(
+    (x, y) =>
+      (x.date_export ?? "").localeCompare(y.date_export ?? "") ||
+      x.type_fichier.localeCompare(y.type_fichier) ||
+      x.nature.localeCompare(y.nature),
+  );
 }
 
 /** The changed rows of the period, compared in SQL (see the file's comment). */

@@ -106,7 +106,8 @@ function isEvent(v: unknown): v is PublicationEvent {
   if (!v || typeof v !== "object") return false;
   const e = v as Record<string, unknown>;
   if (typeof e.id !== "string") return false;
-  if (e.type === "publication") return typeof e.titre === "string" && typeof e.date_arrete === "string" && !!e.chiffres && Array.isArray(e.fichiers);
+  if (e.type === "publication")
+    return typeof e.titre === "string" && typeof e.date_arrete === "string" && !!e.chiffres && Array.isArray(e.fichiers);
   if (e.type === "retrait") return typeof e.motif === "string";
   return false;
 }
@@ -171,7 +172,10 @@ export function readPublications(dbPath: string): PublicationsRead {
 export function findPublication(dbPath: string, id: string): StoredPublication {
   const found = readPublications(dbPath).publications.find((p) => p.id === id);
   if (!found) {
-    throw new PublicationError(`publication « ${id} » introuvable : la liste des publications donne leurs identifiants (GET /api/publications).`, 404);
+    throw new PublicationError(
+      `publication « ${id} » introuvable : la liste des publications donne leurs identifiants (GET /api/publications).`,
+      404,
+    );
   }
   return found;
 }
@@ -216,7 +220,7 @@ export function appendEvent(dbPath: string, event: PublicationEvent): void {
     }
     const bytes = Buffer.from(`${lead}${JSON.stringify(event)}\n`, "utf8");
     const write = (from: number, to: number) => {
-      for (let off = from; off < to; ) off += fs.writeSync(fd, bytes, off, to - off);
+      for (let off = from; off < to;) off += fs.writeSync(fd, bytes, off, to - off);
     };
     // why one write: with O_APPEND, one write() of a line is never interleaved with another
     // process's; only the crash test splits it, to be killed between the halves

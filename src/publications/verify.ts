@@ -30,7 +30,11 @@ export interface Verification {
   modeles_changes: boolean;
 }
 
-export async function verifyPublication(dbPath: string, p: Publication, log: (line: string) => void = () => undefined): Promise<Verification> {
+export async function verifyPublication(
+  dbPath: string,
+  p: Publication,
+  log: (line: string) => void = () => undefined,
+): Promise<Verification> {
   const files = requireFiles(dbPath, p);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oph-verification-"));
   fs.chmodSync(dir, 0o700);

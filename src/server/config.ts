@@ -8,7 +8,11 @@ import { ConfigError } from "../errors.ts";
 import { DEFAULT_DB_PATH, DEFAULT_EXPORTS_DIR, projectPath } from "../paths.ts";
 
 const schema = z.object({
-  PORT: z.string().regex(/^\d{1,5}$/).default("3000").transform(Number),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .default("3000")
+    .transform(Number),
   HOST: z.string().default("127.0.0.1"),
   EXPORTS_DIR: z.string().default(DEFAULT_EXPORTS_DIR),
   WAREHOUSE_DB: z.string().default(DEFAULT_DB_PATH),
@@ -52,14 +56,25 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env) {
  */
 function allowedHosts(host: string, list: string | undefined): string[] {
   if (list !== undefined) {
-    const names = list.split(",").map((n) => normaliseHostName(n)).filter(Boolean);
+    const names = list
+      .split(",")
+      .map((n) => normaliseHostName(n))
+      .filter(Boolean);
     const bad = names.find((n) => !parseHost(n.includes(":") ? `[${n}]` : n));
-    if (bad !== undefined) throw new ConfigError(`Variable d'environnement ALLOWED_HOSTS invalide : « ${bad} » n'est pas un nom d'hôte ni une adresse. Donnez des noms séparés par des virgules, sans schéma ni port (ex. : observatoire.oph.local,10.0.0.12).`);
-    if (names.length === 0) throw new ConfigError("Variable d'environnement ALLOWED_HOSTS invalide : liste vide. Donnez les noms par lesquels on ouvre l'Observatoire, séparés par des virgules (ex. : observatoire.oph.local,localhost).");
+    if (bad !== undefined)
+      throw new ConfigError(
+        `Variable d'environnement ALLOWED_HOSTS invalide : « ${bad} » n'est pas un nom d'hôte ni une adresse. Donnez des noms séparés par des virgules, sans schéma ni port (ex. : observatoire.oph.local,10.0.0.12).`,
+      );
+    if (names.length === 0)
+      throw new ConfigError(
+        "Variable d'environnement ALLOWED_HOSTS invalide : liste vide. Donnez les noms par lesquels on ouvre l'Observatoire, séparés par des virgules (ex. : observatoire.oph.local,localhost).",
+      );
     return names;
   }
   if (WILDCARDS.has(host.trim())) {
-    throw new ConfigError(`HOST=${host} écoute sur toutes les interfaces : indiquez dans ALLOWED_HOSTS les noms par lesquels on ouvre l'Observatoire, séparés par des virgules (ex. : ALLOWED_HOSTS=observatoire.oph.local,localhost), ou donnez à HOST une adresse précise.`);
+    throw new ConfigError(
+      `HOST=${host} écoute sur toutes les interfaces : indiquez dans ALLOWED_HOSTS les noms par lesquels on ouvre l'Observatoire, séparés par des virgules (ex. : ALLOWED_HOSTS=observatoire.oph.local,localhost), ou donnez à HOST une adresse précise.`,
+    );
   }
   return [...new Set([normaliseHostName(host), ...DEFAULT_ALLOWED_HOSTS])];
 }

@@ -24,7 +24,11 @@ export function ensureDemoAccounts(usersFile: string): DemoAccount[] | null {
     role,
     mot_de_passe: crypto.randomBytes(9).toString("base64url"),
   }));
-  const users: User[] = accounts.map((a) => ({ identifiant: a.identifiant, role: a.role as User["role"], mot_de_passe_hache: hashPassword(a.mot_de_passe) }));
+  const users: User[] = accounts.map((a) => ({
+    identifiant: a.identifiant,
+    role: a.role as User["role"],
+    mot_de_passe_hache: hashPassword(a.mot_de_passe),
+  }));
   fs.mkdirSync(path.dirname(usersFile), { recursive: true, mode: 0o700 });
   writeUsersFile(usersFile, users);
   fs.writeFileSync(notes, JSON.stringify(accounts, null, 2) + "\n", { mode: 0o600 });

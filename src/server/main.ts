@@ -50,7 +50,14 @@ export async function startServer(options: { demoAccounts?: DemoAccount[] | null
   }
   if (!fs.existsSync(config.WAREHOUSE_DB)) log("[serveur] aucun entrepôt publié : l'API répondra 503 jusqu'au premier chargement réussi.");
 
-  const app = createProductApp({ warehouse, runs, users: UserStore.fromFile(config.USERS_FILE), secureCookies: config.SECURE_COOKIES, allowedHosts: config.ALLOWED_HOSTS, log });
+  const app = createProductApp({
+    warehouse,
+    runs,
+    users: UserStore.fromFile(config.USERS_FILE),
+    secureCookies: config.SECURE_COOKIES,
+    allowedHosts: config.ALLOWED_HOSTS,
+    log,
+  });
   runs.schedule(config.NIGHTLY_SCHEDULE, config.NIGHTLY_TIMEZONE);
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
   // On every interface (0.0.0.0, ::) the address to open is one of the configured names.

@@ -223,7 +223,9 @@ function clearOutput(output: string): void {
   const entries = fs.readdirSync(output);
   if (entries.length === 0) return;
   if (!entries.includes("_observablehq")) {
-    throw new SiteBuildError(`le dossier de sortie ${output} n'est pas vide et ne contient pas un site construit : choisissez-en un autre.`);
+    throw new SiteBuildError(
+      `le dossier de sortie ${output} n'est pas vide et ne contient pas un site construit : choisissez-en un autre.`,
+    );
   }
   fs.rmSync(output, { recursive: true, force: true });
 }
@@ -235,7 +237,9 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuildResult
   const warehouse = options.warehouse ? path.resolve(options.warehouse) : warehousePath();
   const output = path.resolve(options.output ?? (process.env.SITE_OUTPUT || DEFAULT_SITE_OUTPUT));
   if (!fs.existsSync(warehouse)) {
-    throw new SiteBuildError(`entrepôt ${warehouse} introuvable : lancez d'abord un chargement (npm run etl), ou indiquez-le avec WAREHOUSE_DB.`);
+    throw new SiteBuildError(
+      `entrepôt ${warehouse} introuvable : lancez d'abord un chargement (npm run etl), ou indiquez-le avec WAREHOUSE_DB.`,
+    );
   }
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const lock = await acquireBuildLock(options.lockTimeoutMs ?? 10 * 60_000, log);

@@ -151,7 +151,8 @@ export const yearlyChanges = queryLoader(
    -- why: the pages show changes at each year's date only (month ends: see SITE_YEAR_DATES)
    where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
    order by c.date_arrete, c.code_secteur nulls first, c.cle`,
-  (rows) => toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant", "fenetres_completes"]),
+  (rows) =>
+    toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant", "fenetres_completes"]),
 );
 
 // ─── actions-mensuelles.json, actions-par-fonction.json, locataires-partis.json ───────────
@@ -171,12 +172,19 @@ const ACTION_KEYS = [
  * A loader of a monthly mart: its ended months, one row per month and `by` (a sector, or a
  * role), each column cast as given.
  */
-function endedMonths(fichier: string, mart: string, by: { select: string; as: string; order: string }, columns: Record<string, "integer" | "double">): SiteLoader<ColumnTable> {
+function endedMonths(
+  fichier: string,
+  mart: string,
+  by: { select: string; as: string; order: string },
+  columns: Record<string, "integer" | "double">,
+): SiteLoader<ColumnTable> {
   return queryLoader(
     fichier,
     [mart],
     `select ${isoDate("mois")}, ${by.select},
-       ${Object.entries(columns).map(([c, type]) => `cast(${c} as ${type}) as ${c}`).join(", ")}
+       ${Object.entries(columns)
+         .map(([c, type]) => `cast(${c} as ${type}) as ${c}`)
+         .join(", ")}
      from ${mart}
      -- why: the month in progress (up to the latest posting date) moves a day each night
      where ${MONTH_ENDED("date_arrete")}
@@ -187,14 +195,24 @@ function endedMonths(fichier: string, mart: string, by: { select: string; as: st
 
 const BY_SECTOR = { select: "code_secteur as secteur", as: "secteur", order: "code_secteur nulls first" };
 
-export const monthlyActions = endedMonths("actions-mensuelles.json", "actions_per_month_and_sector", BY_SECTOR, Object.fromEntries(ACTION_KEYS.map((k) => [k, "integer"])));
+export const monthlyActions = endedMonths(
+  "actions-mensuelles.json",
+  "actions_per_month_and_sector",
+  BY_SECTOR,
+  Object.fromEntries(ACTION_KEYS.map((k) => [k, "integer"])),
+);
 
 // Role counts only: the staff codes never leave the warehouse.
-export const actionsPerRole = endedMonths("actions-par-fonction.json", "actions_per_month_and_role", { select: "role", as: "role", order: "role" }, {
-  actions_mois: "integer",
-  agents: "integer",
-  actions_par_agent_mois: "double",
-});
+export const actionsPerRole = endedMonths(
+  "actions-par-fonction.json",
+  "actions_per_month_and_role",
+  { select: "role", as: "role", order: "role" },
+  {
+    actions_mois: "integer",
+    agents: "integer",
+    actions_par_agent_mois: "double",
+  },
+);
 
 export const departedTenants = endedMonths("locataires-partis.json", "departed_tenants_per_month_and_sector", BY_SECTOR, {
   transmissions_recouvrement_mois: "integer",
@@ -219,16 +237,24 @@ export const litigationStages: SiteLoader<StageRow[]> = {
     // Each year at its site date (SITE_YEAR_DATES). The mart holds each year's D; a year in
     // progress whose latest data is not a month end is computed at its latest month end by
     // the same SQL model (src/warehouse/litigationStages.ts), not re-implemented here.
-    const dates = await fromMart<{ d: string }>(wh, "int_as_of_dates", `select ${isoDate("date_arrete", "d")} from ${SITE_YEAR_DATES} order by 1`);
+    const dates = await fromMart<{ d: string }>(
+      wh,
+      "int_as_of_dates",
+      `select ${isoDate("date_arrete", "d")} from ${SITE_YEAR_DATES} order by 1`,
+    );
     const out: StageRow[] = [];
     for (const { d } of dates) {
       let rows;
       try {
         rows = await litigationStagesAt(wh, d);
       } catch (e) {
-        throw new SiteDataError("litigation_stages_per_year_and_sector", `la lecture du mart « litigation_stages_per_year_and_sector » a échoué : ${(e as Error).message}`);
+        throw new SiteDataError(
+          "litigation_stages_per_year_and_sector",
+          `la lecture du mart « litigation_stages_per_year_and_sector » a échoué : ${(e as Error).message}`,
+        );
       }
-      for (const r of rows) out.push({ annee: r.annee, date_arrete: r.date_arrete, secteur: r.secteur, etape: r.etape, menages: r.menages });
+      for (const r of rows)
+        out.push({ annee: r.annee, date_arrete: r.date_arrete, secteur: r.secteur, etape: r.etape, menages: r.menages });
     }
     return out;
   },
@@ -245,8 +271,7 @@ export interface SectorRow {
 export const sectors: SiteLoader<SectorRow[]> = {
   fichier: "secteurs.json",
   marts: ["sectors"],
-  load: (wh) =>
-    fromMart<SectorRow & Row>(wh, "sectors", `select code_secteur, libelle_secteur, agence from sectors order by code_secteur`),
+  load: (wh) => fromMart<SectorRow & Row>(wh, "sectors", `select code_secteur, libelle_secteur, agence from sectors order by code_secteur`),
 };
 
 export const definitions: SiteLoader<{
@@ -309,7 +334,10 @@ const SEED_COLUMNS: Record<keyof typeof LABEL_SEEDS, string> = {
 };
 
 /** Reads the label seeds (by default those of etl/seeds/) into ReviewLabels. */
-export async function readReviewLabels(wh: Warehouse, seeds: Record<keyof typeof LABEL_SEEDS, string> = LABEL_SEEDS): Promise<ReviewLabels> {
+export async function readReviewLabels(
+  wh: Warehouse,
+  seeds: Record<keyof typeof LABEL_SEEDS, string> = LABEL_SEEDS,
+): Promise<ReviewLabels> {
   const champs: Record<string, LabelEntry[]> = {};
   const add = (champ: string, code: string, libelle: string) => (champs[champ] ??= []).push({ code, libelle });
   for (const seed of Object.keys(LABEL_SEEDS) as (keyof typeof LABEL_SEEDS)[]) {

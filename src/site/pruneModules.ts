@@ -37,14 +37,25 @@ function walk(dir: string, out: string[] = []): string[] {
 const sourceNames = (list: string) =>
   list
     .split(",")
-    .map((s) => s.trim().split(/\s+as\s+/)[0]!.trim())
+    .map((s) =>
+      s
+        .trim()
+        .split(/\s+as\s+/)[0]!
+        .trim(),
+    )
     .filter(Boolean);
 
 /** `a as b, c` -> the exported names: ["b", "c"]. */
 const exportedNames = (list: string) =>
   list
     .split(",")
-    .map((s) => s.trim().split(/\s+as\s+/).at(-1)!.trim())
+    .map((s) =>
+      s
+        .trim()
+        .split(/\s+as\s+/)
+        .at(-1)!
+        .trim(),
+    )
     .filter(Boolean);
 
 const resolveFrom = (file: string, spec: string) => (spec.startsWith(".") ? path.resolve(path.dirname(file), spec) : null);
@@ -118,7 +129,10 @@ export function pruneD3Index(output: string): PruneResult {
   for (const file of files.filter((f) => f.endsWith(".html"))) {
     const html = fs.readFileSync(file, "utf8");
     const pruned = html.replace(/<link rel="modulepreload" href="([^"]+)">\n?/g, (link, href: string) => {
-      const target = path.relative(output, path.resolve(path.dirname(file), href)).split(path.sep).join("/");
+      const target = path
+        .relative(output, path.resolve(path.dirname(file), href))
+        .split(path.sep)
+        .join("/");
       return unusedHrefs.has(target) ? "" : link;
     });
     if (pruned !== html) fs.writeFileSync(file, pruned);

@@ -20,9 +20,7 @@ export async function runLoader<T>(loader: SiteLoader<T>): Promise<void> {
     );
   } catch (e) {
     const mart = e instanceof SiteDataError ? e.mart : loader.marts.join(", ");
-    process.stderr.write(
-      `[site] ÉCHEC du chargeur ${loader.fichier} (mart ${mart}, entrepôt ${dbPath}) : ${(e as Error).message}\n`,
-    );
+    process.stderr.write(`[site] ÉCHEC du chargeur ${loader.fichier} (mart ${mart}, entrepôt ${dbPath}) : ${(e as Error).message}\n`);
     process.exitCode = 1;
   } finally {
     wh?.close();

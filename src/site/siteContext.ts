@@ -30,7 +30,12 @@ export async function readSiteContext(dbPath = warehousePath()): Promise<SiteCon
       );
     }
     const l = await loads.load(wh);
-    return { warehouse: dbPath, secteurs, date_arrete_derniere: l.date_arrete_derniere, derniere_reussite: l.derniere_reussite?.fin ?? null };
+    return {
+      warehouse: dbPath,
+      secteurs,
+      date_arrete_derniere: l.date_arrete_derniere,
+      derniere_reussite: l.derniere_reussite?.fin ?? null,
+    };
   } finally {
     wh.close();
   }

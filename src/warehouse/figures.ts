@@ -76,8 +76,6 @@ export function isRealIsoDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-
-
 /** The as-of date D asked for, checked against the data. */
 export async function resolveAsOfDate(wh: Warehouse, q: FiguresQuery): Promise<string> {
   if (!Number.isInteger(q.annee) || q.annee < 1900 || q.annee > 2100) {
@@ -133,7 +131,12 @@ async function figuresAt(wh: Warehouse, date: string, secteur: string | null | u
   if (materialised.length > 0) return queryRows(wh.conn, sql("figures_per_date_and_sector"), params);
 
   // An as-of date the ETL did not materialise: the date-dependent models run for it alone.
-  return atAdHocAsOfDate({ instance: wh.instance, date, target: "figures_per_date_and_sector", read: (conn, table) => queryRows(conn, sql(table), params) });
+  return atAdHocAsOfDate({
+    instance: wh.instance,
+    date,
+    target: "figures_per_date_and_sector",
+    read: (conn, table) => queryRows(conn, sql(table), params),
+  });
 }
 
 export async function getFigures(wh: Warehouse, q: FiguresQuery): Promise<FiguresRecord> {

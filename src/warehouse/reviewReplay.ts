@@ -66,7 +66,10 @@ export function replayedModels(models = loadModels()) {
 }
 
 export async function replayReview(wh: Warehouse, options: ReplayOptions): Promise<ReplayResult> {
-  for (const [flag, month] of [["--de", options.from], ["--a", options.to]] as const) {
+  for (const [flag, month] of [
+    ["--de", options.from],
+    ["--a", options.to],
+  ] as const) {
     if (!MONTH.test(month)) throw new QueryError(`${flag} « ${month} » invalide : un mois aaaa-mm est attendu, par exemple 2022-01.`);
   }
   if (options.from > options.to) throw new QueryError(`--de ${options.from} est après --a ${options.to}.`);

@@ -80,7 +80,9 @@ export async function loadApi(options: {
     });
     if (signIn.status !== 200) throw new Error(`connexion refusée : ${signIn.status} ${await signIn.text()}`);
     const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
-    const cases = (await (await fetch(`${base}/api/cases?taille=1`, { headers: { cookie } })).json()) as { lignes: Array<{ num_contrat: string }> };
+    const cases = (await (await fetch(`${base}/api/cases?taille=1`, { headers: { cookie } })).json()) as {
+      lignes: Array<{ num_contrat: string }>;
+    };
     const oneCase = cases.lignes[0]?.num_contrat;
     const routes = [
       "/health",

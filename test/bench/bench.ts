@@ -88,7 +88,10 @@ runMain(async () => {
   } else {
     progress(`exports réutilisés : ${exportsDir}`);
   }
-  const exportsBytes = fs.readdirSync(exportsDir).filter((f) => f.endsWith(".csv")).reduce((s, f) => s + fs.statSync(path.join(exportsDir, f)).size, 0);
+  const exportsBytes = fs
+    .readdirSync(exportsDir)
+    .filter((f) => f.endsWith(".csv"))
+    .reduce((s, f) => s + fs.statSync(path.join(exportsDir, f)).size, 0);
 
   const work = path.join(dir, "run");
   fs.rmSync(work, { recursive: true, force: true });
@@ -96,9 +99,14 @@ runMain(async () => {
   const db = path.join(work, "warehouse.duckdb");
 
   progress("(a) plancher : décodage et lecture DuckDB en tables simples");
-  const floorRun = await runStep<{ seconds: number; decodeSeconds: number; rows: number }>("floor", { exports: exportsDir, db: path.join(work, "plancher.duckdb") }, { log: childLog });
+  const floorRun = await runStep<{ seconds: number; decodeSeconds: number; rows: number }>(
+    "floor",
+    { exports: exportsDir, db: path.join(work, "plancher.duckdb") },
+    { log: childLog },
+  );
   const floor = { ...stepReport(floorRun), secondes_decodage: round(floorRun.result.decodeSeconds), lignes: floorRun.result.rows };
-  for (const f of fs.readdirSync(work)) if (f.startsWith("plancher.duckdb")) fs.rmSync(path.join(work, f), { recursive: true, force: true });
+  for (const f of fs.readdirSync(work))
+    if (f.startsWith("plancher.duckdb")) fs.rmSync(path.join(work, f), { recursive: true, force: true });
 
   progress("(b) ETL complet depuis un entrepôt vide");
   const etl = stepReport(await runStep<{ seconds: number }>("etl", { exports: exportsDir, db }, { log: childLog }));
@@ -118,11 +126,24 @@ runMain(async () => {
     { log: childLog },
   );
   const heaviest = [...siteRun.result.pages].sort((a, b) => b.dataBytes - a.dataBytes)[0];
-  const site = { ...stepReport(siteRun), pages: siteRun.result.pages.length, page_la_plus_lourde: heaviest?.page ?? null, donnees_max_ko: round((heaviest?.dataBytes ?? 0) / 1024, 1) };
+  const site = {
+    ...stepReport(siteRun),
+    pages: siteRun.result.pages.length,
+    page_la_plus_lourde: heaviest?.page ?? null,
+    donnees_max_ko: round((heaviest?.dataBytes ?? 0) / 1024, 1),
+  };
 
   progress(`(e) API sous charge : ${connections} connexions, ${duration} s par route`);
   const year = Number(lastExportDate(exportsDir).slice(0, 4)) - 1;
-  const api: ApiLoadResult = await loadApi({ db, exports: nightInbox, sites: path.join(work, "sites"), year, connections, duration, log: progress });
+  const api: ApiLoadResult = await loadApi({
+    db,
+    exports: nightInbox,
+    sites: path.join(work, "sites"),
+    year,
+    connections,
+    duration,
+    log: progress,
+  });
 
   const warehouseBytes = sizeAfterNight.base + sizeAfterNight.brut;
   const figuresRoute = api.routes.find((r) => r.route.startsWith("/api/figures"));
@@ -148,7 +169,13 @@ runMain(async () => {
     etl,
     nuit: { ...nightly, jour: day.day, lignes: day.rows },
     site,
-    api: { connexions: connections, duree_s: duration, annee: year, rss_serveur_mio: Math.round(api.serverPeakMiB), routes: api.routes.map((r) => ({ ...r, requestsPerSecond: round(r.requestsPerSecond, 0), p50: r.p50, p95: r.p95, p99: r.p99 })) },
+    api: {
+      connexions: connections,
+      duree_s: duration,
+      annee: year,
+      rss_serveur_mio: Math.round(api.serverPeakMiB),
+      routes: api.routes.map((r) => ({ ...r, requestsPerSecond: round(r.requestsPerSecond, 0), p50: r.p50, p95: r.p95, p99: r.p99 })),
+    },
     entrepot: {
       apres_etl: { base_octets: sizeAfterEtl.base, brut_octets: sizeAfterEtl.brut },
       apres_nuit: { base_octets: sizeAfterNight.base, brut_octets: sizeAfterNight.brut },
@@ -176,7 +203,12 @@ function renderTable(r: {
   etl: StepReport;
   nuit: StepReport & { jour: string };
   site: StepReport & { pages: number; donnees_max_ko: number; page_la_plus_lourde: string | null };
-  api: { connexions: number; duree_s: number; rss_serveur_mio: number; routes: Array<{ route: string; firstMs: number; requestsPerSecond: number; p50: number; p95: number; p99: number; non2xx: number }> };
+  api: {
+    connexions: number;
+    duree_s: number;
+    rss_serveur_mio: number;
+    routes: Array<{ route: string; firstMs: number; requestsPerSecond: number; p50: number; p95: number; p99: number; non2xx: number }>;
+  };
   entrepot: { apres_nuit: { base_octets: number; brut_octets: number }; part_des_exports: number };
   etl_over_floor: number;
   nightly_over_etl: number;
@@ -192,10 +224,14 @@ function renderTable(r: {
     `exports : ${r.exports.fichiers} fichiers, ${mo(r.exports.octets)}, ${r.exports.lignes.toLocaleString("fr-FR")} lignes`,
     "",
     "étape                                  secondes   rapport   RSS max   charge",
-    `(a) plancher (décodage ${fr(r.plancher.secondes_decodage)} s)`.padEnd(38) + `${fr(r.plancher.secondes).padStart(9)}   ${"1".padStart(7)}   ${rss(r.plancher).padStart(8)}   ${fr(r.plancher.charge_moyenne_fin).padStart(6)}`,
-    `(b) ETL complet`.padEnd(38) + `${fr(r.etl.secondes).padStart(9)}   ${fr(r.etl_over_floor, 2).padStart(7)}   ${rss(r.etl).padStart(8)}   ${fr(r.etl.charge_moyenne_fin).padStart(6)}   (b)/(a)`,
-    `(c) nuit du ${r.nuit.jour.split("-").reverse().join("/")}`.padEnd(38) + `${fr(r.nuit.secondes).padStart(9)}   ${fr(r.nightly_over_etl, 3).padStart(7)}   ${rss(r.nuit).padStart(8)}   ${fr(r.nuit.charge_moyenne_fin).padStart(6)}   (c)/(b)`,
-    `(d) site (${r.site.pages} pages, max ${fr(r.site.donnees_max_ko)} Ko)`.padEnd(38) + `${fr(r.site.secondes).padStart(9)}   ${"".padStart(7)}   ${rss(r.site).padStart(8)}   ${fr(r.site.charge_moyenne_fin).padStart(6)}`,
+    `(a) plancher (décodage ${fr(r.plancher.secondes_decodage)} s)`.padEnd(38) +
+      `${fr(r.plancher.secondes).padStart(9)}   ${"1".padStart(7)}   ${rss(r.plancher).padStart(8)}   ${fr(r.plancher.charge_moyenne_fin).padStart(6)}`,
+    `(b) ETL complet`.padEnd(38) +
+      `${fr(r.etl.secondes).padStart(9)}   ${fr(r.etl_over_floor, 2).padStart(7)}   ${rss(r.etl).padStart(8)}   ${fr(r.etl.charge_moyenne_fin).padStart(6)}   (b)/(a)`,
+    `(c) nuit du ${r.nuit.jour.split("-").reverse().join("/")}`.padEnd(38) +
+      `${fr(r.nuit.secondes).padStart(9)}   ${fr(r.nightly_over_etl, 3).padStart(7)}   ${rss(r.nuit).padStart(8)}   ${fr(r.nuit.charge_moyenne_fin).padStart(6)}   (c)/(b)`,
+    `(d) site (${r.site.pages} pages, max ${fr(r.site.donnees_max_ko)} Ko)`.padEnd(38) +
+      `${fr(r.site.secondes).padStart(9)}   ${"".padStart(7)}   ${rss(r.site).padStart(8)}   ${fr(r.site.charge_moyenne_fin).padStart(6)}`,
     "",
     `entrepôt : base ${mo(r.entrepot.apres_nuit.base_octets)} + couche brute ${mo(r.entrepot.apres_nuit.brut_octets)} = ${fr(r.entrepot.part_des_exports * 100)} % des exports`,
     "",
@@ -206,9 +242,11 @@ function renderTable(r: {
         `${x.route.slice(0, 38).padEnd(38)}${`${fr(x.firstMs)} ms`.padStart(12)}${fr(x.requestsPerSecond, 0).padStart(8)} ${`${fr(x.p50)} ms`.padStart(8)} ${`${fr(x.p95)} ms`.padStart(8)} ${`${fr(x.p99)} ms`.padStart(8)} ${fr(x.non2xx, 0).padStart(8)}`,
     ),
     "",
-    "cibles : " + Object.entries(r.cibles).map(([k, v]) => `${k} ${v ? "tenue" : "MANQUÉE"}`).join(", "),
+    "cibles : " +
+      Object.entries(r.cibles)
+        .map(([k, v]) => `${k} ${v ? "tenue" : "MANQUÉE"}`)
+        .join(", "),
     `durée totale du banc : ${fr(r.duree_totale_s, 0)} s`,
   ];
   return lines.join("\n");
 }
-

@@ -31,7 +31,10 @@ export async function loadFloor(exportsDir: string, dbPath: string): Promise<Flo
   const files = fs
     .readdirSync(exportsDir)
     .map((name) => ({ name, parsed: parseExportFileName(name) }))
-    .filter((f): f is { name: string; parsed: { kind: Kind; exportDate: string } } => !!f.parsed?.exportDate && KINDS.includes(f.parsed.kind as Kind))
+    .filter(
+      (f): f is { name: string; parsed: { kind: Kind; exportDate: string } } =>
+        !!f.parsed?.exportDate && KINDS.includes(f.parsed.kind as Kind),
+    )
     .sort((a, b) => a.parsed.exportDate.localeCompare(b.parsed.exportDate) || KINDS.indexOf(a.parsed.kind) - KINDS.indexOf(b.parsed.kind));
 
   const instance = await DuckDBInstance.create(dbPath, NEW_WAREHOUSE_OPTIONS);

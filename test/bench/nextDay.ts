@@ -87,7 +87,19 @@ export async function writeNextDay(db: string, baseDir: string, outDir: string, 
   const random = rng(seed);
 
   const wh = await openWarehouse(db);
-  let leases: Array<{ num_contrat: string; num_logement: string; code_secteur: string; commune: string; date_entree: string; situation: string | null; nb_occupants: number | null; apl: boolean; loyer: string; charges: string; solde: string }>;
+  let leases: Array<{
+    num_contrat: string;
+    num_logement: string;
+    code_secteur: string;
+    commune: string;
+    date_entree: string;
+    situation: string | null;
+    nb_occupants: number | null;
+    apl: boolean;
+    loyer: string;
+    charges: string;
+    solde: string;
+  }>;
   let agents: string[];
   try {
     leases = await queryRows(
@@ -103,7 +115,9 @@ export async function writeNextDay(db: string, baseDir: string, outDir: string, 
        order by l.num_contrat`,
       { d: day },
     );
-    agents = (await queryRows<{ code_agent: string }>(wh.conn, `select code_agent from staff where role = 'AMIABLE' order by 1`)).map((r) => r.code_agent);
+    agents = (await queryRows<{ code_agent: string }>(wh.conn, `select code_agent from staff where role = 'AMIABLE' order by 1`)).map(
+      (r) => r.code_agent,
+    );
   } finally {
     wh.close();
   }
@@ -145,7 +159,9 @@ export async function writeNextDay(db: string, baseDir: string, outDir: string, 
     aseq++;
     const code = ["RL1", "SMS", "TEL"][Math.floor(random() * 3)]!;
     const agent = agents[Math.floor(random() * agents.length)]!;
-    actions.line(`N${stamp}A${String(aseq).padStart(6, "0")};${l.num_contrat};${frDate(day)};${code};${agent};;;N;${csvField("Relance du jour")}\r\n`);
+    actions.line(
+      `N${stamp}A${String(aseq).padStart(6, "0")};${l.num_contrat};${frDate(day)};${code};${agent};;;N;${csvField("Relance du jour")}\r\n`,
+    );
   }
   rows.actions = actions.rows;
   actions.close();

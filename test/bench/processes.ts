@@ -63,7 +63,11 @@ export async function runStep<T>(
   const withTime = fs.existsSync(GNU_TIME);
   const argv = withTime ? [GNU_TIME, "-f", "%M", "-o", timeFile, ...node] : node;
   const t0 = performance.now();
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: projectPath(), env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: projectPath(),
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   options.onStart?.(child);
   let stdout = "";
   let stderrTail = "";

@@ -46,7 +46,16 @@ class Runs implements RunStarter {
   }
   status(): RunStatus {
     const derniers: RunStatus["derniers"] = this.failure
-      ? [{ run_id: "essai-echec", debut: "2099-01-01T02:30:00", fin: "2099-01-01T02:31:00", statut: "échec", message: this.failure, fichiers: [] }]
+      ? [
+          {
+            run_id: "essai-echec",
+            debut: "2099-01-01T02:30:00",
+            fin: "2099-01-01T02:31:00",
+            statut: "échec",
+            message: this.failure,
+            fichiers: [],
+          },
+        ]
       : [];
     return { en_cours: null, derniers };
   }
@@ -89,19 +98,43 @@ const routes = (allowed: readonly Role[] | null, ok: number, ...requests: string
     return { method, path, allowed, ok };
   });
 export const ROUTES: Route[] = [
-  ...routes(AGG, 200, "GET /api/figures?annee=2024", "GET /api/figures?annee=2024&secteur=N&au=2024-06-30", "GET /api/series?indicateur=taux_impayes", "GET /api/funnel?annee=2024", "GET /api/runs"),
+  ...routes(
+    AGG,
+    200,
+    "GET /api/figures?annee=2024",
+    "GET /api/figures?annee=2024&secteur=N&au=2024-06-30",
+    "GET /api/series?indicateur=taux_impayes",
+    "GET /api/funnel?annee=2024",
+    "GET /api/runs",
+  ),
   ...routes(CASES, 200, "GET /api/cases", "GET /api/cases?format=csv", "GET /api/cases/B0001"),
   ...routes(["admin"], 202, "POST /api/runs"),
   ...routes(AGG, 200, "GET /api/publications"),
   // no publication in this office: an unknown one is a 404 for whoever may read them
-  ...routes(AGG, 404, "GET /api/publications/2024-000000", "GET /api/publications/2024-000000?format=csv", "GET /api/publications/2024-000000/revisions"),
+  ...routes(
+    AGG,
+    404,
+    "GET /api/publications/2024-000000",
+    "GET /api/publications/2024-000000?format=csv",
+    "GET /api/publications/2024-000000/revisions",
+  ),
   // sent without a body: an admin reaches the validation (400); nothing is published or withdrawn
   ...routes(["admin"], 400, "POST /api/publications", "POST /api/publications/2024-000000/retrait"),
-  ...routes(null, 200, "GET /api/session", "DELETE /api/session", "GET /health", "GET /api/openapi.json", "GET /api/docs", "GET /connexion"),
+  ...routes(
+    null,
+    200,
+    "GET /api/session",
+    "DELETE /api/session",
+    "GET /health",
+    "GET /api/openapi.json",
+    "GET /api/docs",
+    "GET /connexion",
+  ),
   ...routes(null, 404, "GET /api/inconnue"),
 ];
 
-const STACK = /(\n\s+at |node:internal|\.ts:\d+|\.js:\d+:\d+|TypeError|ReferenceError|SyntaxError|DuckDB|Binder Error|Parser Error|Catalog Error)/;
+const STACK =
+  /(\n\s+at |node:internal|\.ts:\d+|\.js:\d+:\d+|TypeError|ReferenceError|SyntaxError|DuckDB|Binder Error|Parser Error|Catalog Error)/;
 
 export interface AccessOptions {
   /** fast-check runs per route. */
@@ -172,42 +205,120 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
       // No answer of the API, the sign-in page or /health may be kept by a browser or a proxy.
       const cc = res.headers.get("cache-control");
       const vary = res.headers.get("vary") ?? "";
-      caching.push(cc === "no-store" && /\bcookie\b/i.test(vary) ? null : `${r.method} ${r.path} (${a}) → ${res.status} : Cache-Control « ${cc} », Vary « ${vary} »`);
+      caching.push(
+        cc === "no-store" && /\bcookie\b/i.test(vary)
+          ? null
+          : `${r.method} ${r.path} (${a}) → ${res.status} : Cache-Control « ${cc} », Vary « ${vary} »`,
+      );
       let problem = res.status === want ? null : `${r.method} ${r.path} (${a}) : ${res.status} au lieu de ${want}`;
       if (!problem && (want === 401 || want === 403)) {
         const msg = (JSON.parse(body) as { erreur?: string }).erreur ?? "";
-        if (!(want === 401 ? /connectez-vous sur \/connexion/ : /ne permet pas cet accès/).test(msg)) problem = `${r.method} ${r.path} (${a}) : message « ${msg} »`;
+        if (!(want === 401 ? /connectez-vous sur \/connexion/ : /ne permet pas cet accès/).test(msg))
+          problem = `${r.method} ${r.path} (${a}) : message « ${msg} »`;
       }
-      if (!problem && !(r.allowed?.some((x) => CASES.includes(x)) && CASES.includes(a as Role) && r.allowed === CASES) && leases.some((l) => body.includes(l)) && r.path !== "/api/cases/B0001") {
+      if (
+        !problem &&
+        !(r.allowed?.some((x) => CASES.includes(x)) && CASES.includes(a as Role) && r.allowed === CASES) &&
+        leases.some((l) => body.includes(l)) &&
+        r.path !== "/api/cases/B0001"
+      ) {
         problem = `${r.method} ${r.path} (${a}) : numéro de bail dans la réponse`;
       }
       matrix.push(problem);
     }
   }
-  out.push(line(FAMILY, `chaque route × chaque rôle, sans session, session expirée, cookie forgé ou altéré : statut documenté (${ROUTES.length} routes × ${AUTHS.length})`, matrix));
-  out.push(line(FAMILY, `chaque route × chaque rôle et état de session : Cache-Control no-store et Vary: Cookie (${ROUTES.length} routes × ${AUTHS.length})`, caching));
+  out.push(
+    line(
+      FAMILY,
+      `chaque route × chaque rôle, sans session, session expirée, cookie forgé ou altéré : statut documenté (${ROUTES.length} routes × ${AUTHS.length})`,
+      matrix,
+    ),
+  );
+  out.push(
+    line(
+      FAMILY,
+      `chaque route × chaque rôle et état de session : Cache-Control no-store et Vary: Cookie (${ROUTES.length} routes × ${AUTHS.length})`,
+      caching,
+    ),
+  );
 
   // 2. Property-based tests of every parameter.
   const marker = fc.stringMatching(/^[a-z]{2}[0-9a-f]{10}$/).map((m) => `zq${m}`);
   const hostile = fc.constantFrom(
-    "' or 1=1 --", "N'; drop table leases; --", "2024; select 1", "%27%20or%201%3D1", "../../etc/passwd", "B0001' --", "\u0000", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "é".repeat(300),
-    "2024-02-30", "9999", "0000", "-1", "1e9", "NaN", "0x10", " 2024", "2024 ", "taux_impayes;", "dette_desc,num_contrat", "500,555", "5000000000",
+    "' or 1=1 --",
+    "N'; drop table leases; --",
+    "2024; select 1",
+    "%27%20or%201%3D1",
+    "../../etc/passwd",
+    "B0001' --",
+    "\u0000",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "é".repeat(300),
+    "2024-02-30",
+    "9999",
+    "0000",
+    "-1",
+    "1e9",
+    "NaN",
+    "0x10",
+    " 2024",
+    "2024 ",
+    "taux_impayes;",
+    "dette_desc,num_contrat",
+    "500,555",
+    "5000000000",
   );
   const value = fc.oneof(
     { weight: 3, arbitrary: fc.string({ maxLength: 60 }) },
     { weight: 2, arbitrary: hostile },
     { weight: 2, arbitrary: marker },
     { weight: 2, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), marker, fc.string({ maxLength: 8 })).map(([a, m, b]) => a + m + b) },
-    { weight: 3, arbitrary: fc.constantFrom("2024", "2025", "2019", "N", "S", "ZZ", "2024-06-30", "2025-01-02", "taux_impayes", "relance", "dette_desc", "csv", "json", "1", "50", "500", "1500,5", "B0001", "B0002") },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        "2024",
+        "2025",
+        "2019",
+        "N",
+        "S",
+        "ZZ",
+        "2024-06-30",
+        "2025-01-02",
+        "taux_impayes",
+        "relance",
+        "dette_desc",
+        "csv",
+        "json",
+        "1",
+        "50",
+        "500",
+        "1500,5",
+        "B0001",
+        "B0002",
+      ),
+    },
   );
   const param = fc.option(value, { nil: undefined, freq: 3 });
   const auth = fc.constantFrom<Auth>(...AUTHS);
-  const enumValues = new Set<string>([...FIGURES.map((f) => f.cle), ...STAGE_CODES, ...OWNER_ROLES, ...DUE_WINDOWS, ...EXAMINATION_FILTERS, ...Object.keys(CASE_SORTS), "csv", "json"]);
+  const enumValues = new Set<string>([
+    ...FIGURES.map((f) => f.cle),
+    ...STAGE_CODES,
+    ...OWNER_ROLES,
+    ...DUE_WINDOWS,
+    ...EXAMINATION_FILTERS,
+    ...Object.keys(CASE_SORTS),
+    "csv",
+    "json",
+  ]);
   const specs: Array<{ route: string; params: string[]; cases: boolean; path?: boolean }> = [
     { route: "/api/figures", params: ["annee", "au", "secteur"], cases: false },
     { route: "/api/series", params: ["indicateur", "secteur"], cases: false },
     { route: "/api/funnel", params: ["annee", "secteur"], cases: false },
-    { route: "/api/cases", params: ["secteur", "role", "etape", "echeance", "examen", "date_reunion", "dette_min", "tri", "page", "taille", "format"], cases: true },
+    {
+      route: "/api/cases",
+      params: ["secteur", "role", "etape", "echeance", "examen", "date_reunion", "dette_min", "tri", "page", "taille", "format"],
+      cases: true,
+    },
     { route: "/api/cases/", params: ["num_contrat"], cases: true, path: true },
     { route: "/api/runs", params: [], cases: false },
     { route: "/health", params: [], cases: false },
@@ -243,7 +354,8 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
         if (![200, 400, 401, 403, 404].includes(res.status)) problems.push(`statut ${res.status}`);
         if (STACK.test(body)) problems.push(`trace ou erreur interne dans la réponse : ${body.slice(0, 160)}`);
         const mayCases = a === "recouvrement" || a === "admin";
-        if ((!spec.cases || !mayCases) && leases.some((l) => new RegExp(`\\b${l}\\b`).test(body))) problems.push("donnée de dossier visible");
+        if ((!spec.cases || !mayCases) && leases.some((l) => new RegExp(`\\b${l}\\b`).test(body)))
+          problems.push("donnée de dossier visible");
         if (spec.cases && !mayCases && ![401, 403].includes(res.status)) problems.push(`statut ${res.status} pour ${a} sur les dossiers`);
         for (const v of given) {
           const m = /zq[a-z]{2}[0-9a-f]{10}/.exec(v);
@@ -259,11 +371,25 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
   }
   // The property is only worth something if requests reached the warehouse: say how many did.
   if (sqlTotal === 0 || !statuses.get(200)) props.push(`aucune requête n'a atteint l'entrepôt (${sqlTotal} SQL enregistrés)`);
-  out.push(line(FAMILY, `propriétés (fast-check) de chaque paramètre, ${o.runs} essais par route : ni 500, ni trace, ni dossier pour un rôle non autorisé, ni SQL bâti de l'entrée`, props, [
-    `statuts : ${[...statuses].sort((x, y) => x[0] - y[0]).map(([k, v]) => `${k} × ${v}`).join(", ")} ; ${sqlTotal} textes SQL enregistrés et examinés`,
-  ]));
+  out.push(
+    line(
+      FAMILY,
+      `propriétés (fast-check) de chaque paramètre, ${o.runs} essais par route : ni 500, ni trace, ni dossier pour un rôle non autorisé, ni SQL bâti de l'entrée`,
+      props,
+      [
+        `statuts : ${[...statuses]
+          .sort((x, y) => x[0] - y[0])
+          .map(([k, v]) => `${k} × ${v}`)
+          .join(", ")} ; ${sqlTotal} textes SQL enregistrés et examinés`,
+      ],
+    ),
+  );
   const internal = logs.filter((l) => /erreur [0-9a-f]+ sur/.test(l));
-  out.push(line(FAMILY, "aucune erreur interne journalisée pendant les essais", [internal.length ? `${internal.length} erreur(s) : ${internal[0]}` : null]));
+  out.push(
+    line(FAMILY, "aucune erreur interne journalisée pendant les essais", [
+      internal.length ? `${internal.length} erreur(s) : ${internal[0]}` : null,
+    ]),
+  );
 
   // 3. Sign-in slowed down after repeated failures (src/api/sessions.ts): per address and
   // account, doubling; per address over all accounts; never a refusal of an account as such.
@@ -286,7 +412,9 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
     const doubling = waits.every((w, i) => i === 0 || w === waits[i - 1]! * 2);
     throttle.push(waits[0] === 1 && doubling ? null : `attentes ${waits.join(", ")} s : pas 1, 2, 4…`);
     // Meanwhile the right password from another address signs in: the wait is this pair's.
-    throttle.push((await signIn("direction", PASSWORD, "192.0.2.11")).status === 200 ? null : "le bon mot de passe refusé depuis une autre adresse");
+    throttle.push(
+      (await signIn("direction", PASSWORD, "192.0.2.11")).status === 200 ? null : "le bon mot de passe refusé depuis une autre adresse",
+    );
     now += 3600_000;
     throttle.push((await signIn("direction", PASSWORD, me)).status === 200 ? null : "le bon mot de passe refusé une fois l'attente passée");
     // One address, many accounts: 20 failures in 15 minutes, then the address waits, and
@@ -297,7 +425,9 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
     addr.push((await signIn("inconnu-9", "x", "192.0.2.20")).status);
     addr.push((await signIn("communication", PASSWORD, "192.0.2.20")).status);
     const wanted = [...Array(19).fill(401), 200, 401, 429];
-    throttle.push(addr.join(",") === wanted.join(",") ? null : `une adresse, plusieurs comptes : ${addr.join(",")} au lieu de ${wanted.join(",")}`);
+    throttle.push(
+      addr.join(",") === wanted.join(",") ? null : `une adresse, plusieurs comptes : ${addr.join(",")} au lieu de ${wanted.join(",")}`,
+    );
     // The sign-in page follows the same rule.
     const form = await app.request(
       "/connexion",
@@ -311,7 +441,13 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
     throttle.push(form.status === 429 ? null : `/connexion pendant l'attente : ${form.status}`);
     now += 3600_000;
   }
-  out.push(line(FAMILY, "connexion ralentie : après 5 échecs d'une adresse sur un compte (attente doublée, 429 + Retry-After), après 20 échecs d'une adresse sur tous les comptes", throttle));
+  out.push(
+    line(
+      FAMILY,
+      "connexion ralentie : après 5 échecs d'une adresse sur un compte (attente doublée, 429 + Retry-After), après 20 échecs d'une adresse sur tous les comptes",
+      throttle,
+    ),
+  );
 
   // 3b. The lock-out of issue 10: failures on one account from rotating addresses must not
   // refuse its right password; they slow every answer for that account by 2 s at most.
@@ -325,11 +461,21 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
     const right = await signIn("recouvrement", PASSWORD, "203.0.113.99");
     lockout.push(right.status === 200 ? null : `le bon mot de passe après 30 échecs venus de 30 adresses : ${right.status} au lieu de 200`);
     const wrong = await signIn("recouvrement", "mauvais", "203.0.113.98");
-    lockout.push(slept.length === 2 && slept[0] === slept[1] && slept[0]! <= 2000 ? null : `délais ${slept.join(", ")} ms : attendu le même, 2 s au plus, bon ou mauvais mot de passe`);
+    lockout.push(
+      slept.length === 2 && slept[0] === slept[1] && slept[0]! <= 2000
+        ? null
+        : `délais ${slept.join(", ")} ms : attendu le même, 2 s au plus, bon ou mauvais mot de passe`,
+    );
     lockout.push(wrong.status === 401 ? null : `mauvais mot de passe : ${wrong.status} au lieu de 401`);
     now += 3600_000;
   }
-  out.push(line(FAMILY, "aucun blocage d'un compte par un inconnu : 30 échecs depuis 30 adresses, puis le bon mot de passe est accepté (délai ≤ 2 s, le même pour un mauvais)", lockout));
+  out.push(
+    line(
+      FAMILY,
+      "aucun blocage d'un compte par un inconnu : 30 échecs depuis 30 adresses, puis le bon mot de passe est accepté (délai ≤ 2 s, le même pour un mauvais)",
+      lockout,
+    ),
+  );
 
   // 3c. Host and Origin: a page of another name (DNS rebinding) or origin changes nothing.
   const origins: Array<string | null> = [];
@@ -339,23 +485,56 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
       headers: { Host: "evil.example", Origin: "http://evil.example", "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ identifiant: "admin", mot_de_passe: PASSWORD }),
     });
-    origins.push(rebound.status === 421 && !rebound.headers.get("set-cookie") ? null : `POST /connexion, Host et Origin evil.example : ${rebound.status}${rebound.headers.get("set-cookie") ? " avec un cookie de session" : ""}`);
+    origins.push(
+      rebound.status === 421 && !rebound.headers.get("set-cookie")
+        ? null
+        : `POST /connexion, Host et Origin evil.example : ${rebound.status}${rebound.headers.get("set-cookie") ? " avec un cookie de session" : ""}`,
+    );
     const reboundJson = await app.request("http://evil.example:3000/api/session", {
       method: "POST",
       headers: { Host: "evil.example:3000", Origin: "http://evil.example:3000", "Content-Type": "application/json" },
       body: JSON.stringify({ identifiant: "admin", mot_de_passe: PASSWORD }),
     });
-    origins.push(reboundJson.status === 421 && !reboundJson.headers.get("set-cookie") ? null : `POST /api/session, Host et Origin evil.example : ${reboundJson.status}`);
+    origins.push(
+      reboundJson.status === 421 && !reboundJson.headers.get("set-cookie")
+        ? null
+        : `POST /api/session, Host et Origin evil.example : ${reboundJson.status}`,
+    );
     const before = runs.started;
-    const cross = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Origin: "http://evil.example", Cookie: cookies.admin! } });
-    origins.push(cross.status === 403 && runs.started === before ? null : `POST /api/runs (admin, JSON) depuis http://evil.example : ${cross.status}, ${runs.started - before} chargement(s) lancé(s)`);
-    const marked = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", "Sec-Fetch-Site": "cross-site", Cookie: cookies.admin! } });
-    origins.push(marked.status === 403 && runs.started === before ? null : `POST /api/runs (admin) marqué cross-site sans Origin : ${marked.status}`);
-    const signOut = await app.request("/api/session", { method: "DELETE", headers: { Origin: "http://evil.example", Cookie: cookies.admin! } });
+    const cross = await app.request("/api/runs", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: "http://evil.example", Cookie: cookies.admin! },
+    });
+    origins.push(
+      cross.status === 403 && runs.started === before
+        ? null
+        : `POST /api/runs (admin, JSON) depuis http://evil.example : ${cross.status}, ${runs.started - before} chargement(s) lancé(s)`,
+    );
+    const marked = await app.request("/api/runs", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Sec-Fetch-Site": "cross-site", Cookie: cookies.admin! },
+    });
+    origins.push(
+      marked.status === 403 && runs.started === before ? null : `POST /api/runs (admin) marqué cross-site sans Origin : ${marked.status}`,
+    );
+    const signOut = await app.request("/api/session", {
+      method: "DELETE",
+      headers: { Origin: "http://evil.example", Cookie: cookies.admin! },
+    });
     const still = await app.request("/api/runs", { headers: { Cookie: cookies.admin! } });
-    origins.push(signOut.status === 403 && still.status === 200 ? null : `DELETE /api/session depuis http://evil.example : ${signOut.status}, session ensuite ${still.status}`);
+    origins.push(
+      signOut.status === 403 && still.status === 200
+        ? null
+        : `DELETE /api/session depuis http://evil.example : ${signOut.status}, session ensuite ${still.status}`,
+    );
   }
-  out.push(line(FAMILY, "Host et Origin : POST /connexion et /api/session sous un autre nom (rebinding DNS) → 421 sans session ; POST /api/runs et DELETE /api/session d'une autre origine → 403", origins));
+  out.push(
+    line(
+      FAMILY,
+      "Host et Origin : POST /connexion et /api/session sous un autre nom (rebinding DNS) → 421 sans session ; POST /api/runs et DELETE /api/session d'une autre origine → 403",
+      origins,
+    ),
+  );
 
   // 3d. The public /health names no file, line or column of a failed run.
   const health: Array<string | null> = [];
@@ -365,32 +544,66 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
       const body = await (await app.request("/health", { headers: headersFor(a) })).text();
       const signedIn = ROLES.includes(a as Role);
       const shows = /baux_20250301|ligne 1|num_logement|essai-echec/.test(body);
-      health.push(shows === signedIn ? null : `/health (${a}) : ${signedIn ? "détail absent pour une session ouverte" : `détail visible sans session : ${body.slice(0, 200)}`}`);
+      health.push(
+        shows === signedIn
+          ? null
+          : `/health (${a}) : ${signedIn ? "détail absent pour une session ouverte" : `détail visible sans session : ${body.slice(0, 200)}`}`,
+      );
     }
     runs.failure = null;
   }
-  out.push(line(FAMILY, "/health sans session : statut et dates seulement (ni fichier, ni ligne, ni colonne d'un échec) ; le détail pour une session ouverte", health));
+  out.push(
+    line(
+      FAMILY,
+      "/health sans session : statut et dates seulement (ni fichier, ni ligne, ni colonne d'un échec) ; le détail pour une session ouverte",
+      health,
+    ),
+  );
 
   // 3e. The static server follows no symbolic link below the build folder.
-  out.push(line(FAMILY, "site statique : aucun lien symbolique suivi (vers /etc/passwd, un fichier ou un dossier hors de la construction, un fichier ou un dossier dedans) → 404", await checkSiteLinks(dir)));
+  out.push(
+    line(
+      FAMILY,
+      "site statique : aucun lien symbolique suivi (vers /etc/passwd, un fichier ou un dossier hors de la construction, un fichier ou un dossier dedans) → 404",
+      await checkSiteLinks(dir),
+    ),
+  );
 
   // 4. The password never appears in a log, an answer or the users file.
   const captured: string[] = [];
   const origOut = process.stdout.write.bind(process.stdout);
   const origErr = process.stderr.write.bind(process.stderr);
   const bodies: string[] = [];
-  process.stdout.write = ((c: string | Uint8Array, ...r: unknown[]) => (captured.push(String(c)), (origOut as (...a: unknown[]) => boolean)(c, ...r))) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array, ...r: unknown[]) => (captured.push(String(c)), (origErr as (...a: unknown[]) => boolean)(c, ...r))) as typeof process.stderr.write;
+  process.stdout.write = ((c: string | Uint8Array, ...r: unknown[]) => (
+    captured.push(String(c)),
+    (origOut as (...a: unknown[]) => boolean)(c, ...r)
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array, ...r: unknown[]) => (
+    captured.push(String(c)),
+    (origErr as (...a: unknown[]) => boolean)(c, ...r)
+  )) as typeof process.stderr.write;
   try {
     for (const pw of [PASSWORD, `${PASSWORD}-faux`]) {
       const r1 = await signIn("admin", pw);
       bodies.push(await r1.text(), JSON.stringify([...r1.headers]));
-      const r2 = await app.request("/connexion", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" }, body: new URLSearchParams({ identifiant: "admin", mot_de_passe: pw, retour: "/" }) });
+      const r2 = await app.request("/connexion", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
+        body: new URLSearchParams({ identifiant: "admin", mot_de_passe: pw, retour: "/" }),
+      });
       bodies.push(await r2.text(), JSON.stringify([...r2.headers]));
     }
-    const big = await app.request("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ identifiant: "admin", mot_de_passe: PASSWORD + "x".repeat(20_000) }) });
+    const big = await app.request("/api/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ identifiant: "admin", mot_de_passe: PASSWORD + "x".repeat(20_000) }),
+    });
     bodies.push(await big.text());
-    const bad = await app.request("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ identifiant: "admin", mot_de_passe: PASSWORD }).slice(0, -1) });
+    const bad = await app.request("/api/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ identifiant: "admin", mot_de_passe: PASSWORD }).slice(0, -1),
+    });
     bodies.push(await bad.text());
   } finally {
     process.stdout.write = origOut;
@@ -400,11 +613,21 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
   const { writeUsersFile } = await import("../../src/api/users.ts");
   writeUsersFile(usersFile, [{ identifiant: "admin", role: "admin", mot_de_passe_hache: hashPassword(PASSWORD) }]);
   const everywhere = [...logs, ...captured, ...bodies, fs.readFileSync(usersFile, "utf8")].join("\n");
-  out.push(line(FAMILY, "mot de passe jamais écrit : journaux du serveur, sorties, réponses, fichier des comptes", [everywhere.includes(PASSWORD) ? "mot de passe trouvé" : null]));
+  out.push(
+    line(FAMILY, "mot de passe jamais écrit : journaux du serveur, sorties, réponses, fichier des comptes", [
+      everywhere.includes(PASSWORD) ? "mot de passe trouvé" : null,
+    ]),
+  );
 
   // 5. No secret in the repository, nor in the built site.
   const scanned = scanRepository();
-  out.push(line(FAMILY, `aucun secret dans le dépôt (${scanned.files} fichiers suivis ou non ignorés)`, scanned.findings.length ? scanned.findings : [null]));
+  out.push(
+    line(
+      FAMILY,
+      `aucun secret dans le dépôt (${scanned.files} fichiers suivis ou non ignorés)`,
+      scanned.findings.length ? scanned.findings : [null],
+    ),
+  );
   const siteDirs: string[] = [];
   for (const d of [projectPath("dist"), projectPath("data", "site", "current")]) if (fs.existsSync(d)) siteDirs.push(fs.realpathSync(d));
   if (o.buildSite) {
@@ -426,7 +649,13 @@ export async function checkAccess(o: AccessOptions): Promise<CheckLine[]> {
     }
     out.push(line(FAMILY, `aucun secret dans le site construit (${siteDirs.length} construction(s), ${files} fichiers)`, findings));
   } else {
-    out.push({ famille: FAMILY, essai: "aucun secret dans le site construit", fois: 0, tenus: 0, nonExecute: "aucun site construit ici (dist/, data/site/) ; la vérification complète le construit" });
+    out.push({
+      famille: FAMILY,
+      essai: "aucun secret dans le site construit",
+      fois: 0,
+      tenus: 0,
+      nonExecute: "aucun site construit ici (dist/, data/site/) ; la vérification complète le construit",
+    });
   }
   provider.close();
   log(`[accès] ${out.map((l) => `${l.tenus}/${l.fois}`).join(", ")}`);
@@ -485,7 +714,9 @@ function walk(dir: string): string[] {
 
 function demoPasswords(): string[] {
   try {
-    return (JSON.parse(fs.readFileSync(projectPath("data", "comptes-demo.txt"), "utf8")) as Array<{ mot_de_passe: string }>).map((a) => a.mot_de_passe);
+    return (JSON.parse(fs.readFileSync(projectPath("data", "comptes-demo.txt"), "utf8")) as Array<{ mot_de_passe: string }>).map(
+      (a) => a.mot_de_passe,
+    );
   } catch {
     return [];
   }
@@ -498,7 +729,8 @@ export function scanRepository(): { files: number; findings: string[] } {
     .filter(Boolean);
   const findings: string[] = [];
   for (const rel of list) {
-    if (/(^|\/)(\.env(\..*)?|id_rsa|.*\.pem|.*\.key|users\.json|comptes-demo\.txt)$/.test(rel)) findings.push(`${rel} : fichier de secrets suivi`);
+    if (/(^|\/)(\.env(\..*)?|id_rsa|.*\.pem|.*\.key|users\.json|comptes-demo\.txt)$/.test(rel))
+      findings.push(`${rel} : fichier de secrets suivi`);
     const full = path.join(root, rel);
     if (!fs.existsSync(full) || !fs.statSync(full).isFile() || fs.statSync(full).size > 5_000_000) continue;
     const text = fs.readFileSync(full, "latin1");

@@ -38,7 +38,13 @@ async function section(name: string, fn: () => Promise<CheckLine[]>) {
   try {
     lines.push(...(await fn()));
   } catch (e) {
-    lines.push({ famille: name, essai: `la vérification « ${name} » elle-même`, fois: 1, tenus: 0, details: [String((e as Error).stack ?? e)] });
+    lines.push({
+      famille: name,
+      essai: `la vérification « ${name} » elle-même`,
+      fois: 1,
+      tenus: 0,
+      details: [String((e as Error).stack ?? e)],
+    });
   }
   log(`== ${name} : ${((Date.now() - s0) / 1000).toFixed(0)} s ==`);
 }

@@ -20,7 +20,8 @@ import { findTextInWarehouse } from "./warehouseTextSearch.ts";
 
 const FAMILY = "Entrées invalides";
 /** The quarantine reason of an over-long record (normalizeExport.ts), whatever its length. */
-const LONG_RECORD = /^enregistrement de [\d\s]+ caractères, au-delà de la limite de 1\s000\s000, sur 1 ligne physique, limite dépassée hors guillemets : ligne écartée/;
+const LONG_RECORD =
+  /^enregistrement de [\d\s]+ caractères, au-delà de la limite de 1\s000\s000, sur 1 ligne physique, limite dépassée hors guillemets : ligne écartée/;
 const KINDS = Object.keys(HEADERS) as ExportKind[];
 
 export interface ExpectedBad {
@@ -31,8 +32,7 @@ export interface ExpectedBad {
 }
 
 export type Outcome =
-  | { refused: true; message: RegExp; line: boolean }
-  | { refused: false; rows: number; bad: ExpectedBad[]; goodKeys: string[] };
+  { refused: true; message: RegExp; line: boolean } | { refused: false; rows: number; bad: ExpectedBad[]; goodKeys: string[] };
 
 export interface CorpusFile {
   name: string;
@@ -97,10 +97,22 @@ const m = (kind: ExportKind, column: string, values: string[], reason: string, r
 
 /** Every row-level rule of the format, as a value that breaks it. */
 export const MUTATIONS: Mutation[] = [
-  ...m("ecritures", "date_ecriture", ["31/02/2024", "00/01/2024", "32/01/2024", "2024-01-15", "15/13/2024", "29/02/2023", "aa/bb/cccc", "01/02/24", "1/2/2024"], "date invalide", "date impossible"),
+  ...m(
+    "ecritures",
+    "date_ecriture",
+    ["31/02/2024", "00/01/2024", "32/01/2024", "2024-01-15", "15/13/2024", "29/02/2023", "aa/bb/cccc", "01/02/24", "1/2/2024"],
+    "date invalide",
+    "date impossible",
+  ),
   ...m("ecritures", "date_ecriture", [""], "date manquante", "date manquante"),
   ...m("ecritures", "periode", ["13/2024", "00/2024", "2024-02", "février"], "période invalide (mm/aaaa attendu)", "période impossible"),
-  ...m("ecritures", "debit", ["10.00", "1.234,56", "1O,00", "dix", "10,0a", "10,999", "1,2,3"], "montant invalide", "montant avec un point ou des lettres"),
+  ...m(
+    "ecritures",
+    "debit",
+    ["10.00", "1.234,56", "1O,00", "dix", "10,0a", "10,999", "1,2,3"],
+    "montant invalide",
+    "montant avec un point ou des lettres",
+  ),
   ...m("ecritures", "credit", ["10.50", "abc"], "montant invalide", "montant avec un point ou des lettres", { debit: "" }),
   ...m("ecritures", "debit", ["-10,00"], "montant négatif", "montant négatif"),
   ...m("ecritures", "credit", ["5,00"], "débit et crédit renseignés tous deux", "débit et crédit tous deux"),
@@ -271,7 +283,12 @@ export function generateCorpus(): CorpusFile[] {
     accepted("ecritures", "champ très long (accepté sous la limite)", (tag) => {
       const rows = goodRows("ecritures", tag);
       rows[5]![5] = "Libellé ".repeat(size / 8);
-      return { lines: [headerLine("ecritures"), ...rows.map((r) => rowText(r) + "\r\n")], rows: rows.length, bad: [], goodKeys: rows.map((r) => r[0]!) };
+      return {
+        lines: [headerLine("ecritures"), ...rows.map((r) => rowText(r) + "\r\n")],
+        rows: rows.length,
+        bad: [],
+        goodKeys: rows.map((r) => r[0]!),
+      };
     });
   }
 
@@ -291,25 +308,40 @@ export function generateCorpus(): CorpusFile[] {
     });
     accepted(kind, "pas de fin de ligne finale", (tag) => {
       const rows = goodRows(kind, tag, 5);
-      return { lines: [headerLine(kind), join(rows.map(rowText), "\r\n", false)], rows: rows.length, bad: [], goodKeys: rows.map((r) => r[0]!) };
+      return {
+        lines: [headerLine(kind), join(rows.map(rowText), "\r\n", false)],
+        rows: rows.length,
+        bad: [],
+        goodKeys: rows.map((r) => r[0]!),
+      };
     });
     accepted(kind, "en-tête seul", () => ({ lines: [headerLine(kind)], rows: 0, bad: [], goodKeys: [] }));
     accepted(kind, "en-tête seul sans fin de ligne", () => ({ lines: [HEADERS[kind].join(";")], rows: 0, bad: [], goodKeys: [] }));
     accepted(kind, "fins de ligne LF et lignes vides", (tag) => {
       const rows = goodRows(kind, tag, 6);
-      return { lines: [HEADERS[kind].join(";") + "\n", rows.map(rowText).join("\n\n") + "\n\n"], rows: rows.length, bad: [], goodKeys: rows.map((r) => r[0]!) };
-    });
-    accepted(kind, "UTF-8 avec BOM, colonnes en désordre, en majuscules, colonne inconnue en plus", (tag) => {
-      const rows = goodRows(kind, tag, 6);
-      const order = [...HEADERS[kind].keys()].reverse();
-      const header = [...order.map((i) => HEADERS[kind][i]!.toUpperCase()), "colonne_inconnue"];
       return {
-        lines: [header.join(";") + "\r\n", ...rows.map((r) => rowText([...order.map((i) => r[i]!), "ignorée"]) + "\r\n")],
+        lines: [HEADERS[kind].join(";") + "\n", rows.map(rowText).join("\n\n") + "\n\n"],
         rows: rows.length,
         bad: [],
         goodKeys: rows.map((r) => r[0]!),
       };
-    }, "utf8bom");
+    });
+    accepted(
+      kind,
+      "UTF-8 avec BOM, colonnes en désordre, en majuscules, colonne inconnue en plus",
+      (tag) => {
+        const rows = goodRows(kind, tag, 6);
+        const order = [...HEADERS[kind].keys()].reverse();
+        const header = [...order.map((i) => HEADERS[kind][i]!.toUpperCase()), "colonne_inconnue"];
+        return {
+          lines: [header.join(";") + "\r\n", ...rows.map((r) => rowText([...order.map((i) => r[i]!), "ignorée"]) + "\r\n")],
+          rows: rows.length,
+          bad: [],
+          goodKeys: rows.map((r) => r[0]!),
+        };
+      },
+      "utf8bom",
+    );
   }
 
   // --- Mixed encodings that Windows-1252 can still decode: read as Windows-1252 (the default).
@@ -317,8 +349,23 @@ export function generateCorpus(): CorpusFile[] {
     const tag = tagOf();
     const rows = goodRows(kind, tag, 4);
     if (kind === "secteurs") rows[0]![1] = "Zone d’activité";
-    const bytes = Buffer.concat([enc(headerLine(kind) + rowText(rows[0]!) + "\r\n"), Buffer.from(rowText(rows[1]!).replace(/Secteur|Frais/, "Théâtre") + "\r\n", "utf8"), enc(rows.slice(2).map((r) => rowText(r) + "\r\n").join(""))]);
-    files.push({ name: nextName(kind), kind, rule: "encodages mêlés (UTF-8 dans un fichier Windows-1252, décodable)", bytes, outcome: { refused: false, rows: 4, bad: [], goodKeys: rows.map((r) => r[0]!) } });
+    const bytes = Buffer.concat([
+      enc(headerLine(kind) + rowText(rows[0]!) + "\r\n"),
+      Buffer.from(rowText(rows[1]!).replace(/Secteur|Frais/, "Théâtre") + "\r\n", "utf8"),
+      enc(
+        rows
+          .slice(2)
+          .map((r) => rowText(r) + "\r\n")
+          .join(""),
+      ),
+    ]);
+    files.push({
+      name: nextName(kind),
+      kind,
+      rule: "encodages mêlés (UTF-8 dans un fichier Windows-1252, décodable)",
+      bytes,
+      outcome: { refused: false, rows: 4, bad: [], goodKeys: rows.map((r) => r[0]!) },
+    });
   }
 
   // ===== Files refused whole.
@@ -329,17 +376,42 @@ export function generateCorpus(): CorpusFile[] {
       if (col === "commentaire") continue; // never loaded, not required
       const header = HEADERS[kind].filter((c) => c !== col);
       const name = nextName(kind);
-      refuse(kind, "colonne obligatoire manquante", enc(join([header.join(";"), goodRow(kind, "K", 0).filter((_, i) => HEADERS[kind][i] !== col).join(";")])),
-        new RegExp(`^${fileRe(name)}, ligne 1, colonne ${col} : l'en-tête ne contient pas la colonne obligatoire « ${col} »`), true, name);
+      refuse(
+        kind,
+        "colonne obligatoire manquante",
+        enc(
+          join([
+            header.join(";"),
+            goodRow(kind, "K", 0)
+              .filter((_, i) => HEADERS[kind][i] !== col)
+              .join(";"),
+          ]),
+        ),
+        new RegExp(`^${fileRe(name)}, ligne 1, colonne ${col} : l'en-tête ne contient pas la colonne obligatoire « ${col} »`),
+        true,
+        name,
+      );
     }
   }
   // Duplicated columns (same name, or differing only by case).
   for (const kind of KINDS) {
-    for (const [i, upper] of [[0, false], [1, true]] as const) {
+    for (const [i, upper] of [
+      [0, false],
+      [1, true],
+    ] as const) {
       const col = HEADERS[kind][i]!;
       const name = nextName(kind);
-      refuse(kind, "colonne en double", enc(join([[...HEADERS[kind], upper ? col.toUpperCase() : col].join(";")])),
-        new RegExp(`^${fileRe(name)}, ligne 1, colonne ${upper ? col.toUpperCase() : col} : colonne « ${upper ? col.toUpperCase() : col} » en double`, "i"), true, name);
+      refuse(
+        kind,
+        "colonne en double",
+        enc(join([[...HEADERS[kind], upper ? col.toUpperCase() : col].join(";")])),
+        new RegExp(
+          `^${fileRe(name)}, ligne 1, colonne ${upper ? col.toUpperCase() : col} : colonne « ${upper ? col.toUpperCase() : col} » en double`,
+          "i",
+        ),
+        true,
+        name,
+      );
     }
   }
   // Bytes Windows-1252 leaves undefined, at a known line.
@@ -348,8 +420,19 @@ export function generateCorpus(): CorpusFile[] {
       const name = nextName(kind);
       const rows = goodRows(kind, "U", 8).map(rowText);
       const lineNo = 3 + k;
-      const bytes = Buffer.concat([enc(join([HEADERS[kind].join(";"), ...rows.slice(0, lineNo - 2)])), Buffer.from([0x41, byte, 0x42, 0x0d, 0x0a]), enc(join(rows.slice(lineNo - 2)))]);
-      refuse(kind, "octets hors Windows-1252 (mauvais encodage)", bytes, new RegExp(`^${fileRe(name)}, ligne ${lineNo} : octet 0x${byte.toString(16)} absent de Windows-1252`), true, name);
+      const bytes = Buffer.concat([
+        enc(join([HEADERS[kind].join(";"), ...rows.slice(0, lineNo - 2)])),
+        Buffer.from([0x41, byte, 0x42, 0x0d, 0x0a]),
+        enc(join(rows.slice(lineNo - 2))),
+      ]);
+      refuse(
+        kind,
+        "octets hors Windows-1252 (mauvais encodage)",
+        bytes,
+        new RegExp(`^${fileRe(name)}, ligne ${lineNo} : octet 0x${byte.toString(16)} absent de Windows-1252`),
+        true,
+        name,
+      );
     }
   }
   // Binary data, UTF-16.
@@ -358,38 +441,79 @@ export function generateCorpus(): CorpusFile[] {
     const garbage = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(rnd() * 256)));
     garbage[100 + s] = 0;
     const name = nextName(KINDS[s % 5]!);
-    refuse(KINDS[s % 5]!, "données binaires", Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), garbage]),
-      new RegExp(`^${fileRe(name)}, ligne \\d+ : (données binaires \\(octet nul\\)|octet 0x[0-9a-f]+ absent de Windows-1252)`), true, name);
+    refuse(
+      KINDS[s % 5]!,
+      "données binaires",
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), garbage]),
+      new RegExp(`^${fileRe(name)}, ligne \\d+ : (données binaires \\(octet nul\\)|octet 0x[0-9a-f]+ absent de Windows-1252)`),
+      true,
+      name,
+    );
   }
   for (const kind of ["baux", "ecritures"] as const) {
     const name = nextName(kind);
-    refuse(kind, "données binaires", Buffer.concat([enc(join([HEADERS[kind].join(";"), rowText(goodRow(kind, "Z", 0))])), Buffer.from([0, 0, 0, 0, 0x0d, 0x0a])]),
-      new RegExp(`^${fileRe(name)}, ligne 3 : données binaires \\(octet nul\\)`), true, name);
+    refuse(
+      kind,
+      "données binaires",
+      Buffer.concat([enc(join([HEADERS[kind].join(";"), rowText(goodRow(kind, "Z", 0))])), Buffer.from([0, 0, 0, 0, 0x0d, 0x0a])]),
+      new RegExp(`^${fileRe(name)}, ligne 3 : données binaires \\(octet nul\\)`),
+      true,
+      name,
+    );
     const name16 = nextName(kind);
-    refuse(kind, "mauvais encodage (UTF-16)", Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(join([HEADERS[kind].join(";")]), "utf16le")]),
-      new RegExp(`^${fileRe(name16)}, ligne 1 : (données binaires \\(octet nul\\)|octet 0x[0-9a-f]+ absent)`), true, name16);
+    refuse(
+      kind,
+      "mauvais encodage (UTF-16)",
+      Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(join([HEADERS[kind].join(";")]), "utf16le")]),
+      new RegExp(`^${fileRe(name16)}, ligne 1 : (données binaires \\(octet nul\\)|octet 0x[0-9a-f]+ absent)`),
+      true,
+      name16,
+    );
   }
   // UTF-8 without a BOM.
   for (const kind of KINDS) {
     const name = nextName(kind);
-    refuse(kind, "UTF-8 sans BOM", enc(join([HEADERS[kind].join(";"), rowText(goodRow(kind, "Zoé–’", 0))]), "utf8"),
-      new RegExp(`^${fileRe(name)} : le fichier est encodé en UTF-8 sans marque`), false, name);
+    refuse(
+      kind,
+      "UTF-8 sans BOM",
+      enc(join([HEADERS[kind].join(";"), rowText(goodRow(kind, "Zoé–’", 0))]), "utf8"),
+      new RegExp(`^${fileRe(name)} : le fichier est encodé en UTF-8 sans marque`),
+      false,
+      name,
+    );
   }
   // A BOM, then bytes that are not UTF-8 (mixed encodings): the line of the bad byte.
   for (const [k, kind] of KINDS.entries()) {
     const name = nextName(kind);
     const rows = goodRows(kind, "M", 6).map(rowText);
     const lineNo = 2 + k;
-    const bytes = Buffer.concat([enc(join([HEADERS[kind].join(";"), ...rows.slice(0, lineNo - 2)]), "utf8bom"), iconv.encode("Théâtre ;", "win1252"), enc(join(rows.slice(lineNo - 2)), "utf8")]);
-    refuse(kind, "encodages mêlés (BOM UTF-8 puis Windows-1252)", bytes, new RegExp(`^${fileRe(name)}, ligne ${lineNo} : le fichier commence par une marque UTF-8 mais contient des octets invalides`), true, name);
+    const bytes = Buffer.concat([
+      enc(join([HEADERS[kind].join(";"), ...rows.slice(0, lineNo - 2)]), "utf8bom"),
+      iconv.encode("Théâtre ;", "win1252"),
+      enc(join(rows.slice(lineNo - 2)), "utf8"),
+    ]);
+    refuse(
+      kind,
+      "encodages mêlés (BOM UTF-8 puis Windows-1252)",
+      bytes,
+      new RegExp(`^${fileRe(name)}, ligne ${lineNo} : le fichier commence par une marque UTF-8 mais contient des octets invalides`),
+      true,
+      name,
+    );
   }
   // A BOM file cut in the middle of a multi-byte character (a truncated UTF-8 file).
   for (const kind of ["secteurs", "ecritures"] as const) {
     const name = nextName(kind);
     const text = join([HEADERS[kind].join(";"), rowText(goodRow(kind, "T", 0)), "Té"], "\r\n", false);
     const full = enc(text, "utf8bom");
-    refuse(kind, "fichier UTF-8 tronqué au milieu d'un caractère", full.subarray(0, full.length - 1),
-      new RegExp(`^${fileRe(name)}, ligne 3 : `), true, name);
+    refuse(
+      kind,
+      "fichier UTF-8 tronqué au milieu d'un caractère",
+      full.subarray(0, full.length - 1),
+      new RegExp(`^${fileRe(name)}, ligne 3 : `),
+      true,
+      name,
+    );
   }
   // Quotes never closed (and a file truncated inside a quoted field).
   for (const [k, kind] of KINDS.entries()) {
@@ -398,11 +522,24 @@ export function generateCorpus(): CorpusFile[] {
     const rows = goodRows(kind, "Q", 10).map((r) => rowText(kind === "actions" ? [...r.slice(0, -1), "commentaire"] : r));
     const lineNo = 3 + k;
     rows[lineNo - 2] = `"${rows[lineNo - 2]}`;
-    refuse(kind, "guillemet jamais refermé", enc(join([HEADERS[kind].join(";"), ...rows])), new RegExp(`^${fileRe(name)}, ligne ${lineNo} : guillemet ouvert jamais refermé`), true, name);
+    refuse(
+      kind,
+      "guillemet jamais refermé",
+      enc(join([HEADERS[kind].join(";"), ...rows])),
+      new RegExp(`^${fileRe(name)}, ligne ${lineNo} : guillemet ouvert jamais refermé`),
+      true,
+      name,
+    );
     const nameT = nextName(kind);
     const cut = rowText(goodRow(kind, "QT", 0)).split(";");
-    refuse(kind, "fichier tronqué dans un champ entre guillemets", enc(join([HEADERS[kind].join(";"), rowText(goodRow(kind, "QT1", 1))]) + `${cut[0]};"texte coupé`),
-      new RegExp(`^${fileRe(nameT)}, ligne 3 : guillemet ouvert jamais refermé`), true, nameT);
+    refuse(
+      kind,
+      "fichier tronqué dans un champ entre guillemets",
+      enc(join([HEADERS[kind].join(";"), rowText(goodRow(kind, "QT1", 1))]) + `${cut[0]};"texte coupé`),
+      new RegExp(`^${fileRe(nameT)}, ligne 3 : guillemet ouvert jamais refermé`),
+      true,
+      nameT,
+    );
   }
   // Empty files, blank-only files, a record too long to be buffered.
   for (const kind of KINDS) {
@@ -411,13 +548,32 @@ export function generateCorpus(): CorpusFile[] {
   }
   for (const kind of ["baux", "actions"] as const) {
     const name = nextName(kind);
-    refuse(kind, "fichier sans en-tête (lignes vides)", enc("\r\n\r\n   \r\n"), new RegExp(`^${fileRe(name)}, ligne 1 : fichier sans en-tête`), true, name);
+    refuse(
+      kind,
+      "fichier sans en-tête (lignes vides)",
+      enc("\r\n\r\n   \r\n"),
+      new RegExp(`^${fileRe(name)}, ligne 1 : fichier sans en-tête`),
+      true,
+      name,
+    );
   }
   {
     // Only a quote never closed refuses a file with an over-long record, at the quote's line.
     const name = nextName("ecritures");
-    refuse("ecritures", "guillemet jamais refermé dans une ligne démesurée", enc(HEADERS.ecritures.join(";") + "\r\n" + "E1;B0001;01/02/2024;02/2024;FRP;\"" + "y".repeat(3_200_000) + "\r\nE2;B0001;01/02/2024;02/2024;FRP;ok;10,00;;\r\n"),
-      new RegExp(`^${fileRe(name)}, ligne 2 : guillemet ouvert jamais refermé`), true, name);
+    refuse(
+      "ecritures",
+      "guillemet jamais refermé dans une ligne démesurée",
+      enc(
+        HEADERS.ecritures.join(";") +
+          "\r\n" +
+          'E1;B0001;01/02/2024;02/2024;FRP;"' +
+          "y".repeat(3_200_000) +
+          "\r\nE2;B0001;01/02/2024;02/2024;FRP;ok;10,00;;\r\n",
+      ),
+      new RegExp(`^${fileRe(name)}, ligne 2 : guillemet ouvert jamais refermé`),
+      true,
+      name,
+    );
   }
   // More than 1 % of bad rows: refused, with examples naming lines.
   for (const [k, mu] of MUTATIONS.filter((_, i) => i % 6 === 0).entries()) {
@@ -426,8 +582,16 @@ export function generateCorpus(): CorpusFile[] {
     const cols = HEADERS[mu.kind] as readonly string[];
     rows[2]![cols.indexOf(mu.column)] = mu.value;
     for (const [c, v] of Object.entries(mu.with ?? {})) rows[2]![cols.indexOf(c)] = v;
-    refuse(mu.kind, "plus de 1 % de lignes illisibles", enc(join([cols.join(";"), ...rows.map(rowText)])),
-      new RegExp(`^${fileRe(name)} : 1 ligne\\(s\\) illisible\\(s\\) sur 5 \\(20 %\\), au-delà du seuil de 1 % .*Exemples : ligne 4, colonne ${mu.column} : ${mu.reason.replace(/[()]/g, "\\$&")}`), true, name);
+    refuse(
+      mu.kind,
+      "plus de 1 % de lignes illisibles",
+      enc(join([cols.join(";"), ...rows.map(rowText)])),
+      new RegExp(
+        `^${fileRe(name)} : 1 ligne\\(s\\) illisible\\(s\\) sur 5 \\(20 %\\), au-delà du seuil de 1 % .*Exemples : ligne 4, colonne ${mu.column} : ${mu.reason.replace(/[()]/g, "\\$&")}`,
+      ),
+      true,
+      name,
+    );
   }
   // File names (impossible dates, other shapes, unknown kinds) no longer fail a run: such a file
   // is left aside ("ignoré") and the run goes on. test/reliability/inbox.ts probes those names.
@@ -481,7 +645,9 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
   copyWarehouse(w0, accDb);
   let runError: unknown = null;
   // settleSeconds 0: these files were just written here, complete (no stability delay to wait)
-  await runEtl({ exportsDir: path.join(accDir, "exports"), dbPath: accDb, log: () => undefined, settleSeconds: 0 }).catch((e: unknown) => (runError = e));
+  await runEtl({ exportsDir: path.join(accDir, "exports"), dbPath: accDb, log: () => undefined, settleSeconds: 0 }).catch(
+    (e: unknown) => (runError = e),
+  );
   if (runError) {
     const c = classify(runError);
     for (const f of accepted) {
@@ -493,19 +659,25 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
     const wh = await openWarehouse(accDb);
     try {
       const runFiles = new Map(
-        (await queryRows<{ fichier: string; statut: string; lues: number; chargees: number; quarantaine: number }>(
-          wh.conn,
-          `select fichier, statut, lignes_lues as lues, lignes_chargees as chargees, lignes_quarantaine as quarantaine
+        (
+          await queryRows<{ fichier: string; statut: string; lues: number; chargees: number; quarantaine: number }>(
+            wh.conn,
+            `select fichier, statut, lignes_lues as lues, lignes_chargees as chargees, lignes_quarantaine as quarantaine
            from etl_run_files where run_id = (select run_id from etl_runs order by fin desc limit 1)`,
-        )).map((r) => [r.fichier, r]),
+          )
+        ).map((r) => [r.fichier, r]),
       );
       for (const f of accepted) {
         const exp = f.outcome as Extract<Outcome, { refused: false }>;
         const kind = f.kind!;
         crash.push(null);
         const rf = runFiles.get(f.name);
-        const [raw] = await queryRows<{ n: number }>(wh.conn, `select cast(count(*) as integer) as n from raw_${kind} where fichier = $f`, { f: f.name });
-        const [rej] = await queryRows<{ n: number }>(wh.conn, `select cast(count(*) as integer) as n from raw_rejects where fichier = $f`, { f: f.name });
+        const [raw] = await queryRows<{ n: number }>(wh.conn, `select cast(count(*) as integer) as n from raw_${kind} where fichier = $f`, {
+          f: f.name,
+        });
+        const [rej] = await queryRows<{ n: number }>(wh.conn, `select cast(count(*) as integer) as n from raw_rejects where fichier = $f`, {
+          f: f.name,
+        });
         const q = await queryRows<{ ligne: number; colonne: string | null; motif: string }>(
           wh.conn,
           `select ligne, colonne, motif from quarantine where fichier = $f order by ligne`,
@@ -513,28 +685,35 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
         );
         const [mart, key] = MART[kind];
         const tag = exp.goodKeys[0]?.split("-")[0] ?? "∅";
-        const inMart = (await queryRows<{ k: string }>(wh.conn, `select ${key} as k from ${mart} where ${key} like $p`, { p: `${tag}-%` })).map((r) => r.k);
+        const inMart = (
+          await queryRows<{ k: string }>(wh.conn, `select ${key} as k from ${mart} where ${key} like $p`, { p: `${tag}-%` })
+        ).map((r) => r.k);
         // Rows read = rows loaded + rows quarantined, each counted independently.
         const b: string[] = [];
         if (!rf) b.push("absent de etl_run_files");
         else {
           if (rf.lues !== exp.rows) b.push(`lignes lues ${rf.lues} ≠ ${exp.rows} écrites`);
           if (rf.lues !== raw!.n + rej!.n) b.push(`lignes lues ${rf.lues} ≠ ${raw!.n} chargées en brut + ${rej!.n} rejetées`);
-          if (rf.chargees + rf.quarantaine !== rf.lues) b.push(`${rf.chargees} chargées + ${rf.quarantaine} en quarantaine ≠ ${rf.lues} lues`);
+          if (rf.chargees + rf.quarantaine !== rf.lues)
+            b.push(`${rf.chargees} chargées + ${rf.quarantaine} en quarantaine ≠ ${rf.lues} lues`);
           if (rf.quarantaine !== q.length) b.push(`quarantaine ${rf.quarantaine} ≠ ${q.length} lignes de la table quarantine`);
-          if (rf.chargees !== exp.rows - exp.bad.length) b.push(`${rf.chargees} chargées au lieu de ${exp.rows - exp.bad.length} valides écrites`);
+          if (rf.chargees !== exp.rows - exp.bad.length)
+            b.push(`${rf.chargees} chargées au lieu de ${exp.rows - exp.bad.length} valides écrites`);
         }
         balance.push(b.length ? `${f.name} (${f.rule}) : ${b.join(", ")}` : null);
         const o2: string[] = [];
         if (rf && rf.statut !== "chargé") o2.push(`statut ${rf.statut}`);
         const expBad = exp.bad;
-        if (q.length !== expBad.length) o2.push(`${q.length} ligne(s) en quarantaine au lieu de ${expBad.length} : ${JSON.stringify(q).slice(0, 200)}`);
+        if (q.length !== expBad.length)
+          o2.push(`${q.length} ligne(s) en quarantaine au lieu de ${expBad.length} : ${JSON.stringify(q).slice(0, 200)}`);
         else
           expBad.forEach((e, i) => {
             const got = q[i]!;
             const reasonOk = typeof e.reason === "string" ? got.motif === e.reason : e.reason.test(got.motif);
             if (got.ligne !== e.line || !reasonOk || (e.column !== undefined && got.colonne !== e.column)) {
-              o2.push(`attendu ligne ${e.line}, colonne ${e.column}, « ${e.reason} » ; obtenu ligne ${got.ligne}, colonne ${got.colonne}, « ${got.motif} »`);
+              o2.push(
+                `attendu ligne ${e.line}, colonne ${e.column}, « ${e.reason} » ; obtenu ligne ${got.ligne}, colonne ${got.colonne}, « ${got.motif} »`,
+              );
             }
           });
         const want = [...new Set(exp.goodKeys)].sort();
@@ -597,10 +776,17 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
   for (const f of broken) rules.set(f.rule, (rules.get(f.rule) ?? 0) + 1);
   const tried = accepted.length + refused.length;
   return [
-    line(FAMILY, `corpus généré : ${corpus.length} fichiers dont ${broken.length} cassés, ${rules.size} règles du format`, [broken.length >= 200 || !o.full ? null : `${broken.length} fichiers cassés seulement`], [
-      [...rules].map(([r, n]) => `${r} ${n}`).join(" · "),
-    ]),
-    line(FAMILY, `aucun plantage : seules des erreurs documentées (${tried} fichiers essayés${o.full ? "" : ", refus : un par règle"})`, crash),
+    line(
+      FAMILY,
+      `corpus généré : ${corpus.length} fichiers dont ${broken.length} cassés, ${rules.size} règles du format`,
+      [broken.length >= 200 || !o.full ? null : `${broken.length} fichiers cassés seulement`],
+      [[...rules].map(([r, n]) => `${r} ${n}`).join(" · ")],
+    ),
+    line(
+      FAMILY,
+      `aucun plantage : seules des erreurs documentées (${tried} fichiers essayés${o.full ? "" : ", refus : un par règle"})`,
+      crash,
+    ),
     line(FAMILY, "issue documentée : refus nommant fichier et ligne, ou quarantaine exacte (ligne, colonne, motif)", outcomeOk),
     line(FAMILY, "par fichier : lignes lues = chargées + en quarantaine (comptées séparément)", balance),
     line(FAMILY, "un fichier refusé ne change aucun chiffre publié (octets et chiffres)", noFigureChange),
@@ -613,10 +799,30 @@ export async function checkCorpus(o: CorpusOptions): Promise<CheckLine[]> {
  * cannot be split, or is over-long, and its commentaire (personal data) must be stored nowhere.
  */
 const BROKEN_ACTIONS: Array<{ rule: string; who: string; row: (key: string, comment: string) => string; reason: string | RegExp }> = [
-  { rule: "un champ de plus (« ; » dans le commentaire)", who: "Amandine", row: (k, c) => `${k};B0001;01/02/2024;RL1;AG01;;;N;${c.replace(" voir", "; voir")}`, reason: "10 champs au lieu de 9" },
-  { rule: "guillemet dans un commentaire non protégé", who: "Bérénice", row: (k, c) => `${k};B0002;01/02/2024;TEL;AG01;;;N;${c.replace("voir", '"voir"')}`, reason: "guillemet au milieu d'un champ non protégé" },
-  { rule: "caractère après un guillemet fermant", who: "Céleste", row: (k, c) => `${k};B0003;01/02/2024;SMS;AG01;;;N;"${c.replace(" voir", '" voir')}`, reason: "caractère après un guillemet fermant" },
-  { rule: "commentaire démesuré", who: "Dorothée", row: (k, c) => `${k};B0004;01/02/2024;RL2;AG01;;;N;${c} ${"z".repeat(1_100_000)}`, reason: LONG_RECORD },
+  {
+    rule: "un champ de plus (« ; » dans le commentaire)",
+    who: "Amandine",
+    row: (k, c) => `${k};B0001;01/02/2024;RL1;AG01;;;N;${c.replace(" voir", "; voir")}`,
+    reason: "10 champs au lieu de 9",
+  },
+  {
+    rule: "guillemet dans un commentaire non protégé",
+    who: "Bérénice",
+    row: (k, c) => `${k};B0002;01/02/2024;TEL;AG01;;;N;${c.replace("voir", '"voir"')}`,
+    reason: "guillemet au milieu d'un champ non protégé",
+  },
+  {
+    rule: "caractère après un guillemet fermant",
+    who: "Céleste",
+    row: (k, c) => `${k};B0003;01/02/2024;SMS;AG01;;;N;"${c.replace(" voir", '" voir')}`,
+    reason: "caractère après un guillemet fermant",
+  },
+  {
+    rule: "commentaire démesuré",
+    who: "Dorothée",
+    row: (k, c) => `${k};B0004;01/02/2024;RL2;AG01;;;N;${c} ${"z".repeat(1_100_000)}`,
+    reason: LONG_RECORD,
+  },
 ];
 
 /**
@@ -656,7 +862,8 @@ async function checkBrokenRowsPrivacy(base: string, baseExports: string, w0: str
     const at = good.length + 2 + i;
     const got = q.find((r) => r.ligne === at);
     if (!got) problems.push(`ligne ${at} absente de la quarantaine`);
-    else if (typeof b.reason === "string" ? got.motif !== b.reason : !b.reason.test(got.motif)) problems.push(`motif « ${got.motif.slice(0, 120)} »`);
+    else if (typeof b.reason === "string" ? got.motif !== b.reason : !b.reason.test(got.motif))
+      problems.push(`motif « ${got.motif.slice(0, 120)} »`);
     // why every place counts against every row: the common words are in each comment
     const needles = [...common, b.who];
     if (places.length) problems.push(`texte retrouvé : ${places.slice(0, 4).join(", ")}`);

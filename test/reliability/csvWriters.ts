@@ -36,7 +36,9 @@ const NUMBER = /^-?\d[\d\u00a0\u202f ]*(,\d+)?$/;
 
 /** Cells a spreadsheet would run as a formula (numbers excepted). */
 export const formulaCells = (csv: string) =>
-  parseCsv(csv).flat().filter((c) => FORMULA_START.test(c) && !NUMBER.test(c));
+  parseCsv(csv)
+    .flat()
+    .filter((c) => FORMULA_START.test(c) && !NUMBER.test(c));
 
 interface SiteCsv {
   excelCsv: (rows: unknown[][]) => string;
@@ -72,7 +74,13 @@ export async function checkCsvWriters(log: (l: string) => void = () => undefined
     return quarantined.some((q) => q.valeur === h || q.valeur === h.trim()) ? null : `« ${h} » absent de la quarantaine`;
   });
   apiOutcomes.push(apiCells.includes(`'${HOSTILE[0]}`) ? null : "libellé de secteur hostile absent ou non neutralisé");
-  out.push(line(FAMILY, "API /api/cases?format=csv : numéros de bail hostiles mis en quarantaine par l'ETL, libellé de secteur hostile neutralisé", apiOutcomes));
+  out.push(
+    line(
+      FAMILY,
+      "API /api/cases?format=csv : numéros de bail hostiles mis en quarantaine par l'ETL, libellé de secteur hostile neutralisé",
+      apiOutcomes,
+    ),
+  );
 
   // 2. The figures CLI (a process, as a person runs it), and its writer with hostile inputs.
   const cli = await runChild(["src/cli/figures.ts", "--db", db, "--annee", "2024", "--format", "csv", "--par-secteur"]);
@@ -94,9 +102,15 @@ export async function checkCsvWriters(log: (l: string) => void = () => undefined
   const siteCsv = site.figuresCsv(hostileRecords, definitions);
   const siteRows = site.excelCsv(HOSTILE.map((h) => [site.textCell(h)]));
   out.push(
-    line(FAMILY, "site : téléchargement CSV des chiffres clés (reports/components/excelCsv.js) avec libellés et secteurs hostiles", HOSTILE.map((h) =>
-      formulaCells(siteCsv).length || formulaCells(siteRows).length ? `« ${h} » exécutable : ${[...formulaCells(siteCsv), ...formulaCells(siteRows)].slice(0, 2).join(" | ")}` : null,
-    )),
+    line(
+      FAMILY,
+      "site : téléchargement CSV des chiffres clés (reports/components/excelCsv.js) avec libellés et secteurs hostiles",
+      HOSTILE.map((h) =>
+        formulaCells(siteCsv).length || formulaCells(siteRows).length
+          ? `« ${h} » exécutable : ${[...formulaCells(siteCsv), ...formulaCells(siteRows)].slice(0, 2).join(" | ")}`
+          : null,
+      ),
+    ),
   );
 
   // 4. Property: any text cell, from any string, is never a formula, in both modules, and reads back intact after the apostrophe.
@@ -105,7 +119,10 @@ export async function checkCsvWriters(log: (l: string) => void = () => undefined
   fc.assert(
     fc.property(prefix, fc.string({ maxLength: 40 }), (p, s) => {
       const v = p + s;
-      for (const [name, csv] of [["src/csv/excelCsv.ts", excelCsv([[textCell(v)]])], ["reports/components/excelCsv.js", site.excelCsv([[site.textCell(v)]])]] as const) {
+      for (const [name, csv] of [
+        ["src/csv/excelCsv.ts", excelCsv([[textCell(v)]])],
+        ["reports/components/excelCsv.js", site.excelCsv([[site.textCell(v)]])],
+      ] as const) {
         const cells = parseCsv(csv).flat();
         const bad = cells.some((c) => FORMULA_START.test(c));
         const back = cells.length === 1 && (cells[0] === v || cells[0] === `'${v}`);

@@ -55,11 +55,27 @@ export function writeDifferencingExports(dir: string, night6: boolean): void {
     dir,
     "baux_20250101.csv",
     HEADERS.baux,
-    leases.map((n) => [n, `L-${n}`, n.startsWith("C") ? "COLM" : "MULH", n.startsWith("C") ? "Colmar" : "Mulhouse", "01/01/2025", "", "", "CDI", "2", "N", "400,00", "0,00"]),
+    leases.map((n) => [
+      n,
+      `L-${n}`,
+      n.startsWith("C") ? "COLM" : "MULH",
+      n.startsWith("C") ? "Colmar" : "Mulhouse",
+      "01/01/2025",
+      "",
+      "",
+      "CDI",
+      "2",
+      "N",
+      "400,00",
+      "0,00",
+    ]),
   );
   const rows: string[][] = [];
   for (const n of leases) {
-    for (const [y, last] of [[2025, 12], [2026, MONTHS_2026]] as const) {
+    for (const [y, last] of [
+      [2025, 12],
+      [2026, MONTHS_2026],
+    ] as const) {
       for (let m = 1; m <= last; m++) {
         const mm = String(m).padStart(2, "0");
         rows.push([`Q-${n}-${y}${mm}`, n, `01/${mm}/${y}`, `${mm}/${y}`, "QL", "Loyer", "400,00", "", ""]);
@@ -74,7 +90,9 @@ export function writeDifferencingExports(dir: string, night6: boolean): void {
     ["A-2", "C002", "15/09/2026", "CDP", "AG01", "", "", "N", ""],
   ]);
   if (night6) {
-    writeExport(dir, "ecritures_20261106.csv", HEADERS.ecritures, [["RC-C001", "C001", "06/11/2026", "11/2026", "RC", "Régularisation de charges", "900,00", "", ""]]);
+    writeExport(dir, "ecritures_20261106.csv", HEADERS.ecritures, [
+      ["RC-C001", "C001", "06/11/2026", "11/2026", "RC", "Régularisation de charges", "900,00", "", ""],
+    ]);
     writeExport(dir, "actions_20261106.csv", HEADERS.actions, [["A-3", "C001", "06/11/2026", "CDP", "AG01", "", "", "N", ""]]);
   }
 }
@@ -83,7 +101,10 @@ export function writeDifferencingExports(dir: string, night6: boolean): void {
 export async function buildDifferencingWarehouses(): Promise<{ night5: string; night6: string }> {
   const dir = tempDir("oph-diff-");
   const out = { night5: path.join(dir, "nuit5.duckdb"), night6: path.join(dir, "nuit6.duckdb") };
-  for (const [night6, db] of [[false, out.night5], [true, out.night6]] as const) {
+  for (const [night6, db] of [
+    [false, out.night5],
+    [true, out.night6],
+  ] as const) {
     const exportsDir = path.join(dir, night6 ? "exports6" : "exports5");
     writeDifferencingExports(exportsDir, night6);
     await runEtl({ exportsDir, dbPath: db, log: () => undefined });
@@ -104,8 +125,7 @@ export async function differencingApp(db: string) {
 }
 
 /** The answer without the date of the latest data, which may and does move every night. */
-const withoutDataEnd = (body: unknown): string =>
-  JSON.stringify(body, (k, v) => (k === "donnees_jusqu_au" ? undefined : v));
+const withoutDataEnd = (body: unknown): string => JSON.stringify(body, (k, v) => (k === "donnees_jusqu_au" ? undefined : v));
 
 /** Everything the static site's loaders publish, without the data-quality pages' freshness. */
 async function siteData(db: string): Promise<Record<string, string>> {
@@ -144,7 +164,13 @@ export async function checkDifferencing(log: (l: string) => void = () => undefin
         );
       }
     }
-    out.push(line(FAMILY, "Différenciation : deux dates d'arrêté à un jour d'écart refusées (400, fin de mois suggérée) pour direction et communication", refused));
+    out.push(
+      line(
+        FAMILY,
+        "Différenciation : deux dates d'arrêté à un jour d'écart refusées (400, fin de mois suggérée) pour direction et communication",
+        refused,
+      ),
+    );
 
     // 2. Two nights, same answers for the roles without case access (dates left to the default).
     const routes = [
@@ -165,7 +191,13 @@ export async function checkDifferencing(log: (l: string) => void = () => undefin
         );
       }
     }
-    out.push(line(FAMILY, "Différenciation : deux nuits successives donnent les mêmes agrégats à direction et communication (figures, entonnoir, séries)", nights));
+    out.push(
+      line(
+        FAMILY,
+        "Différenciation : deux nuits successives donnent les mêmes agrégats à direction et communication (figures, entonnoir, séries)",
+        nights,
+      ),
+    );
 
     // 3. The static site, served without sign-in, is the same on both nights.
     const [s5, s6] = [await siteData(night5), await siteData(night6)];
@@ -185,7 +217,13 @@ export async function checkDifferencing(log: (l: string) => void = () => undefin
       const diff = Number(b.body[k]) - Number(a.body[k]);
       served.push(diff === v ? null : `recouvrement : écart de ${k} ${diff} au lieu de ${v}`);
     }
-    out.push(line(FAMILY, "Différenciation : recouvrement garde les dates au jour (le ménage C001 y est visible, comme dans ses dossiers)", served));
+    out.push(
+      line(
+        FAMILY,
+        "Différenciation : recouvrement garde les dates au jour (le ménage C001 y est visible, comme dans ses dossiers)",
+        served,
+      ),
+    );
   } finally {
     n5.close();
     n6.close();

@@ -30,7 +30,9 @@ describe("src/etl bugs found by the reliability checks", () => {
   // Fix: wrap that final decode like the chunk decode, and fail("le fichier UTF-8 se termine au
   // milieu d'un caractère (fichier tronqué ?) : fichier refusé", physLine).
   it("refuses a UTF-8 file cut in the middle of a character with an ExportFormatError naming file and line", async () => {
-    const e = await decode(Buffer.concat([BOM, Buffer.from("code_secteur;libelle_secteur;agence\r\nZ;Zone;A\r\nY;Th", "utf8"), Buffer.from([0xc3])]));
+    const e = await decode(
+      Buffer.concat([BOM, Buffer.from("code_secteur;libelle_secteur;agence\r\nZ;Zone;A\r\nY;Th", "utf8"), Buffer.from([0xc3])]),
+    );
     expect(e).toBeInstanceOf(ExportFormatError);
     expect((e as Error).message).toMatch(/^secteurs_20250101\.csv, ligne 3 : /);
   });
@@ -41,7 +43,11 @@ describe("src/etl bugs found by the reliability checks", () => {
   // Utf8Sniffer logic gives its offset) and report lineOfOffset(file, size + offset).
   it("names the line of the first invalid byte in a file that starts with a UTF-8 BOM", async () => {
     const e = await decode(
-      Buffer.concat([BOM, Buffer.from("code_secteur;libelle_secteur;agence\r\nA;Un;X\r\nB;Deux;X\r\n", "utf8"), Buffer.from([0x43, 0x3b, 0xe9, 0x3b, 0x58, 0x0d, 0x0a])]),
+      Buffer.concat([
+        BOM,
+        Buffer.from("code_secteur;libelle_secteur;agence\r\nA;Un;X\r\nB;Deux;X\r\n", "utf8"),
+        Buffer.from([0x43, 0x3b, 0xe9, 0x3b, 0x58, 0x0d, 0x0a]),
+      ]),
     );
     expect(e).toBeInstanceOf(ExportFormatError);
     expect((e as Error).message).toMatch(/, ligne 4 : le fichier commence par une marque UTF-8/);

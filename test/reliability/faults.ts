@@ -132,11 +132,12 @@ export async function killCampaign(points: string[], log: (l: string) => void = 
   const next: Array<string | null> = [];
   for (const point of points) {
     const o = copyOffice(base);
-    const child = await runChild(
-      ["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir],
-      { env: { ETL_KILL_AT: point } },
+    const child = await runChild(["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir], {
+      env: { ETL_KILL_AT: point },
+    });
+    killed.push(
+      child.signal === "SIGKILL" ? null : `${point} : pas tué (code ${child.code}, ${child.stdout.trim()} ${child.stderr.slice(-300)})`,
     );
-    killed.push(child.signal === "SIGKILL" ? null : `${point} : pas tué (code ${child.code}, ${child.stdout.trim()} ${child.stderr.slice(-300)})`);
     const problems: string[] = [];
     const published = point === "after-publish";
     if (!published && sha256(o.db) !== w0) problems.push("octets de l'entrepôt changés");
@@ -166,8 +167,16 @@ export async function killCampaign(points: string[], log: (l: string) => void = 
   fs.rmSync(ref.dir, { recursive: true, force: true });
   fs.rmSync(base.dir, { recursive: true, force: true });
   return [
-    line(FAMILY, `SIGKILL du chargement nocturne à ${points.length} points (décodage, chargement, modèles, invariants, publication)`, killed),
-    line(FAMILY, "après SIGKILL : entrepôt publié et site servis identiques octet pour octet (chiffres de chaque année et secteur)", intact),
+    line(
+      FAMILY,
+      `SIGKILL du chargement nocturne à ${points.length} points (décodage, chargement, modèles, invariants, publication)`,
+      killed,
+    ),
+    line(
+      FAMILY,
+      "après SIGKILL : entrepôt publié et site servis identiques octet pour octet (chiffres de chaque année et secteur)",
+      intact,
+    ),
     line(FAMILY, "après SIGKILL : le démarrage suivant réussit, publie les nouveaux chiffres et nettoie les restes", next),
   ];
 }
@@ -175,7 +184,10 @@ export async function killCampaign(points: string[], log: (l: string) => void = 
 /** Can this process make a private mount namespace and mount in it (root with `unshare`)? */
 export async function mountNamespaceAvailable(): Promise<string | null> {
   const dir = tempDir("oph-fiab-");
-  const r = await runChild([`unshare -m --propagation private sh -c ${shellQuote(`mount -t tmpfs -o size=1m tmpfs ${dir}`)}`], { shell: true, timeoutMs: 10_000 });
+  const r = await runChild([`unshare -m --propagation private sh -c ${shellQuote(`mount -t tmpfs -o size=1m tmpfs ${dir}`)}`], {
+    shell: true,
+    timeoutMs: 10_000,
+  });
   fs.rmSync(dir, { recursive: true, force: true });
   return r.code === 0 ? null : `unshare/mount impossibles ici (${r.stderr.trim().slice(0, 120)}) : il faut être root avec CAP_SYS_ADMIN`;
 }
@@ -196,7 +208,8 @@ interface ChildVerdict {
  */
 export async function failingWrites(log: (l: string) => void = quiet): Promise<CheckLine[]> {
   const why = await mountNamespaceAvailable();
-  if (why) return [{ famille: FAMILY, essai: "écriture impossible (dossier en lecture seule, disque plein)", fois: 0, tenus: 0, nonExecute: why }];
+  if (why)
+    return [{ famille: FAMILY, essai: "écriture impossible (dossier en lecture seule, disque plein)", fois: 0, tenus: 0, nonExecute: why }];
   const base = newOffice();
   await runEtl({ exportsDir: base.exportsDir, dbPath: base.db, log: quiet });
   addFile(base);
@@ -238,7 +251,8 @@ export async function failingWrites(log: (l: string) => void = quiet): Promise<C
     if (!v) problems.push(`pas de verdict (code ${r.code}) : ${r.stderr.slice(-300)}`);
     else {
       if (v.ok) problems.push("le chargement a réussi : l'écriture n'a pas échoué (taille à revoir)");
-      else if (!/(EROFS|ENOSPC|lecture seule|read-only|no space|plein|IO Error|disk)/i.test(v.message ?? "")) problems.push(`message peu clair : ${v.message}`);
+      else if (!/(EROFS|ENOSPC|lecture seule|read-only|no space|plein|IO Error|disk)/i.test(v.message ?? ""))
+        problems.push(`message peu clair : ${v.message}`);
       if (v.avant.sha256 !== v.apres.sha256) problems.push("entrepôt publié modifié");
       if (v.avant.figures !== v.apres.figures) problems.push("chiffres modifiés");
       if (v.apres.restes.length) problems.push(`restes : ${v.apres.restes.join(", ")}`);
@@ -289,12 +303,24 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     const first = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
     outcomes.push(first.status === 202 ? null : `premier POST /api/runs : ${first.status}`);
     const e = await runs.start("planification").catch((err: unknown) => err);
-    expectRefusal("planification pendant un chargement lancé par l'API", e instanceof RunLockedError && /déjà en cours/.test((e as Error).message), String(e));
+    expectRefusal(
+      "planification pendant un chargement lancé par l'API",
+      e instanceof RunLockedError && /déjà en cours/.test((e as Error).message),
+      String(e),
+    );
     const second = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
     const body = (await second.json()) as { erreur?: string };
-    expectRefusal("POST /api/runs pendant un chargement", second.status === 409 && /déjà en cours/.test(body.erreur ?? ""), `${second.status} ${body.erreur}`);
+    expectRefusal(
+      "POST /api/runs pendant un chargement",
+      second.status === 409 && /déjà en cours/.test(body.erreur ?? ""),
+      `${second.status} ${body.erreur}`,
+    );
     const cli = await cliRun(o);
-    expectRefusal("npm run etl (autre processus) pendant un chargement du serveur", cli.code === 1 && /Un chargement est déjà en cours \(processus \d+/.test(cli.stderr), `code ${cli.code} ${cli.stderr.trim()}`);
+    expectRefusal(
+      "npm run etl (autre processus) pendant un chargement du serveur",
+      cli.code === 1 && /Un chargement est déjà en cours \(processus \d+/.test(cli.stderr),
+      `code ${cli.code} ${cli.stderr.trim()}`,
+    );
     // The cron task, firing every second while the run goes on.
     runs.schedule("* * * * * *", "Europe/Paris");
     await new Promise((r) => setTimeout(r, 2500));
@@ -303,7 +329,11 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     expectRefusal("tâche planifiée (cron) pendant un chargement", cron.length > 0, `${cron.length} refus journalisé(s)`);
     await runs.inProgress;
     const journal = runs.status().derniers;
-    outcomes.push(journal[0]?.statut === "succès" && journal.filter((r) => r.statut === "succès").length === 2 ? null : `un seul chargement devait aboutir : ${JSON.stringify(journal.map((r) => r.statut))}`);
+    outcomes.push(
+      journal[0]?.statut === "succès" && journal.filter((r) => r.statut === "succès").length === 2
+        ? null
+        : `un seul chargement devait aboutir : ${JSON.stringify(journal.map((r) => r.statut))}`,
+    );
     warehouse.close();
     fs.rmSync(o.dir, { recursive: true, force: true });
   }
@@ -313,24 +343,48 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     const o = newOffice();
     await nightly(o);
     addFile(o);
-    const child = runChild(["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir, "--pause-ms", "5000"]);
+    const child = runChild([
+      "test/reliability/nightlyChild.ts",
+      "--exports",
+      o.exportsDir,
+      "--db",
+      o.db,
+      "--sites",
+      o.sitesDir,
+      "--pause-ms",
+      "5000",
+    ]);
     await waitFor(() => fs.existsSync(`${o.db}.lock`));
     const { warehouse, runs } = controller(o);
     const app = testApp(o, runs, warehouse);
     const e = await runs.start("planification").catch((err: unknown) => err);
-    expectRefusal("planification du serveur pendant le chargement d'un autre processus", e instanceof RunLockedError && /processus \d+/.test((e as Error).message), String(e));
+    expectRefusal(
+      "planification du serveur pendant le chargement d'un autre processus",
+      e instanceof RunLockedError && /processus \d+/.test((e as Error).message),
+      String(e),
+    );
     const admin = await signIn(app, "admin");
     const res = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
     const body = (await res.json()) as { erreur?: string };
-    expectRefusal("POST /api/runs pendant le chargement d'un autre processus", res.status === 409 && /déjà en cours/.test(body.erreur ?? ""), `${res.status} ${body.erreur}`);
+    expectRefusal(
+      "POST /api/runs pendant le chargement d'un autre processus",
+      res.status === 409 && /déjà en cours/.test(body.erreur ?? ""),
+      `${res.status} ${body.erreur}`,
+    );
     const cli = await cliRun(o);
-    expectRefusal("npm run etl pendant le chargement d'un autre processus", cli.code === 1 && /déjà en cours/.test(cli.stderr), `code ${cli.code} ${cli.stderr.trim()}`);
+    expectRefusal(
+      "npm run etl pendant le chargement d'un autre processus",
+      cli.code === 1 && /déjà en cours/.test(cli.stderr),
+      `code ${cli.code} ${cli.stderr.trim()}`,
+    );
     const done = await child;
     outcomes.push(/"ok":true/.test(done.stdout) ? null : `le chargement qui tenait le verrou a échoué : ${done.stdout}`);
     warehouse.close();
     fs.rmSync(o.dir, { recursive: true, force: true });
   }
-  return [line(FAMILY, "deux chargements demandés en même temps (planification, API, CLI) : un tourne, l'autre est refusé clairement", outcomes)];
+  return [
+    line(FAMILY, "deux chargements demandés en même temps (planification, API, CLI) : un tourne, l'autre est refusé clairement", outcomes),
+  ];
 }
 
 /**
@@ -340,18 +394,27 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
  */
 export async function crashLeftovers(log: (l: string) => void = quiet): Promise<CheckLine[]> {
   const scenarios: Array<[string, (o: Office) => void]> = [
-    ["verrou d'un processus mort", (o) => fs.writeFileSync(`${o.db}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, depuis: "2025-01-01T02:30:00Z" }))],
+    [
+      "verrou d'un processus mort",
+      (o) => fs.writeFileSync(`${o.db}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345, depuis: "2025-01-01T02:30:00Z" })),
+    ],
     ["verrou vide (processus tué pendant son écriture)", (o) => fs.writeFileSync(`${o.db}.lock`, "")],
-    ["copie, WAL et dossier temporaire d'un chargement tué", (o) => {
-      fs.copyFileSync(o.db, `${o.db}.building-20250101T023000-dead00`);
-      fs.writeFileSync(`${o.db}.building-20250101T023000-dead00.wal`, "x");
-      fs.mkdirSync(`${o.db}.building-20250101T023000-dead00.tmp`);
-      fs.writeFileSync(`${o.db}.building-20250101T023000-dead00.tmp/baux.normalised.csv`, "x");
-    }],
-    ["site construit mais jamais publié, lien à moitié fait", (o) => {
-      fs.mkdirSync(path.join(o.sitesDir, `site-${Date.now() + 1000}`));
-      fs.symlinkSync("nulle-part", path.join(o.sitesDir, "current.999999.tmp"));
-    }],
+    [
+      "copie, WAL et dossier temporaire d'un chargement tué",
+      (o) => {
+        fs.copyFileSync(o.db, `${o.db}.building-20250101T023000-dead00`);
+        fs.writeFileSync(`${o.db}.building-20250101T023000-dead00.wal`, "x");
+        fs.mkdirSync(`${o.db}.building-20250101T023000-dead00.tmp`);
+        fs.writeFileSync(`${o.db}.building-20250101T023000-dead00.tmp/baux.normalised.csv`, "x");
+      },
+    ],
+    [
+      "site construit mais jamais publié, lien à moitié fait",
+      (o) => {
+        fs.mkdirSync(path.join(o.sitesDir, `site-${Date.now() + 1000}`));
+        fs.symlinkSync("nulle-part", path.join(o.sitesDir, "current.999999.tmp"));
+      },
+    ],
   ];
   const outcomes: Array<string | null> = [];
   for (const [what, leave] of scenarios) {
@@ -430,8 +493,11 @@ export async function requestsDuringSwaps(swaps = 3, log: (l: string) => void = 
   log(`[pannes] ${seen.length} requêtes pendant ${swaps} publications, ${distinct} réponses distinctes`);
   fs.rmSync(o.dir, { recursive: true, force: true });
   return [
-    line(FAMILY, `requêtes HTTP (8 clients, site et API) pendant ${swaps} publications : aucune erreur, chaque réponse entièrement d'un état publié`, outcomes, [
-      `${seen.length} requêtes, ${distinct} réponses distinctes sur ${paths.length} adresses × ${swaps + 1} états`,
-    ]),
+    line(
+      FAMILY,
+      `requêtes HTTP (8 clients, site et API) pendant ${swaps} publications : aucune erreur, chaque réponse entièrement d'un état publié`,
+      outcomes,
+      [`${seen.length} requêtes, ${distinct} réponses distinctes sur ${paths.length} adresses × ${swaps + 1} états`],
+    ),
   ];
 }

@@ -74,7 +74,11 @@ async function strayNames(reference: string, log: (l: string) => void): Promise<
     const loaded = run.fichiers.filter((f) => f.statut === "chargé").length;
     outcomes.push(loaded === 5 ? null : `${loaded} fichier(s) de l'office chargé(s) au lieu de 5`);
     outcomes.push((await figuresSnapshot(o.db)) === reference ? null : "chiffres différents de ceux de l'office seul");
-    outcomes.push((await rowsOf(o.db, `select 1 from raw_ecritures where id_ecriture = 'INTRUS'`)).length === 0 ? null : "une ligne d'un fichier ignoré est chargée");
+    outcomes.push(
+      (await rowsOf(o.db, `select 1 from raw_ecritures where id_ecriture = 'INTRUS'`)).length === 0
+        ? null
+        : "une ligne d'un fichier ignoré est chargée",
+    );
   } catch (e) {
     outcomes.push(`le chargement a échoué : ${(e as Error).message.slice(0, 200)}`);
   }
@@ -97,9 +101,13 @@ async function links(log: (l: string) => void): Promise<CheckLine> {
     const { run } = await runEtl({ exportsDir: o.exportsDir, dbPath: o.db, log: quiet });
     for (const name of ["baux_20250101.csv", "secteurs_20250101.csv", "ecritures_20250301.csv"]) {
       const f = fileOf(run, name);
-      outcomes.push(f?.statut === "ignoré" && f.taille === null && f.sha256 === null ? null : `${name} : ${JSON.stringify(f ?? null).slice(0, 200)}`);
+      outcomes.push(
+        f?.statut === "ignoré" && f.taille === null && f.sha256 === null ? null : `${name} : ${JSON.stringify(f ?? null).slice(0, 200)}`,
+      );
     }
-    outcomes.push((await rowsOf(o.db, `select 1 from raw_baux where num_contrat = 'PIEGE'`)).length === 0 ? null : "la cible du lien est chargée");
+    outcomes.push(
+      (await rowsOf(o.db, `select 1 from raw_baux where num_contrat = 'PIEGE'`)).length === 0 ? null : "la cible du lien est chargée",
+    );
   } catch (e) {
     outcomes.push(`le chargement a échoué (la cible a-t-elle été ouverte ?) : ${(e as Error).message.slice(0, 200)}`);
   }
@@ -131,20 +139,34 @@ async function beingWritten(log: (l: string) => void): Promise<CheckLine> {
     outcomes.push(r?.statut === "en attente" ? null : `fichier modifié il y a 5 s : ${r?.statut}`);
     const g = fileOf(first.run, path.basename(growing));
     outcomes.push(appended && g?.statut === "en attente" ? null : `fichier complété pendant la lecture : ${g?.statut}`);
-    const seen = await rowsOf(o.db, `select id_ecriture from raw_ecritures where id_ecriture in ('RECENT', 'AVANT-1', 'AVANT-2', 'APRES-1')`);
+    const seen = await rowsOf(
+      o.db,
+      `select id_ecriture from raw_ecritures where id_ecriture in ('RECENT', 'AVANT-1', 'AVANT-2', 'APRES-1')`,
+    );
     outcomes.push(seen.length === 0 ? null : `${seen.length} ligne(s) d'un fichier en attente publiée(s)`);
     backdateMtime(recent, 3600);
     backdateMtime(growing, 3600);
     const second = await runEtl({ exportsDir: o.exportsDir, dbPath: o.db, log: quiet, onDecoded });
-    const after = await rowsOf(o.db, `select id_ecriture from ledger_entries where id_ecriture in ('RECENT', 'AVANT-1', 'AVANT-2', 'APRES-1')`);
+    const after = await rowsOf(
+      o.db,
+      `select id_ecriture from ledger_entries where id_ecriture in ('RECENT', 'AVANT-1', 'AVANT-2', 'APRES-1')`,
+    );
     const loaded = second.run.fichiers.filter((f) => f.statut === "chargé").map((f) => f.fichier);
-    outcomes.push(after.length === 4 && loaded.length === 2 ? null : `prochain chargement : ${after.length} ligne(s) sur 4, fichiers chargés ${loaded.join(", ")}`);
+    outcomes.push(
+      after.length === 4 && loaded.length === 2
+        ? null
+        : `prochain chargement : ${after.length} ligne(s) sur 4, fichiers chargés ${loaded.join(", ")}`,
+    );
   } catch (e) {
     outcomes.push(`le chargement a échoué : ${(e as Error).message.slice(0, 200)}`);
   }
   log(`[boîte] fichiers en cours d'écriture : ${outcomes.filter((x) => x).length} problème(s)`);
   fs.rmSync(o.dir, { recursive: true, force: true });
-  return line(FAMILY, "fichier en cours d'écriture (modifié il y a 5 s, complété pendant la lecture) : en attente, chargé entier ensuite", outcomes);
+  return line(
+    FAMILY,
+    "fichier en cours d'écriture (modifié il y a 5 s, complété pendant la lecture) : en attente, chargé entier ensuite",
+    outcomes,
+  );
 }
 
 /**
@@ -191,7 +213,11 @@ async function modes(log: (l: string) => void): Promise<CheckLine> {
   }
   log(`[boîte] droits : ${entries} fichier(s) et dossier(s), ${outcomes.filter((x) => x).length} lisible(s) par d'autres`);
   fs.rmSync(o.dir, { recursive: true, force: true });
-  return line(FAMILY, `droits d'un dossier de données neuf après un chargement et la construction du site (${entries} entrées, umask 022) : propriétaire seul`, outcomes);
+  return line(
+    FAMILY,
+    `droits d'un dossier de données neuf après un chargement et la construction du site (${entries} entrées, umask 022) : propriétaire seul`,
+    outcomes,
+  );
 }
 
 export async function checkInbox(o: { log?: (l: string) => void } = {}): Promise<CheckLine[]> {

@@ -120,7 +120,9 @@ export async function checkLoad(o: LoadOptions): Promise<{ lines: CheckLine[]; m
   try {
     server = await startServerChild({ exportsDir, db, sitesDir: path.join(work, "site"), fakeSite: false });
     const cookie = await server.cookie("recouvrement");
-    const list = (await (await fetch(`${server.url}/api/cases?taille=40`, { headers: { cookie } })).json()) as { lignes: Array<{ num_contrat: string }> };
+    const list = (await (await fetch(`${server.url}/api/cases?taille=40`, { headers: { cookie } })).json()) as {
+      lignes: Array<{ num_contrat: string }>;
+    };
     const nums = list.lignes.map((l) => l.num_contrat);
     const num = list.lignes[0]!.num_contrat;
     const urls = [`${server.url}/api/figures?annee=2024`, `${server.url}/api/cases`, `${server.url}/api/cases/${encodeURIComponent(num)}`];
@@ -128,7 +130,9 @@ export async function checkLoad(o: LoadOptions): Promise<{ lines: CheckLine[]; m
     for (const url of urls) {
       const m = await cannon(url, cookie, o.connections, o.durationS).done;
       measures.push({ phase: "au repos", ...m });
-      log(`[charge] au repos ${m.url} : ${m.rps} req/s, p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, erreurs ${m.errors}, non-2xx ${m.non2xx}`);
+      log(
+        `[charge] au repos ${m.url} : ${m.rps} req/s, p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, erreurs ${m.errors}, non-2xx ${m.non2xx}`,
+      );
     }
     // During a nightly run: the three at once, from the run's start until 3 s after its swap.
     writeDayOfExports(exportsDir, "2026-11-01", 40, (i) => nums[(i - 1) % nums.length]!);
@@ -144,21 +148,44 @@ export async function checkLoad(o: LoadOptions): Promise<{ lines: CheckLine[]; m
     for (const r of runners) {
       const m = await r.done;
       measures.push({ phase: "pendant un chargement nocturne et sa bascule", ...m });
-      log(`[charge] pendant le chargement ${m.url} : ${m.rps} req/s, p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, erreurs ${m.errors}, non-2xx ${m.non2xx}`);
+      log(
+        `[charge] pendant le chargement ${m.url} : ${m.rps} req/s, p50 ${m.p50} ms, p95 ${m.p95} ms, p99 ${m.p99} ms, erreurs ${m.errors}, non-2xx ${m.non2xx}`,
+      );
     }
     const rssAfter = await server.rss();
-    log(`[charge] chargement nocturne ${run.ok ? "réussi" : `en échec : ${run.message}`} en ${(run.ms / 1000).toFixed(0)} s, bascule à ${publishedAt ? ((publishedAt - t0) / 1000).toFixed(0) : "?"} s ; RSS ${(rssBefore.rss / 2 ** 20).toFixed(0)} → ${(rssAfter.rss / 2 ** 20).toFixed(0)} Mio`);
+    log(
+      `[charge] chargement nocturne ${run.ok ? "réussi" : `en échec : ${run.message}`} en ${(run.ms / 1000).toFixed(0)} s, bascule à ${publishedAt ? ((publishedAt - t0) / 1000).toFixed(0) : "?"} s ; RSS ${(rssBefore.rss / 2 ** 20).toFixed(0)} → ${(rssAfter.rss / 2 ** 20).toFixed(0)} Mio`,
+    );
     out.push(
-      line(FAMILY, `autocannon, ${o.connections} connexions × ${o.durationS} s sur /api/figures, /api/cases, /api/cases/:num (démonstration, 11 000 logements) : 0 erreur, 0 non-2xx`, measures
-        .filter((m) => m.phase === "au repos")
-        .map((m) => (m.errors || m.non2xx || m.timeouts || !m.requests ? `${m.url} : ${m.errors} erreurs, ${m.non2xx} non-2xx, ${m.timeouts} délais` : null))),
-      line(FAMILY, `les trois à la fois (${o.connections} connexions chacune) pendant un chargement nocturne et sa bascule : 0 erreur, 0 non-2xx`, [
-        run.ok ? null : `chargement nocturne en échec : ${run.message}`,
-        publishedAt ? null : "la bascule n'a pas eu lieu pendant la charge",
-        ...measures.filter((m) => m.phase !== "au repos").map((m) => (m.errors || m.non2xx || m.timeouts || !m.requests ? `${m.url} : ${m.errors} erreurs, ${m.non2xx} non-2xx, ${m.timeouts} délais` : null)),
-      ], [
-        `chargement ${(run.ms / 1000).toFixed(0)} s (bascule à ${publishedAt ? ((publishedAt - t0) / 1000).toFixed(0) : "?"} s) ; RSS du serveur ${(rssBefore.rss / 2 ** 20).toFixed(0)} → ${(rssAfter.rss / 2 ** 20).toFixed(0)} Mio`,
-      ]),
+      line(
+        FAMILY,
+        `autocannon, ${o.connections} connexions × ${o.durationS} s sur /api/figures, /api/cases, /api/cases/:num (démonstration, 11 000 logements) : 0 erreur, 0 non-2xx`,
+        measures
+          .filter((m) => m.phase === "au repos")
+          .map((m) =>
+            m.errors || m.non2xx || m.timeouts || !m.requests
+              ? `${m.url} : ${m.errors} erreurs, ${m.non2xx} non-2xx, ${m.timeouts} délais`
+              : null,
+          ),
+      ),
+      line(
+        FAMILY,
+        `les trois à la fois (${o.connections} connexions chacune) pendant un chargement nocturne et sa bascule : 0 erreur, 0 non-2xx`,
+        [
+          run.ok ? null : `chargement nocturne en échec : ${run.message}`,
+          publishedAt ? null : "la bascule n'a pas eu lieu pendant la charge",
+          ...measures
+            .filter((m) => m.phase !== "au repos")
+            .map((m) =>
+              m.errors || m.non2xx || m.timeouts || !m.requests
+                ? `${m.url} : ${m.errors} erreurs, ${m.non2xx} non-2xx, ${m.timeouts} délais`
+                : null,
+            ),
+        ],
+        [
+          `chargement ${(run.ms / 1000).toFixed(0)} s (bascule à ${publishedAt ? ((publishedAt - t0) / 1000).toFixed(0) : "?"} s) ; RSS du serveur ${(rssBefore.rss / 2 ** 20).toFixed(0)} → ${(rssAfter.rss / 2 ** 20).toFixed(0)} Mio`,
+        ],
+      ),
     );
   } finally {
     await server?.stop();
@@ -168,6 +195,13 @@ export async function checkLoad(o: LoadOptions): Promise<{ lines: CheckLine[]; m
 }
 
 export function renderLoadTable(measures: LoadMeasure[]): string {
-  const rows = measures.map((m) => `| ${m.phase} | \`${m.url.replace(/\/api\/cases\/[^?]+$/, "/api/cases/:num_contrat")}\` | ${m.connections} | ${m.seconds} | ${m.requests} | ${m.rps} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.errors} | ${m.non2xx} |`);
-  return ["| phase | route | connexions | s | requêtes | req/s | p50 ms | p95 ms | p99 ms | erreurs | non-2xx |", "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|", ...rows].join("\n");
+  const rows = measures.map(
+    (m) =>
+      `| ${m.phase} | \`${m.url.replace(/\/api\/cases\/[^?]+$/, "/api/cases/:num_contrat")}\` | ${m.connections} | ${m.seconds} | ${m.requests} | ${m.rps} | ${m.p50} | ${m.p95} | ${m.p99} | ${m.errors} | ${m.non2xx} |`,
+  );
+  return [
+    "| phase | route | connexions | s | requêtes | req/s | p50 ms | p95 ms | p99 ms | erreurs | non-2xx |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ...rows,
+  ].join("\n");
 }

@@ -19,8 +19,10 @@ import { cliOptions } from "../../src/cli/args.ts";
 
 ownerOnlyUmask(); // as the server does (src/server/main.ts)
 
-const USAGE = "Usage : node --import tsx test/reliability/nightlyChild.ts --exports DOSSIER --db FICHIER --sites DOSSIER [--pause-ms N] [--verifier] [--sans-site]";
-const values = cliOptions({ strings: ["exports", "db", "sites", "pause-ms"], booleans: ["verifier", "sans-site"] }, USAGE) ?? process.exit(0);
+const USAGE =
+  "Usage : node --import tsx test/reliability/nightlyChild.ts --exports DOSSIER --db FICHIER --sites DOSSIER [--pause-ms N] [--verifier] [--sans-site]";
+const values =
+  cliOptions({ strings: ["exports", "db", "sites", "pause-ms"], booleans: ["verifier", "sans-site"] }, USAGE) ?? process.exit(0);
 const db = values.db!;
 const state = async () =>
   fs.existsSync(db) ? { sha256: sha256(db), figures: await figuresSnapshot(db) } : { sha256: null, figures: null };

@@ -42,7 +42,10 @@ export function sha256(file: string): string {
 export async function figuresSnapshot(db: string): Promise<string> {
   const wh = await openWarehouse(db);
   try {
-    const years = await queryRows<{ annee: number }>(wh.conn, `select distinct cast(annee as integer) as annee from figures_per_year_and_sector order by 1`);
+    const years = await queryRows<{ annee: number }>(
+      wh.conn,
+      `select distinct cast(annee as integer) as annee from figures_per_year_and_sector order by 1`,
+    );
     const sectors = await queryRows<{ code_secteur: string }>(wh.conn, `select code_secteur from sectors order by 1`);
     const out: unknown[] = [];
     for (const { annee } of years) {

@@ -10,10 +10,7 @@ export interface ChildResult {
 }
 
 /** Run `node --import tsx <script> ...args` (script relative to the project), or a shell command with `shell`. */
-export function runChild(
-  args: string[],
-  o: { env?: NodeJS.ProcessEnv; timeoutMs?: number; shell?: boolean } = {},
-): Promise<ChildResult> {
+export function runChild(args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number; shell?: boolean } = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = o.shell
       ? spawn("sh", ["-c", args.join(" ")], { cwd: projectPath(), env: { ...process.env, ...o.env } })

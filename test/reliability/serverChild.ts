@@ -33,7 +33,9 @@ const runs = new RunController({
   dbPath: values.db!,
   sitesDir: values.sites!,
   warehouse,
-  buildSite: values["fake-site"] ? (wh, out) => buildFakeSite(wh, out) : async (wh, out) => void (await buildSite({ warehouse: wh, output: out, log: () => undefined })),
+  buildSite: values["fake-site"]
+    ? (wh, out) => buildFakeSite(wh, out)
+    : async (wh, out) => void (await buildSite({ warehouse: wh, output: out, log: () => undefined })),
   log: (l) => {
     if (l.includes("nouvelles données publiées")) send({ type: "published", at: Date.now() });
     if (l.includes("[serveur]")) process.stderr.write(l + "\n");

@@ -17,7 +17,19 @@ export interface ServerHandle {
 export async function startServerChild(o: { exportsDir: string; db: string; sitesDir: string; fakeSite: boolean }): Promise<ServerHandle> {
   const child = spawn(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", "test/reliability/serverChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir, ...(o.fakeSite ? ["--fake-site"] : [])],
+    [
+      "--expose-gc",
+      "--import",
+      "tsx",
+      "test/reliability/serverChild.ts",
+      "--exports",
+      o.exportsDir,
+      "--db",
+      o.db,
+      "--sites",
+      o.sitesDir,
+      ...(o.fakeSite ? ["--fake-site"] : []),
+    ],
     { cwd: projectPath(), stdio: ["ignore", "inherit", "pipe", "ipc"], env: { ...process.env, RELIABILITY_PASSWORD: SERVER_PASSWORD } },
   );
   child.stderr!.on("data", () => undefined);

@@ -27,7 +27,12 @@ const median = (xs: number[]) => {
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 };
 
-export async function checkSoak(o: { runs: number; leases?: number; requestsPerRun?: number; log?: (l: string) => void }): Promise<{ lines: CheckLine[]; measures: SoakPoint[] }> {
+export async function checkSoak(o: {
+  runs: number;
+  leases?: number;
+  requestsPerRun?: number;
+  log?: (l: string) => void;
+}): Promise<{ lines: CheckLine[]; measures: SoakPoint[] }> {
   const log = o.log ?? (() => undefined);
   const leases = o.leases ?? 300;
   const dir = tempDir("oph-endurance-");
@@ -46,7 +51,14 @@ export async function checkSoak(o: { runs: number; leases?: number; requestsPerR
       writeDayOfExports(exportsDir, day, leases);
       const r = await server.run();
       const mem = await server.rss();
-      points.push({ run: k, ok: r.ok, ms: Math.round(r.ms), sizeMiB: fs.statSync(db).size / 2 ** 20, rssMiB: mem.rss / 2 ** 20, heapMiB: mem.heapUsed / 2 ** 20 });
+      points.push({
+        run: k,
+        ok: r.ok,
+        ms: Math.round(r.ms),
+        sizeMiB: fs.statSync(db).size / 2 ** 20,
+        rssMiB: mem.rss / 2 ** 20,
+        heapMiB: mem.heapUsed / 2 ** 20,
+      });
       for (let i = 0; i < (o.requestsPerRun ?? 60); i += 6) {
         await Promise.all(
           paths.map(async (p) => {
@@ -62,7 +74,9 @@ export async function checkSoak(o: { runs: number; leases?: number; requestsPerR
       }
       if (k === 1 || k % 10 === 0 || k === o.runs) {
         const p = points.at(-1)!;
-        log(`[endurance] chargement ${k}/${o.runs} : ${p.ok ? "réussi" : "ÉCHEC"} en ${(p.ms / 1000).toFixed(1)} s, entrepôt ${p.sizeMiB.toFixed(1)} Mio, RSS ${p.rssMiB.toFixed(0)} Mio, tas ${p.heapMiB.toFixed(0)} Mio`);
+        log(
+          `[endurance] chargement ${k}/${o.runs} : ${p.ok ? "réussi" : "ÉCHEC"} en ${(p.ms / 1000).toFixed(1)} s, entrepôt ${p.sizeMiB.toFixed(1)} Mio, RSS ${p.rssMiB.toFixed(0)} Mio, tas ${p.heapMiB.toFixed(0)} Mio`,
+        );
       }
     }
   } finally {
@@ -80,14 +94,25 @@ export async function checkSoak(o: { runs: number; leases?: number; requestsPerR
   const flat = growth < Math.min(50, 0.15 * rssWarm);
   const first = points[0];
   const end = points.at(-1);
-  const summary = first && end
-    ? `temps de chargement ${(median(points.slice(0, 10).map((p) => p.ms)) / 1000).toFixed(2)} s (10 premiers, médiane) → ${(median(points.slice(-10).map((p) => p.ms)) / 1000).toFixed(2)} s (10 derniers) ; entrepôt ${first.sizeMiB.toFixed(1)} → ${end.sizeMiB.toFixed(1)} Mio ; RSS du serveur ${rssWarm.toFixed(0)} Mio (après mise en route) → ${rssLast.toFixed(0)} Mio (fin), ${growth >= 0 ? "+" : ""}${growth.toFixed(0)} Mio`
-    : "aucun chargement";
+  const summary =
+    first && end
+      ? `temps de chargement ${(median(points.slice(0, 10).map((p) => p.ms)) / 1000).toFixed(2)} s (10 premiers, médiane) → ${(median(points.slice(-10).map((p) => p.ms)) / 1000).toFixed(2)} s (10 derniers) ; entrepôt ${first.sizeMiB.toFixed(1)} → ${end.sizeMiB.toFixed(1)} Mio ; RSS du serveur ${rssWarm.toFixed(0)} Mio (après mise en route) → ${rssLast.toFixed(0)} Mio (fin), ${growth >= 0 ? "+" : ""}${growth.toFixed(0)} Mio`
+      : "aucun chargement";
   return {
     lines: [
-      line(FAMILY, `${o.runs} chargements nocturnes consécutifs, un jour d'exports de plus à chaque fois (${leases} baux)`, points.map((p) => (p.ok ? null : `chargement ${p.run} en échec`)), [summary]),
+      line(
+        FAMILY,
+        `${o.runs} chargements nocturnes consécutifs, un jour d'exports de plus à chaque fois (${leases} baux)`,
+        points.map((p) => (p.ok ? null : `chargement ${p.run} en échec`)),
+        [summary],
+      ),
       line(FAMILY, "requêtes entre les chargements (API et site) : toutes 200", requestOutcomes),
-      line(FAMILY, "mémoire du serveur stable (RSS après GC, médiane des 10 derniers vs après mise en route)", [flat ? null : `RSS +${growth.toFixed(0)} Mio (${rssWarm.toFixed(0)} → ${rssLast.toFixed(0)})`], [summary]),
+      line(
+        FAMILY,
+        "mémoire du serveur stable (RSS après GC, médiane des 10 derniers vs après mise en route)",
+        [flat ? null : `RSS +${growth.toFixed(0)} Mio (${rssWarm.toFixed(0)} → ${rssLast.toFixed(0)})`],
+        [summary],
+      ),
     ],
     measures: points,
   };

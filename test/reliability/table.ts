@@ -35,7 +35,8 @@ export function renderSummary(lines: CheckLine[]): string {
   ]);
   const header = ["Famille", "Essai", "Fois", "Tenus", "Résultat"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => "| " + r.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ") + " |";
+  const fmt = (r: string[]) =>
+    "| " + r.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(" | ") + " |";
   const sep = "|" + widths.map((w, i) => (i === 2 || i === 3 ? "-".repeat(w + 1) + ":" : "-".repeat(w + 2))).join("|") + "|";
   const total = lines.filter((l) => !l.nonExecute);
   const sum = (k: "fois" | "tenus") => total.reduce((s, l) => s + l[k], 0);

@@ -33,11 +33,17 @@ export async function columnsHolding(dbPath: string, needles: string[]): Promise
     for (const [table, cols] of byTable) {
       // why cast every column, not only varchar: lists and structs (the row checks' erreurs) hold text too
       const tests = cols.flatMap((col) => needles.map((_, k) => `contains(cast(${ident(col.c)} as varchar), $n${k})`));
-      const hits = cols.map((col) => `bool_or(${needles.map((_, k) => `contains(cast(${ident(col.c)} as varchar), $n${k})`).join(" or ")}) as ${ident(col.c)}`);
+      const hits = cols.map(
+        (col) => `bool_or(${needles.map((_, k) => `contains(cast(${ident(col.c)} as varchar), $n${k})`).join(" or ")}) as ${ident(col.c)}`,
+      );
       const params = Object.fromEntries(needles.map((n, k) => [`n${k}`, n]));
       let row: Record<string, boolean | null> | undefined;
       try {
-        [row] = await queryRows<Record<string, boolean | null>>(db.conn, `select ${hits.join(", ")} from ${table} where ${tests.join(" or ")}`, params);
+        [row] = await queryRows<Record<string, boolean | null>>(
+          db.conn,
+          `select ${hits.join(", ")} from ${table} where ${tests.join(" or ")}`,
+          params,
+        );
       } catch (e) {
         // A view that no longer binds cannot be searched: said, never skipped in silence.
         found.push(`${cols[0]!.t} (illisible : ${(e as Error).message.split("\n")[0]})`);

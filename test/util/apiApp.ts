@@ -34,7 +34,16 @@ export async function smallOfficeWarehouse(): Promise<string> {
   return db;
 }
 
-export function buildTestApp(db: string, overrides: { runs?: RunStarter; now?: () => number; sleep?: (ms: number) => Promise<void>; allowedHosts?: string[]; secureCookies?: boolean } = {}) {
+export function buildTestApp(
+  db: string,
+  overrides: {
+    runs?: RunStarter;
+    now?: () => number;
+    sleep?: (ms: number) => Promise<void>;
+    allowedHosts?: string[];
+    secureCookies?: boolean;
+  } = {},
+) {
   const users = UserStore.onePerRole(PASSWORD);
   const warehouse = new WarehouseProvider(db);
   const runs = overrides.runs ?? new FakeRuns();

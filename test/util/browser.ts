@@ -38,6 +38,14 @@ export async function resolveChromium(env: NodeJS.ProcessEnv = process.env): Pro
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: inject("chromiumPath"),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }

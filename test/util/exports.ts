@@ -81,11 +81,26 @@ export const defaultLeaseId = (i: number) => `B${String(i).padStart(4, "0")}`;
  */
 export function writeSmallOffice(dir: string, leases = 10, opts: OfficeOptions = {}): void {
   const id = opts.leaseId ?? defaultLeaseId;
-  writeExport(dir, "secteurs_20240101.csv", HEADERS.secteurs, [
-    ["N", opts.labelN ?? "Mulhouse – Nord", "Agence de Mulhouse"],
-    ["S", "Colmar Sud", "Agence de Colmar"],
-  ], opts);
-  writeExport(dir, "agents_20240101.csv", HEADERS.agents, [["AG01", "CESF", "N"], ["AG02", "AMIABLE", ""]], opts);
+  writeExport(
+    dir,
+    "secteurs_20240101.csv",
+    HEADERS.secteurs,
+    [
+      ["N", opts.labelN ?? "Mulhouse – Nord", "Agence de Mulhouse"],
+      ["S", "Colmar Sud", "Agence de Colmar"],
+    ],
+    opts,
+  );
+  writeExport(
+    dir,
+    "agents_20240101.csv",
+    HEADERS.agents,
+    [
+      ["AG01", "CESF", "N"],
+      ["AG02", "AMIABLE", ""],
+    ],
+    opts,
+  );
   const baux: string[][] = [];
   const ecritures: string[][] = [];
   for (let i = 1; i <= leases; i++) {
@@ -105,10 +120,16 @@ export function writeSmallOffice(dir: string, leases = 10, opts: OfficeOptions =
   ecritures.push(["E-2025", id(leases), "02/01/2025", "01/2025", "DG", "Dépôt de garantie", "", "450,00", "CHEQUE"]);
   writeExport(dir, "baux_20240101.csv", HEADERS.baux, baux, opts);
   writeExport(dir, "ecritures_20241231.csv", HEADERS.ecritures, ecritures, opts);
-  writeExport(dir, "actions_20241231.csv", HEADERS.actions, [
-    ["A1", id(1), "15/11/2024", "RL1", "AG02", "", "", "N", "Appel ; le locataire promet un virement"],
-    ["A2", id(1), "20/11/2024", "SMS", "AG02", "", "", "N", "SECRET-COMMENTAIRE"],
-  ], opts);
+  writeExport(
+    dir,
+    "actions_20241231.csv",
+    HEADERS.actions,
+    [
+      ["A1", id(1), "15/11/2024", "RL1", "AG02", "", "", "N", "Appel ; le locataire promet un virement"],
+      ["A2", id(1), "20/11/2024", "SMS", "AG02", "", "", "N", "SECRET-COMMENTAIRE"],
+    ],
+    opts,
+  );
 }
 
 /**
@@ -117,12 +138,16 @@ export function writeSmallOffice(dir: string, leases = 10, opts: OfficeOptions =
  */
 export function translateExports(srcDir: string, dstDir: string, profile: Profile): void {
   const codeColumns: Record<string, CodeField> = {
-    role: "role", motif_sortie: "motif_sortie", situation_emploi_entree: "situation_emploi_entree",
-    code_mouvement: "code_mouvement", mode_reglement: "mode_reglement", code_action: "code_action",
-    beneficiaire_apl: "booleen", annulee: "booleen",
+    role: "role",
+    motif_sortie: "motif_sortie",
+    situation_emploi_entree: "situation_emploi_entree",
+    code_mouvement: "code_mouvement",
+    mode_reglement: "mode_reglement",
+    code_action: "code_action",
+    beneficiaire_apl: "booleen",
+    annulee: "booleen",
   };
-  const inverse = (field: CodeField, v: string) =>
-    Object.entries(profile.codes[field] ?? {}).find(([, ref]) => ref === v)?.[0] ?? v;
+  const inverse = (field: CodeField, v: string) => Object.entries(profile.codes[field] ?? {}).find(([, ref]) => ref === v)?.[0] ?? v;
   fs.mkdirSync(dstDir, { recursive: true });
   for (const name of fs.readdirSync(srcDir)) {
     const kind = name.split("_")[0] as Kind;
@@ -148,15 +173,15 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < t.length; i++) {
     const c = t[i]!;
     if (quoted) {
-      if (c === '"' && t[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && t[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ";") row.push(field), (field = "");
+    else if (c === ";") (row.push(field), (field = ""));
     else if (c === "\r" && t[i + 1] === "\n") {
-      row.push(field), rows.push(row), (row = []), (field = ""), i++;
+      (row.push(field), rows.push(row), (row = []), (field = ""), i++);
     } else field += c;
   }
-  if (field || row.length) row.push(field), rows.push(row);
+  if (field || row.length) (row.push(field), rows.push(row));
   return rows;
 }

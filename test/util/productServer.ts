@@ -14,7 +14,9 @@ export interface ProductServer {
 }
 
 /** Serve `app` on 127.0.0.1 and a free port (the product's server, in tests, checks and the bench). */
-export async function listenOnLoopback(app: { fetch: Parameters<typeof serve>[0]["fetch"] }): Promise<{ server: ReturnType<typeof serve>; port: number; url: string }> {
+export async function listenOnLoopback(app: {
+  fetch: Parameters<typeof serve>[0]["fetch"];
+}): Promise<{ server: ReturnType<typeof serve>; port: number; url: string }> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });

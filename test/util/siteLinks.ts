@@ -34,7 +34,16 @@ export function writeLinkedBuild(base: string): LinkedBuild {
   return {
     current: path.join(base, "current"),
     served: { "/": "<p>accueil</p>", "/sub/page": "<p>page</p>" },
-    refused: ["/fuite.txt", "/passwd", "/copie.html", "/copie", "/lien-dossier/page.html", "/lien-dossier/page", "/parent/comptes-demo.txt", "/parent/build-1/index.html"],
+    refused: [
+      "/fuite.txt",
+      "/passwd",
+      "/copie.html",
+      "/copie",
+      "/lien-dossier/page.html",
+      "/lien-dossier/page",
+      "/parent/comptes-demo.txt",
+      "/parent/build-1/index.html",
+    ],
     leak: /mot-de-passe-secret|root:|<p>/,
   };
 }

@@ -114,7 +114,11 @@ export class SiteUnderTest {
     try {
       if (this.options.warehouse) this.#db = await this.options.warehouse();
       else ({ db: this.#db, exportsDir: this.#exportsDir } = await buildSiteWarehouse());
-      this.#site = await buildSite({ warehouse: this.#db, output: path.join(tempDir(`oph-${this.options.name}-dist-`), "dist"), log: () => undefined });
+      this.#site = await buildSite({
+        warehouse: this.#db,
+        output: path.join(tempDir(`oph-${this.options.name}-dist-`), "dist"),
+        log: () => undefined,
+      });
       this.#server = await startProductServer(this.#db, this.#site.output);
       this.#browser = await launchChromium();
     } catch (e) {
@@ -133,17 +137,32 @@ export class SiteUnderTest {
    * besides the console message Chromium prints for it, and read by cspViolations().
    */
   async newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-    const context = await this.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris", ...options });
+    const context = await this.browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: "fr-FR",
+      timezoneId: "Europe/Paris",
+      ...options,
+    });
     await context.addInitScript(() => {
       const seen: string[] = [];
       (window as unknown as { __violationsCsp: string[] }).__violationsCsp = seen;
-      document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} : ${e.blockedURI || "en ligne"} « ${e.sample} » (${e.sourceFile}:${e.lineNumber})`));
+      document.addEventListener("securitypolicyviolation", (e) =>
+        seen.push(`${e.violatedDirective} : ${e.blockedURI || "en ligne"} « ${e.sample} » (${e.sourceFile}:${e.lineNumber})`),
+      );
     });
     return context;
   }
 
   /** A page in a new context, recording every problem; signed in as `role` when given. */
-  async open({ width = 1280, height = 900, role, back = "/index.html", expected = () => false, failedRequests = true, context: contextOptions = {} }: OpenOptions = {}): Promise<Visit> {
+  async open({
+    width = 1280,
+    height = 900,
+    role,
+    back = "/index.html",
+    expected = () => false,
+    failedRequests = true,
+    context: contextOptions = {},
+  }: OpenOptions = {}): Promise<Visit> {
     const context = await this.newContext({ viewport: { width, height }, ...contextOptions });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -244,7 +263,9 @@ export function siteUnderTest(options: SiteUnderTestOptions): SiteUnderTest {
  * rendered yet. Returns the text of the cells that threw (class observablehq--error).
  */
 export async function settled(page: Page, timeout = 15_000): Promise<string[]> {
-  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, { timeout });
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading, .observablehq--loading").length === 0, null, {
+    timeout,
+  });
   return page.locator(".observablehq--error").allInnerTexts();
 }
 

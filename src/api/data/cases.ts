@@ -111,8 +111,13 @@ export async function worklistDate(wh: Warehouse): Promise<string | null> {
 
 export async function listCases(wh: Warehouse, f: CaseFilter, all = false) {
   const p = {
-    secteur: f.secteur ?? null, role: f.role ?? null, etape: f.etape ?? null, dette_min: f.dette_min ?? null,
-    examen: f.examen, echeance: f.echeance ?? null, date_reunion: f.date_reunion,
+    secteur: f.secteur ?? null,
+    role: f.role ?? null,
+    etape: f.etape ?? null,
+    dette_min: f.dette_min ?? null,
+    examen: f.examen,
+    echeance: f.echeance ?? null,
+    date_reunion: f.date_reunion,
   };
   const [counts] = await queryRows<CaseCounts>(
     wh.conn,

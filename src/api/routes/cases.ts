@@ -3,7 +3,16 @@ import { HTTPException } from "hono/http-exception";
 import { excelCsv, numberCell, textCell } from "../../../reports/components/excelCsv.ts";
 import { excelNumber, formatDate, isoDayInParis } from "../../../reports/components/format.ts";
 import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES, reviewLabel } from "../../figures/reviewStages.ts";
-import { CASE_SORTS, DRILL_FIGURES, getCase, listCases, listFigureCases, worklistDate, type CaseSort, type DrillFigure } from "../data/cases.ts";
+import {
+  CASE_SORTS,
+  DRILL_FIGURES,
+  getCase,
+  listCases,
+  listFigureCases,
+  worklistDate,
+  type CaseSort,
+  type DrillFigure,
+} from "../data/cases.ts";
 import { COHORT_FIGURES, FIGURES } from "../../figures/definitions.ts";
 import { resolveAsOfDate } from "../../warehouse/figures.ts";
 import { queryRows } from "../../duckdb/db.ts";
@@ -40,8 +49,12 @@ const meetingDate = params.isoDate
 const listQuery = z.object({
   secteur: params.sector.optional(),
   role: z.enum(OWNER_ROLES, { error: `rôle inconnu ; valeurs possibles : ${OWNER_ROLES.join(", ")}` }).optional(),
-  etape: z.enum(STAGE_CODES as [string, ...string[]], { error: `étape inconnue ; valeurs possibles : ${STAGE_CODES.join(", ")}` }).optional(),
-  echeance: z.enum(DUE_WINDOWS as [string, ...string[]], { error: `échéance inconnue ; valeurs possibles : ${DUE_WINDOWS.join(", ")}` }).optional(),
+  etape: z
+    .enum(STAGE_CODES as [string, ...string[]], { error: `étape inconnue ; valeurs possibles : ${STAGE_CODES.join(", ")}` })
+    .optional(),
+  echeance: z
+    .enum(DUE_WINDOWS as [string, ...string[]], { error: `échéance inconnue ; valeurs possibles : ${DUE_WINDOWS.join(", ")}` })
+    .optional(),
   examen: z
     .enum(EXAMINATION_FILTERS as [string, ...string[]], { error: `valeurs possibles : ${EXAMINATION_FILTERS.join(", ")}` })
     .optional()
@@ -52,7 +65,10 @@ const listQuery = z.object({
     .regex(/^\d{1,9}([.,]\d{1,2})?$/, "un montant positif en euros est attendu, par exemple 500 ou 500,50")
     .transform((s) => Number(s.replace(",", ".")))
     .optional(),
-  tri: z.enum(SORTS, { error: `tri inconnu ; valeurs possibles : ${SORTS.join(", ")}` }).optional().transform((v) => v ?? "priorite"),
+  tri: z
+    .enum(SORTS, { error: `tri inconnu ; valeurs possibles : ${SORTS.join(", ")}` })
+    .optional()
+    .transform((v) => v ?? "priorite"),
   page: int(1, 100000, 1),
   taille: int(1, 500, 50),
   format: z.enum(["json", "csv"], { error: "format inconnu : json ou csv" }).optional(),
@@ -153,10 +169,26 @@ export const casesRoutes = new Hono<AppEnv>()
     if (q.format === "csv") {
       const result = await c.var.ctx.warehouse.use((wh) => drillThrough(wh, q));
       const csv = excelCsv([
-        ["Chiffre", "Date d'arrêté", "Contrat", "Secteur", "Date", "Identifiant de l'action", "Code", "Libellé", "Solde à la date d'arrêté (€)"].map(textCell),
+        [
+          "Chiffre",
+          "Date d'arrêté",
+          "Contrat",
+          "Secteur",
+          "Date",
+          "Identifiant de l'action",
+          "Code",
+          "Libellé",
+          "Solde à la date d'arrêté (€)",
+        ].map(textCell),
         ...result.lignes.map((r) => [
-          textCell(result.libelle), textCell(formatDate(result.date_arrete)), textCell(r.num_contrat), textCell(r.libelle_secteur ?? r.code_secteur),
-          textCell(r.date ? formatDate(r.date) : ""), textCell(r.id_action ?? ""), textCell(r.code_action ?? ""), textCell(r.libelle_action ?? ""),
+          textCell(result.libelle),
+          textCell(formatDate(result.date_arrete)),
+          textCell(r.num_contrat),
+          textCell(r.libelle_secteur ?? r.code_secteur),
+          textCell(r.date ? formatDate(r.date) : ""),
+          textCell(r.id_action ?? ""),
+          textCell(r.code_action ?? ""),
+          textCell(r.libelle_action ?? ""),
           numberCell(euros(r.solde)),
         ]),
       ]);
@@ -177,24 +209,65 @@ export const casesRoutes = new Hono<AppEnv>()
       });
       const rows = result.lignes as Row[];
       const csv = excelCsv([
-        ["Contrat", "Secteur", "Solde (€)", "Dette en mois", "Moins de 3 mois (€)", "3 à 12 mois (€)", "Plus de 12 mois (€)",
-          "Évolution sur 3 mois (€)", "Étape", "Date de l'étape", "Dernière action", "Date de la dernière action", "Dernier paiement",
-          "État", "Action proposée", "Due le", "Statut", "Motifs", "Rôle", "Agent", "Priorité", "À examiner",
-          "Plan signé le", "Mensualité du plan (€)", "Échéances dues", "Montant dû au plan (€)", "Versé au-delà du loyer (€)", "État du plan"].map(textCell),
+        [
+          "Contrat",
+          "Secteur",
+          "Solde (€)",
+          "Dette en mois",
+          "Moins de 3 mois (€)",
+          "3 à 12 mois (€)",
+          "Plus de 12 mois (€)",
+          "Évolution sur 3 mois (€)",
+          "Étape",
+          "Date de l'étape",
+          "Dernière action",
+          "Date de la dernière action",
+          "Dernier paiement",
+          "État",
+          "Action proposée",
+          "Due le",
+          "Statut",
+          "Motifs",
+          "Rôle",
+          "Agent",
+          "Priorité",
+          "À examiner",
+          "Plan signé le",
+          "Mensualité du plan (€)",
+          "Échéances dues",
+          "Montant dû au plan (€)",
+          "Versé au-delà du loyer (€)",
+          "État du plan",
+        ].map(textCell),
         ...rows.map((r) => [
-          textCell(r.num_contrat as string), textCell(r.libelle_secteur as string),
-          numberCell(euros(r.solde as number)), numberCell(decimal(r.dette_en_mois as number | null)),
-          numberCell(euros(r.dette_moins_3_mois as number)), numberCell(euros(r.dette_3_12_mois as number)), numberCell(euros(r.dette_plus_12_mois as number)),
+          textCell(r.num_contrat as string),
+          textCell(r.libelle_secteur as string),
+          numberCell(euros(r.solde as number)),
+          numberCell(decimal(r.dette_en_mois as number | null)),
+          numberCell(euros(r.dette_moins_3_mois as number)),
+          numberCell(euros(r.dette_3_12_mois as number)),
+          numberCell(euros(r.dette_plus_12_mois as number)),
           numberCell(euros(r.dette_evolution_3_mois as number)),
-          textCell((r.etape_libelle as string) ?? ""), textCell(formatDate(r.date_etape as string)), textCell((r.derniere_action as string) ?? ""),
-          textCell(formatDate(r.date_derniere_action as string)), textCell(formatDate(r.dernier_paiement as string)),
-          textCell((r.etat_libelle as string) ?? ""), textCell((r.action_libelle as string) ?? ""),
-          textCell(r.action_due_le ? formatDate(r.action_due_le as string) : ""), textCell(reviewLabel("statut", r.action_statut as string | null)),
-          textCell((r.motifs ?? []).join(" | ")), textCell((r.role_libelle as string) ?? ""), textCell((r.code_agent as string) ?? ""),
-          textCell((r.priorite_libelle as string) ?? ""), textCell(r.a_examiner ? "Oui" : "Non"),
-          textCell(r.plan ? formatDate(r.plan.date_signature as string) : ""), numberCell(r.plan ? euros(r.plan.mensualite as number | null) : ""),
-          numberCell(r.plan ? decimal(r.plan.echeances_dues as number) : ""), numberCell(r.plan ? euros(r.plan.montant_du as number | null) : ""),
-          numberCell(r.plan ? euros(r.plan.montant_verse as number) : ""), textCell(r.plan ? ((r.plan.etat_plan_libelle as string) ?? "") : ""),
+          textCell((r.etape_libelle as string) ?? ""),
+          textCell(formatDate(r.date_etape as string)),
+          textCell((r.derniere_action as string) ?? ""),
+          textCell(formatDate(r.date_derniere_action as string)),
+          textCell(formatDate(r.dernier_paiement as string)),
+          textCell((r.etat_libelle as string) ?? ""),
+          textCell((r.action_libelle as string) ?? ""),
+          textCell(r.action_due_le ? formatDate(r.action_due_le as string) : ""),
+          textCell(reviewLabel("statut", r.action_statut as string | null)),
+          textCell((r.motifs ?? []).join(" | ")),
+          textCell((r.role_libelle as string) ?? ""),
+          textCell((r.code_agent as string) ?? ""),
+          textCell((r.priorite_libelle as string) ?? ""),
+          textCell(r.a_examiner ? "Oui" : "Non"),
+          textCell(r.plan ? formatDate(r.plan.date_signature as string) : ""),
+          numberCell(r.plan ? euros(r.plan.mensualite as number | null) : ""),
+          numberCell(r.plan ? decimal(r.plan.echeances_dues as number) : ""),
+          numberCell(r.plan ? euros(r.plan.montant_du as number | null) : ""),
+          numberCell(r.plan ? euros(r.plan.montant_verse as number) : ""),
+          textCell(r.plan ? ((r.plan.etat_plan_libelle as string) ?? "") : ""),
         ]),
       ]);
       return c.body(csv, 200, {

@@ -30,7 +30,8 @@ export const funnelRoutes = new Hono<AppEnv>().get(
         donnees_jusqu_au: f.donnees_jusqu_au,
         secteur: f.secteur,
         flux: FUNNEL_FLOWS.map(({ cle }) => ({ indicateur: cle, valeur: f[cle] })),
-        avertissement: "Les flux annuels ne sont pas des taux de conversion : une assignation de l'année peut suivre un commandement de l'année précédente. La cohorte suit les mêmes baux d'étape en étape.",
+        avertissement:
+          "Les flux annuels ne sont pas des taux de conversion : une assignation de l'année peut suivre un commandement de l'année précédente. La cohorte suit les mêmes baux d'étape en étape.",
         cohorte_commandements: f.cohorte_commandements,
         menages_par_etape: stages.map((s) => ({
           etape: s.etape,

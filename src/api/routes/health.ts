@@ -15,17 +15,19 @@ export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
   let donnees: Freshness | null = null;
   try {
     // A published warehouse never changes: its freshness is read once per file.
-    donnees = JSON.parse(await warehouse.json("fraicheur", async (wh) => {
-      const [d] = await queryRows<{ dernier_jour: string | null }>(
-        wh.conn,
-        `select strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour from ledger_entries`,
-      );
-      const [r] = await queryRows<{ fin: string | null }>(
-        wh.conn,
-        `select strftime(max(fin), '%Y-%m-%dT%H:%M:%S') as fin from etl_runs where statut = 'succès'`,
-      );
-      return { dernier_jour: d?.dernier_jour ?? null, dernier_chargement_reussi: r?.fin ?? null };
-    })) as Freshness;
+    donnees = JSON.parse(
+      await warehouse.json("fraicheur", async (wh) => {
+        const [d] = await queryRows<{ dernier_jour: string | null }>(
+          wh.conn,
+          `select strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour from ledger_entries`,
+        );
+        const [r] = await queryRows<{ fin: string | null }>(
+          wh.conn,
+          `select strftime(max(fin), '%Y-%m-%dT%H:%M:%S') as fin from etl_runs where statut = 'succès'`,
+        );
+        return { dernier_jour: d?.dernier_jour ?? null, dernier_chargement_reussi: r?.fin ?? null };
+      }),
+    ) as Freshness;
   } catch {
     donnees = null;
   }
@@ -38,7 +40,11 @@ export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
       entrepot_publie: donnees !== null,
       donnees_jusqu_au: donnees?.dernier_jour ?? null,
       dernier_chargement_reussi: donnees?.dernier_chargement_reussi ?? null,
-      dernier_echec: !failingNow ? null : c.var.session ? { run_id: lastFailure.run_id, fin: lastFailure.fin, message: lastFailure.message } : { fin: lastFailure.fin },
+      dernier_echec: !failingNow
+        ? null
+        : c.var.session
+          ? { run_id: lastFailure.run_id, fin: lastFailure.fin, message: lastFailure.message }
+          : { fin: lastFailure.fin },
       chargement_en_cours: status.en_cours !== null,
     },
     donnees ? 200 : 503,

@@ -33,12 +33,18 @@ const idParam = z.object({
 const publishBody = z.object({
   annee: z.number({ error: "année attendue (nombre), par exemple 2024" }).int().min(1900).max(2100),
   au: params.isoDate.optional(),
-  titre: z.string({ error: "titre attendu, par exemple « Rapport d'activité 2024 »" }).min(1, "titre obligatoire").max(TITLE_MAX, `${TITLE_MAX} caractères au plus`),
+  titre: z
+    .string({ error: "titre attendu, par exemple « Rapport d'activité 2024 »" })
+    .min(1, "titre obligatoire")
+    .max(TITLE_MAX, `${TITLE_MAX} caractères au plus`),
   note: z.string().max(NOTE_MAX, `${NOTE_MAX} caractères au plus`).nullable().optional(),
 });
 
 const withdrawBody = z.object({
-  motif: z.string({ error: "motif attendu : la raison du retrait" }).min(1, "motif obligatoire").max(NOTE_MAX, `${NOTE_MAX} caractères au plus`),
+  motif: z
+    .string({ error: "motif attendu : la raison du retrait" })
+    .min(1, "motif obligatoire")
+    .max(NOTE_MAX, `${NOTE_MAX} caractères au plus`),
 });
 
 /** The path of the published warehouse, from the server's handle. */
@@ -56,7 +62,10 @@ async function answering<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Whether today's figures differ from the published ones: computed once per published warehouse and publication. */
 async function isRevised(c: Context<AppEnv>, p: StoredPublication): Promise<boolean> {
-  const text = await c.var.ctx.warehouse.json(`publication-revisee ${p.id}`, async (wh) => figureGaps(p.chiffres, await currentFigures(wh, p)).length > 0);
+  const text = await c.var.ctx.warehouse.json(
+    `publication-revisee ${p.id}`,
+    async (wh) => figureGaps(p.chiffres, await currentFigures(wh, p)).length > 0,
+  );
   return text === "true";
 }
 
@@ -80,24 +89,37 @@ export const publicationsRoutes = new Hono<AppEnv>()
     const session = c.var.session!;
     const db = await warehousePath(c);
     const p = await answering(() =>
-      publish({ dbPath: db, annee: body.annee, au: body.au ?? null, titre: body.titre, note: body.note ?? null, par: { identifiant: session.identifiant, role: session.role } }),
+      publish({
+        dbPath: db,
+        annee: body.annee,
+        au: body.au ?? null,
+        titre: body.titre,
+        note: body.note ?? null,
+        par: { identifiant: session.identifiant, role: session.role },
+      }),
     );
     return c.json({ ...summary({ ...p, retrait: null }, "inchangee"), chiffres: p.chiffres }, 201);
   })
-  .get("/:id", requirePermission("aggregates"), validate("param", idParam), validate("query", z.object({ format: z.enum(["json", "csv"], { error: "format inconnu : json ou csv" }).optional() })), async (c) => {
-    const { id } = c.req.valid("param");
-    const db = await warehousePath(c);
-    const p = await answering(async () => findPublication(db, id));
-    const etat = stateOf(p, !p.retrait && (await isRevised(c, p)));
-    if (c.req.valid("query").format === "csv") {
-      return c.body(publicationCsv(p, etat), 200, {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="publication-${p.id}.csv"`,
-      });
-    }
-    const { type: _type, version: _version, retrait, ...rest } = p;
-    return c.json({ ...rest, etat, retrait });
-  })
+  .get(
+    "/:id",
+    requirePermission("aggregates"),
+    validate("param", idParam),
+    validate("query", z.object({ format: z.enum(["json", "csv"], { error: "format inconnu : json ou csv" }).optional() })),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const db = await warehousePath(c);
+      const p = await answering(async () => findPublication(db, id));
+      const etat = stateOf(p, !p.retrait && (await isRevised(c, p)));
+      if (c.req.valid("query").format === "csv") {
+        return c.body(publicationCsv(p, etat), 200, {
+          "Content-Type": "text/csv; charset=utf-8",
+          "Content-Disposition": `attachment; filename="publication-${p.id}.csv"`,
+        });
+      }
+      const { type: _type, version: _version, retrait, ...rest } = p;
+      return c.json({ ...rest, etat, retrait });
+    },
+  )
   .get("/:id/revisions", requirePermission("aggregates"), validate("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
     const db = await warehousePath(c);
@@ -110,6 +132,8 @@ export const publicationsRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     const session = c.var.session!;
     const db = await warehousePath(c);
-    const event = await answering(async () => withdraw({ dbPath: db, id, motif: c.req.valid("json").motif, par: { identifiant: session.identifiant, role: session.role } }));
+    const event = await answering(async () =>
+      withdraw({ dbPath: db, id, motif: c.req.valid("json").motif, par: { identifiant: session.identifiant, role: session.role } }),
+    );
     return c.json({ id: event.id, etat: "retiree", motif: event.motif, retire_le: event.retire_le, retire_par: event.retire_par });
   });

@@ -44,7 +44,14 @@ export const seriesRoutes = new Hono<AppEnv>().get(
          order by mois`,
         { s: q.secteur ?? null, fins_de_mois: finsDeMois },
       );
-      return { indicateur: def.cle, libelle: def.libelle, unite: def.unite, definition: def.definition, secteur: q.secteur ?? null, points };
+      return {
+        indicateur: def.cle,
+        libelle: def.libelle,
+        unite: def.unite,
+        definition: def.definition,
+        secteur: q.secteur ?? null,
+        points,
+      };
     });
   },
 );

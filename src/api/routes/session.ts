@@ -66,7 +66,12 @@ export const sessionRoutes = new Hono<AppEnv>()
   .get("/", (c) => {
     const s = c.var.session;
     if (!s) return c.json({ connecte: false });
-    return c.json({ connecte: true, identifiant: s.identifiant, role: s.role, dossiers: (PERMISSIONS.cases as readonly string[]).includes(s.role) });
+    return c.json({
+      connecte: true,
+      identifiant: s.identifiant,
+      role: s.role,
+      dossiers: (PERMISSIONS.cases as readonly string[]).includes(s.role),
+    });
   })
   // Ends the session on the server too: the old cookie is worth nothing afterwards.
   .delete("/", (c) => {
