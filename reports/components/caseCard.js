@@ -12,30 +12,19 @@ const signedEuros = (v) => (v == null ? "—" : `${v > 0 ? "+" : ""}${euros(v)}`
 export function ProposedAction(r, {labels}) {
   if (!r) return html`<p class="avertissement">Ce bail n'est pas sur la liste de travail de la revue à la date des données.</p>`;
   return html`<div class="action-proposee" data-priorite=${r.priorite ?? ""}>
-    <p class="action-titre">
-      ${
-        r.action_libelle
-          ? html`Action proposée : <strong data-champ="action">${r.action_libelle}</strong>${
-                r.action_due_le ? html`, due le <strong data-champ="echeance">${formatDate(r.action_due_le)}</strong>` : ""
-              }${r.action_statut ? html` <span class=${`statut statut-${r.action_statut}`}>${labels.of("statut", r.action_statut)}</span>` : ""}`
-          : html`<strong data-champ="action">${labels.of("examen", "sans_action")}</strong>`
-      }
-    </p>
-    <p class="action-qui">
-      ${r.priorite_libelle ? html`Priorité <strong class=${`priorite priorite-${r.priorite}`}>${r.priorite_libelle.toLocaleLowerCase("fr-FR")}</strong> · ` : ""}État
-      : <strong data-champ="etat">${r.etat_libelle ?? "—"}</strong>${
-        r.role_libelle
-          ? html` · Responsable : <strong data-champ="role">${r.role_libelle}</strong>${r.code_agent ? ` (agent ${r.code_agent})` : ""}`
-          : ""
-      }
-    </p>
-    ${
-      r.motifs?.length
-        ? html`<ul class="motifs" data-champ="motifs">
-            ${r.motifs.map((m) => html`<li>${m}</li>`)}
-          </ul>`
+    <p class="action-titre">${
+      r.action_libelle
+        ? html`Action proposée : <strong data-champ="action">${r.action_libelle}</strong>${
+            r.action_due_le ? html`, due le <strong data-champ="echeance">${formatDate(r.action_due_le)}</strong>` : ""
+          }${r.action_statut ? html` <span class=${`statut statut-${r.action_statut}`}>${labels.of("statut", r.action_statut)}</span>` : ""}`
+        : html`<strong data-champ="action">${labels.of("examen", "sans_action")}</strong>`
+    }</p>
+    <p class="action-qui">${r.priorite_libelle ? html`Priorité <strong class=${`priorite priorite-${r.priorite}`}>${r.priorite_libelle.toLocaleLowerCase("fr-FR")}</strong> · ` : ""}État : <strong data-champ="etat">${r.etat_libelle ?? "—"}</strong>${
+      r.role_libelle
+        ? html` · Responsable : <strong data-champ="role">${r.role_libelle}</strong>${r.code_agent ? ` (agent ${r.code_agent})` : ""}`
         : ""
-    }
+    }</p>
+    ${r.motifs?.length ? html`<ul class="motifs" data-champ="motifs">${r.motifs.map((m) => html`<li>${m}</li>`)}</ul>` : ""}
     <p class="lecture">Une proposition pour la réunion, jamais une décision : l'équipe décide au vu du dossier.</p>
   </div>`;
 }
@@ -53,36 +42,15 @@ export function PlanFollowUp(plan, {labels}) {
     ["Versé au-delà du loyer courant", euros(plan.montant_verse)],
     ["État du plan", plan.etat_plan_libelle ?? labels.of("etat_plan", plan.etat_plan)]
   ];
-  return html`<table class="fiche" data-champ="plan">
-    <tbody>
-      ${cells.map(
-        ([k, v]) =>
-          html`<tr>
-            <th scope="row">${k}</th>
-            <td>${v}</td>
-          </tr>`
-      )}
-    </tbody>
-  </table>`;
+  return html`<table class="fiche" data-champ="plan"><tbody>${cells.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>`;
 }
 
 /** A plain table with a French caption when empty (never "No results."). */
 function simpleTable(rows, columns, empty) {
   if (!rows.length) return html`<p class="lecture">${empty}</p>`;
   return html`<table class="revue-historique">
-    <thead>
-      <tr>
-        ${columns.map((c) => html`<th scope="col" class=${c.num ? "num" : ""}>${c.label}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${rows.map(
-        (row) =>
-          html`<tr>
-            ${columns.map((c) => html`<td class=${c.num ? "num" : ""}>${c.value(row)}</td>`)}
-          </tr>`
-      )}
-    </tbody>
+    <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.num ? "num" : ""}>${c.label}</th>`)}</tr></thead>
+    <tbody>${rows.map((row) => html`<tr>${columns.map((c) => html`<td class=${c.num ? "num" : ""}>${c.value(row)}</td>`)}</tr>`)}</tbody>
   </table>`;
 }
 
@@ -99,13 +67,9 @@ export function CaseCard(dossier, {labels, chart, navigation = ""}) {
       ${navigation}
     </div>
     ${ProposedAction(r, {labels})}
-    <p class="lecture">
-      ${b.libelle_secteur ?? "—"}${b.commune ? `, ${b.commune}` : ""} ; entré le ${formatDate(b.date_entree)}. Loyer
-      ${euros(b.loyer_mensuel)} et charges ${euros(b.charges_mensuelles)} par mois. Solde au ${formatDate(r?.date_arrete)} :
-      <strong data-champ="solde">${euros(r?.solde)}</strong
-      >${r?.dette_en_mois == null ? "" : ` (${formatDecimal(r.dette_en_mois)} mois de loyer)`} ; sur 3 mois :
-      ${signedEuros(r?.dette_evolution_3_mois)}. Dernier paiement : ${formatDate(r?.dernier_paiement)}.
-    </p>
+    <p class="lecture">${b.libelle_secteur ?? "—"}${b.commune ? `, ${b.commune}` : ""} ; entré le ${formatDate(b.date_entree)}. Loyer ${euros(b.loyer_mensuel)} et charges ${euros(b.charges_mensuelles)} par mois.
+      Solde au ${formatDate(r?.date_arrete)} : <strong data-champ="solde">${euros(r?.solde)}</strong>${r?.dette_en_mois == null ? "" : ` (${formatDecimal(r.dette_en_mois)} mois de loyer)`} ; sur 3 mois : ${signedEuros(r?.dette_evolution_3_mois)}.
+      Dernier paiement : ${formatDate(r?.dernier_paiement)}.</p>
     <h3>Suivi du plan d'apurement</h3>
     ${PlanFollowUp(r?.plan ?? null, {labels})}
     <h3>Historique</h3>
@@ -114,9 +78,7 @@ export function CaseCard(dossier, {labels, chart, navigation = ""}) {
     <h4>Chronologie de la procédure</h4>
     ${
       dossier.chronologie.length
-        ? html`<ol class="chronologie">
-            ${dossier.chronologie.map((e) => html`<li>${formatDate(e.date)} : ${e.libelle ?? labels.of("code_action", e.code_action)}</li>`)}
-          </ol>`
+        ? html`<ol class="chronologie">${dossier.chronologie.map((e) => html`<li>${formatDate(e.date)} : ${e.libelle ?? labels.of("code_action", e.code_action)}</li>`)}</ol>`
         : html`<p class="lecture">Aucune étape de procédure.</p>`
     }
     <h4>Actions</h4>

@@ -189,41 +189,18 @@ function save(blob, filename) {
  */
 export function chartDataTable(title, {columns, rows}) {
   // why no-print: on paper the chart and the page's own tables carry the numbers
-  return html`<details class="graphique-donnees no-print">
-    <summary>Voir les données du graphique</summary>
-    <table>
-      <caption>
-        ${title}
-      </caption>
-      <thead>
-        <tr>
-          ${columns.map((c) => html`<th scope="col">${c.label}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              ${columns.map((c, i) => (i === 0 ? html`<th scope="row">${c.value(r)}</th>` : html`<td>${c.value(r)}</td>`))}
-            </tr>`
-        )}
-      </tbody>
-    </table>
-  </details>`;
+  return html`<details class="graphique-donnees no-print"><summary>Voir les données du graphique</summary>
+    <table><caption>${title}</caption>
+      <thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead>
+      <tbody>${rows.map((r) => html`<tr>${columns.map((c, i) => (i === 0 ? html`<th scope="row">${c.value(r)}</th>` : html`<td>${c.value(r)}</td>`))}</tr>`)}</tbody>
+    </table></details>`;
 }
 
 export function exportableChart(chart, {title, asOf = null, file, data = null} = {}) {
   const stem = `${fileStem(file ?? title)}${asOf ? `-${String(asOf).slice(0, 4)}` : ""}`;
   const options = {title, asOf};
   const button = (format, make) => {
-    const b = html`<button
-      type="button"
-      class="download-button graphique-bouton"
-      aria-label=${`Télécharger le graphique « ${title} » en ${format}`}
-      data-export=${format.toLowerCase()}
-    >
-      ${format}
-    </button>`;
+    const b = html`<button type="button" class="download-button graphique-bouton" aria-label=${`Télécharger le graphique « ${title} » en ${format}`} data-export=${format.toLowerCase()}>${format}</button>`;
     b.onclick = async () => {
       b.disabled = true;
       try {
@@ -234,11 +211,5 @@ export function exportableChart(chart, {title, asOf = null, file, data = null} =
     };
     return b;
   };
-  return html`<div class="graphique-exportable">
-    ${chart}${data ? chartDataTable(title, data) : ""}
-    <div class="graphique-export no-print">
-      <span>Télécharger le graphique :</span
-      >${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}
-    </div>
-  </div>`;
+  return html`<div class="graphique-exportable">${chart}${data ? chartDataTable(title, data) : ""}<div class="graphique-export no-print"><span>Télécharger le graphique :</span>${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}</div></div>`;
 }

@@ -86,13 +86,9 @@ export function DrillLinks(record, definitions, {keys, session, ...options}) {
     );
   return html`<div class="dossiers-liens no-print">
     <h3>Les dossiers derrière ces chiffres</h3>
-    <ul>
-      ${keys.map((key) => {
-        const d = def(key);
-        return html`<li>
-          <a href=${drillHref(key, options)} data-dossiers=${key}>${d?.libelle ?? key} : ${formatValue(value(key) ?? null, "nombre")}</a>
-        </li>`;
-      })}
-    </ul>
+    <ul>${keys.map((key) => {
+      const d = def(key);
+      return html`<li><a href=${drillHref(key, options)} data-dossiers=${key}>${d?.libelle ?? key} : ${formatValue(value(key) ?? null, "nombre")}</a></li>`;
+    })}</ul>
   </div>`;
 }

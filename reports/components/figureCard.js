@@ -13,9 +13,7 @@ import {formatValue} from "./format.js";
 export function FigureCard({question, definition, value, unit = definition.unite, detail, key = definition.cle, annee, secteur}) {
   return html`<div class="card figure-card">
     <h2>${question}</h2>
-    <div class="big figure-value" title=${definition.definition} data-figure=${key} data-annee=${annee ?? ""} data-secteur=${secteur ?? ""}>
-      ${formatValue(value, unit)}
-    </div>
+    <div class="big figure-value" title=${definition.definition} data-figure=${key} data-annee=${annee ?? ""} data-secteur=${secteur ?? ""}>${formatValue(value, unit)}</div>
     ${detail ? html`<div class="figure-detail">${detail}</div>` : ""}
     <p class="definition"><strong>${definition.libelle}</strong> : ${definition.definition}</p>
   </div>`;
@@ -25,11 +23,7 @@ export function FigureCard({question, definition, value, unit = definition.unite
  * One term and its definition, grouped in a <div> (what HTML allows inside a <dl>): htl wraps a
  * template with two top-level nodes in a <span>, which a <dl> may not contain.
  */
-const definitionGroup = (d) =>
-  html`<div>
-    <dt>${d.libelle}</dt>
-    <dd>${d.definition}</dd>
-  </div>`;
+const definitionGroup = (d) => html`<div><dt>${d.libelle}</dt><dd>${d.definition}</dd></div>`;
 
 /** The definitions of the figures a chart shows, as a note under it. */
 export function DefinitionsNote(definitions, {prefix = "Définitions"} = {}) {

@@ -15,33 +15,21 @@ export function KeyFiguresTable(record, definitions) {
     }
   ];
   // why the wrapper: on a phone the table scrolls sideways inside it, never the page
-  return html`<div class="tableau-defilant" role="region" aria-label="Tableau des chiffres clés" tabindex="0">
-    <table class="key-figures">
-      <thead>
-        <tr>
-          <th scope="col">Indicateur</th>
-          <th scope="col">Chiffre</th>
-          <th scope="col">Définition</th>
-          <th scope="col" class="no-print"><span class="sr-only">Copier</span></th>
-        </tr>
-      </thead>
-      ${groups.map(
-        (g) =>
-          html`<tbody>
-            <tr class="group">
-              <th colspan="4" scope="rowgroup">${g.titre}</th>
-            </tr>
-            ${g.defs.map((d) => {
-              const phrase = figurePhrase(value(d), d);
-              return html`<tr data-cle=${d.cle}>
-                <th scope="row">${d.libelle}</th>
-                <td class="phrase" data-figure=${d.cle} title=${d.definition}>${phrase}</td>
-                <td class="definition">${d.definition}</td>
-                <td class="no-print">${CopyButton(phrase)}</td>
-              </tr>`;
-            })}
-          </tbody>`
-      )}
-    </table>
-  </div>`;
+  return html`<div class="tableau-defilant" role="region" aria-label="Tableau des chiffres clés" tabindex="0"><table class="key-figures">
+    <thead><tr><th scope="col">Indicateur</th><th scope="col">Chiffre</th><th scope="col">Définition</th><th scope="col" class="no-print"><span class="sr-only">Copier</span></th></tr></thead>
+    ${groups.map(
+      (g) => html`<tbody>
+        <tr class="group"><th colspan="4" scope="rowgroup">${g.titre}</th></tr>
+        ${g.defs.map((d) => {
+          const phrase = figurePhrase(value(d), d);
+          return html`<tr data-cle=${d.cle}>
+            <th scope="row">${d.libelle}</th>
+            <td class="phrase" data-figure=${d.cle} title=${d.definition}>${phrase}</td>
+            <td class="definition">${d.definition}</td>
+            <td class="no-print">${CopyButton(phrase)}</td>
+          </tr>`;
+        })}
+      </tbody>`
+    )}
+  </table></div>`;
 }

@@ -77,20 +77,15 @@ export function PublicationBanner(publication, secteur) {
   ensureStyle();
   const gaps = gapsOf(publication, secteur);
   return html`<div class="publication-bandeau" data-publication=${publication.id}>
-    <p class="publication-titre">
-      <strong data-publie-le>Publié le ${formatParisDay(publication.publie_le)} — ${publication.titre}</strong>
-    </p>
+    <p class="publication-titre"><strong data-publie-le>Publié le ${formatParisDay(publication.publie_le)} — ${publication.titre}</strong></p>
     ${publication.note ? html`<p data-note>${publication.note}</p>` : ""}
-    <p class="lecture">
-      Chaque chiffre ci-dessous est celui de la publication (par ${publication.publie_par}, à partir du chargement
-      ${publication.chargement?.run_id ?? "—"}).
-      ${
-        gaps.length
-          ? html`${gaps.length === 1 ? "Un chiffre est recalculé différemment" : `${gaps.length} chiffres sont recalculés différemment`}
-            aujourd'hui, avec les exports reçus depuis : la valeur d'aujourd'hui est donnée à côté.`
-          : "Recalculés aujourd'hui, ils sont identiques."
-      } <a href="./publications#publication-${publication.id}">Voir la publication${gaps.length ? " et l'explication des écarts" : ""}</a>.
-    </p>
+    <p class="lecture">Chaque chiffre ci-dessous est celui de la publication (par ${publication.publie_par}, à partir du chargement ${publication.chargement?.run_id ?? "—"}).
+    ${
+      gaps.length
+        ? html`${gaps.length === 1 ? "Un chiffre est recalculé différemment" : `${gaps.length} chiffres sont recalculés différemment`} aujourd'hui, avec les exports reçus depuis : la valeur d'aujourd'hui est donnée à côté.`
+        : "Recalculés aujourd'hui, ils sont identiques."
+    }
+    <a href="./publications#publication-${publication.id}">Voir la publication${gaps.length ? " et l'explication des écarts" : ""}</a>.</p>
   </div>`;
 }
 
@@ -121,13 +116,11 @@ export function PublicationForm({annee, au, fetchImpl = globalThis.fetch}) {
   const button = html`<button type="submit" class="download-button">Arrêter les chiffres</button>`;
   const form = html`<form class="publication-formulaire no-print" data-formulaire-publication>
     <h2>Arrêter les chiffres</h2>
-    <p class="lecture">
-      Publier les chiffres de ${annee} arrêtés au ${formatDate(au)}, pour tout le bailleur et chaque secteur : ils sont conservés tels
-      quels, avec les fichiers d'export dont ils viennent. ${NEXT_BUILD_SENTENCE}
-    </p>
-    <label>Titre <input name="titre" type="text" maxlength="200" placeholder=${`Rapport d'activité ${annee}`} autocomplete="off" /></label>
+    <p class="lecture">Publier les chiffres de ${annee} arrêtés au ${formatDate(au)}, pour tout le bailleur et chaque secteur : ils sont conservés tels quels, avec les fichiers d'export dont ils viennent. ${NEXT_BUILD_SENTENCE}</p>
+    <label>Titre <input name="titre" type="text" maxlength="200" placeholder=${`Rapport d'activité ${annee}`} autocomplete="off"></label>
     <label>Note (facultative) <textarea name="note" rows="2" maxlength="2000"></textarea></label>
-    ${button} ${status}
+    ${button}
+    ${status}
   </form>`;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -143,8 +136,7 @@ export function PublicationForm({annee, au, fetchImpl = globalThis.fetch}) {
       const p = answer.donnees;
       status.className = "publication-ok";
       status.replaceChildren(
-        html`Chiffres arrêtés : publication <strong data-publication-creee=${p.id}>${p.id}</strong> « ${p.titre} », au
-          ${formatDate(p.date_arrete)}, le ${formatDateTime(p.publie_le)}. ${NEXT_BUILD_SENTENCE}`
+        html`Chiffres arrêtés : publication <strong data-publication-creee=${p.id}>${p.id}</strong> « ${p.titre} », au ${formatDate(p.date_arrete)}, le ${formatDateTime(p.publie_le)}. ${NEXT_BUILD_SENTENCE}`
       );
       form.elements.titre.value = "";
       form.elements.note.value = "";
@@ -163,56 +155,28 @@ const valueOf = (record, d) =>
 /** A publication's figures as published: one row per figure, one column per scope (landlord, then sectors). */
 function PublishedFiguresTable(publication, definitions, sectorName) {
   const scopes = [publication.chiffres.ensemble, ...publication.chiffres.secteurs];
-  return html`<div class="publication-defile">
-    <table class="publication-table" data-chiffres-publies>
-      <thead>
-        <tr>
-          <th scope="col">Indicateur</th>
-          ${scopes.map((r) => html`<th scope="col" class="nombre">${sectorName(r.secteur)}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${definitions.map(
-          (d) =>
-            html`<tr data-cle=${d.cle}>
-              <th scope="row" title=${d.definition}>${d.libelle}</th>
-              ${scopes.map(
-                (r) => html`<td class="nombre" data-secteur=${r.secteur ?? "ensemble"}>${formatValue(valueOf(r, d), d.unite)}</td>`
-              )}
-            </tr>`
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="publication-defile"><table class="publication-table" data-chiffres-publies>
+    <thead><tr><th scope="col">Indicateur</th>${scopes.map((r) => html`<th scope="col" class="nombre">${sectorName(r.secteur)}</th>`)}</tr></thead>
+    <tbody>${definitions.map(
+      (d) =>
+        html`<tr data-cle=${d.cle}><th scope="row" title=${d.definition}>${d.libelle}</th>${scopes.map(
+          (r) => html`<td class="nombre" data-secteur=${r.secteur ?? "ensemble"}>${formatValue(valueOf(r, d), d.unite)}</td>`
+        )}</tr>`
+    )}</tbody>
+  </table></div>`;
 }
 
 /** The gaps of a revised publication: published, today, difference (points, euros, counts). */
 function GapsTable(publication, sectorName) {
-  return html`<div class="publication-defile">
-    <table class="publication-table" data-ecarts>
-      <thead>
-        <tr>
-          <th scope="col">Portée</th>
-          <th scope="col">Indicateur</th>
-          <th scope="col" class="nombre">Publié</th>
-          <th scope="col" class="nombre">Aujourd'hui</th>
-          <th scope="col" class="nombre">Écart</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${publication.ecarts.map(
-          (g) =>
-            html`<tr data-cle=${g.cle} data-secteur=${g.secteur ?? "ensemble"}>
-              <td>${sectorName(g.secteur)}</td>
-              <th scope="row">${g.libelle}</th>
-              <td class="nombre">${g.publie_texte}</td>
-              <td class="nombre">${g.actuel_texte}</td>
-              <td class="nombre" data-ecart>${g.ecart_texte}</td>
-            </tr>`
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="publication-defile"><table class="publication-table" data-ecarts>
+    <thead><tr><th scope="col">Portée</th><th scope="col">Indicateur</th><th scope="col" class="nombre">Publié</th><th scope="col" class="nombre">Aujourd'hui</th><th scope="col" class="nombre">Écart</th></tr></thead>
+    <tbody>${publication.ecarts.map(
+      (g) => html`<tr data-cle=${g.cle} data-secteur=${g.secteur ?? "ensemble"}>
+        <td>${sectorName(g.secteur)}</td><th scope="row">${g.libelle}</th>
+        <td class="nombre">${g.publie_texte}</td><td class="nombre">${g.actuel_texte}</td><td class="nombre" data-ecart>${g.ecart_texte}</td>
+      </tr>`
+    )}</tbody>
+  </table></div>`;
 }
 
 /** One publication: state, title, note, as-of date, who published it and when, its source, figures, gaps and their explanations. */
@@ -221,45 +185,26 @@ export function PublicationCard(publication, {definitions, sectorName, open = fa
   const p = publication;
   const run = p.chargement;
   return html`<section class="card publication-carte" id=${`publication-${p.id}`} data-publication=${p.id} data-etat=${p.etat}>
-    <h2>
-      <span class=${`publication-etat publication-etat-${p.etat}`} data-etat-libelle>${PUBLICATION_STATES[p.etat] ?? p.etat}</span>
-      <span data-titre>${p.titre}</span>
-    </h2>
+    <h2><span class=${`publication-etat publication-etat-${p.etat}`} data-etat-libelle>${PUBLICATION_STATES[p.etat] ?? p.etat}</span> <span data-titre>${p.titre}</span></h2>
     ${p.note ? html`<p data-note>${p.note}</p>` : ""}
-    <p data-provenance>
-      Chiffres de ${p.annee} arrêtés au <strong data-date-arrete>${formatDate(p.date_arrete)}</strong> ;
-      <span data-publie>publié le ${formatDateTime(p.publie_le)} par <strong>${p.publie_par}</strong></span
-      >. Source : chargement <span data-chargement>${run?.run_id ?? "—"}</span>${run?.fin ? ` du ${formatDateTime(run.fin)}` : ""},
-      <span data-fichiers>${p.fichiers} fichier${p.fichiers > 1 ? "s" : ""} d'export</span>. Identifiant : <code>${p.id}</code>.
-    </p>
+    <p data-provenance>Chiffres de ${p.annee} arrêtés au <strong data-date-arrete>${formatDate(p.date_arrete)}</strong> ; <span data-publie>publié le ${formatDateTime(p.publie_le)} par <strong>${p.publie_par}</strong></span>. Source : chargement <span data-chargement>${run?.run_id ?? "—"}</span>${run?.fin ? ` du ${formatDateTime(run.fin)}` : ""}, <span data-fichiers>${p.fichiers} fichier${p.fichiers > 1 ? "s" : ""} d'export</span>. Identifiant : <code>${p.id}</code>.</p>
     ${
       p.retrait
-        ? html`<p class="avertissement" data-retrait>
-            Retirée le ${formatDateTime(p.retrait.retire_le)} : ${p.retrait.motif}. Ses chiffres restent consultables ; ce ne sont plus des
-            chiffres publiés.
-          </p>`
+        ? html`<p class="avertissement" data-retrait>Retirée le ${formatDateTime(p.retrait.retire_le)} : ${p.retrait.motif}. Ses chiffres restent consultables ; ce ne sont plus des chiffres publiés.</p>`
         : ""
     }
     ${
       p.etat === "revisee"
         ? html`<h3>Ce qui a changé depuis</h3>
-            <p class="lecture">
-              Chiffres recalculés aujourd'hui avec les exports reçus depuis la publication : écart en points pour les taux, en euros pour
-              les montants, en nombre pour les décomptes.
-            </p>
-            ${GapsTable(p, sectorName)}
-            ${
-              p.explications.length
-                ? html`<p>
-                      Pourquoi : les lignes d'export modifiées depuis, comptées par fichier et par nature, avec leur effet quand il peut
-                      leur être attribué (un taux ne se décompose pas ligne par ligne : sa révision est l'écart lui-même).
-                    </p>
-                    <ul data-explications>
-                      ${p.explications.map((e) => html`<li>${e.texte}</li>`)}
-                    </ul>`
-                : ""
-            }
-            ${p.explication_indisponible ? html`<p class="avertissement" data-explication-indisponible>Les écarts ne peuvent pas être expliqués ligne par ligne : ${p.explication_indisponible}</p>` : ""}`
+        <p class="lecture">Chiffres recalculés aujourd'hui avec les exports reçus depuis la publication : écart en points pour les taux, en euros pour les montants, en nombre pour les décomptes.</p>
+        ${GapsTable(p, sectorName)}
+        ${
+          p.explications.length
+            ? html`<p>Pourquoi : les lignes d'export modifiées depuis, comptées par fichier et par nature, avec leur effet quand il peut leur être attribué (un taux ne se décompose pas ligne par ligne : sa révision est l'écart lui-même).</p>
+            <ul data-explications>${p.explications.map((e) => html`<li>${e.texte}</li>`)}</ul>`
+            : ""
+        }
+        ${p.explication_indisponible ? html`<p class="avertissement" data-explication-indisponible>Les écarts ne peuvent pas être expliqués ligne par ligne : ${p.explication_indisponible}</p>` : ""}`
         : p.etat === "inchangee"
           ? html`<p data-inchangee>Recalculés aujourd'hui, tous ses chiffres sont identiques.</p>`
           : ""

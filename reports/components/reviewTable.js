@@ -14,7 +14,7 @@ import {formatDate, formatDecimal, formatValue} from "./format.js";
 /** ReviewTable(rows, {labels}): labels = Labels(libelles-revue.json), for the due-date status. */
 export function ReviewTable(rows, {labels, caption = "Dossiers de la revue"} = {}) {
   const trs = rows.map((r, i) => {
-    const radio = html`<input type="radio" name="revue-dossier" tabindex="-1" aria-label=${`Ouvrir le dossier ${r.num_contrat}`} />`;
+    const radio = html`<input type="radio" name="revue-dossier" tabindex="-1" aria-label=${`Ouvrir le dossier ${r.num_contrat}`}>`;
     // The click on the radio reaches the row, which opens the case: its own events must not
     // reach the page as a second, stale "input".
     radio.addEventListener("input", (event) => event.stopPropagation());
@@ -24,16 +24,10 @@ export function ReviewTable(rows, {labels, caption = "Dossiers de la revue"} = {
       <td class="revue-contrat">${r.num_contrat}</td>
       <td class="revue-priorite"><span class=${`priorite priorite-${r.priorite ?? "aucune"}`}>${r.priorite_libelle ?? "—"}</span></td>
       <td class="revue-secteur">${r.libelle_secteur ?? "—"}</td>
-      <td class="revue-dette num">
-        ${formatValue(r.solde, "euros")}${r.dette_en_mois == null ? "" : html`<br /><small>${formatDecimal(r.dette_en_mois)} mois de loyer</small>`}
-      </td>
+      <td class="revue-dette num">${formatValue(r.solde, "euros")}${r.dette_en_mois == null ? "" : html`<br><small>${formatDecimal(r.dette_en_mois)} mois de loyer</small>`}</td>
       <td class="revue-etat">${r.etat_libelle ?? "—"}</td>
-      <td class="revue-action">
-        ${r.action_libelle ? html`<strong data-champ="action">${r.action_libelle}</strong>` : html`<span class="muet">${labels.of("examen", "sans_action")}</span>`}${r.role_libelle ? html`<br /><small>${r.role_libelle}</small>` : ""}
-      </td>
-      <td class="revue-echeance" data-champ="echeance">
-        ${r.action_due_le ? formatDate(r.action_due_le) : "—"}${r.action_statut ? html`<br /><small class=${`statut-${r.action_statut}`}>${labels.of("statut", r.action_statut)}</small>` : ""}
-      </td>
+      <td class="revue-action">${r.action_libelle ? html`<strong data-champ="action">${r.action_libelle}</strong>` : html`<span class="muet">${labels.of("examen", "sans_action")}</span>`}${r.role_libelle ? html`<br><small>${r.role_libelle}</small>` : ""}</td>
+      <td class="revue-echeance" data-champ="echeance">${r.action_due_le ? formatDate(r.action_due_le) : "—"}${r.action_statut ? html`<br><small class=${`statut-${r.action_statut}`}>${labels.of("statut", r.action_statut)}</small>` : ""}</td>
     </tr>`;
     tr.addEventListener("click", (event) => {
       if (event.target.closest("a")) return;
@@ -42,9 +36,7 @@ export function ReviewTable(rows, {labels, caption = "Dossiers de la revue"} = {
     return tr;
   });
 
-  const tbody = html`<tbody>
-    ${trs}
-  </tbody>`;
+  const tbody = html`<tbody>${trs}</tbody>`;
   tbody.addEventListener("focusin", (event) => {
     const row = event.target.closest("tr");
     if (trs.includes(row)) for (const tr of trs) tr.tabIndex = tr === row ? 0 : -1;
@@ -66,31 +58,18 @@ export function ReviewTable(rows, {labels, caption = "Dossiers de la revue"} = {
 
   const root = html`<div class="revue-liste">
     <table class="revue-table">
-      <caption class="sr-only">
-        ${caption}
-      </caption>
-      <colgroup>
-        <col class="c-choix" />
-        <col class="c-contrat" />
-        <col class="c-priorite" />
-        <col class="c-secteur" />
-        <col class="c-dette" />
-        <col class="c-etat" />
-        <col class="c-action" />
-        <col class="c-echeance" />
-      </colgroup>
-      <thead>
-        <tr>
-          <th scope="col"><span class="sr-only">Ouvrir</span></th>
-          <th scope="col">Contrat</th>
-          <th scope="col">Priorité</th>
-          <th scope="col">Secteur</th>
-          <th scope="col" class="num">Dette</th>
-          <th scope="col">État</th>
-          <th scope="col">Action proposée</th>
-          <th scope="col">Échéance</th>
-        </tr>
-      </thead>
+      <caption class="sr-only">${caption}</caption>
+      <colgroup><col class="c-choix"><col class="c-contrat"><col class="c-priorite"><col class="c-secteur"><col class="c-dette"><col class="c-etat"><col class="c-action"><col class="c-echeance"></colgroup>
+      <thead><tr>
+        <th scope="col"><span class="sr-only">Ouvrir</span></th>
+        <th scope="col">Contrat</th>
+        <th scope="col">Priorité</th>
+        <th scope="col">Secteur</th>
+        <th scope="col" class="num">Dette</th>
+        <th scope="col">État</th>
+        <th scope="col">Action proposée</th>
+        <th scope="col">Échéance</th>
+      </tr></thead>
       ${tbody}
     </table>
   </div>`;

@@ -76,10 +76,7 @@ export function domTableCells(table) {
 
 /** withCsv(table, {filename}): a plain HTML table with its CSV button under it. */
 export function withCsv(table, {filename, label}) {
-  return html`<div class="tableau-exportable">
-    ${table}
-    <div class="tableau-outils no-print">${TableCsvButton(() => domTableCells(table), {filename, label})}</div>
-  </div>`;
+  return html`<div class="tableau-exportable">${table}<div class="tableau-outils no-print">${TableCsvButton(() => domTableCells(table), {filename, label})}</div></div>`;
 }
 
 /**
@@ -95,24 +92,10 @@ export function ExportableTable(data, options, {label, filename, printWith = {}}
   const under = new Map(Object.entries(printWith).map(([k, other]) => [keys.indexOf(k), keys.indexOf(other)]));
   const merged = new Set(under.values());
   const kept = keys.map((_, i) => i).filter((i) => !merged.has(i));
-  const cell = (r, i) => (under.has(i) ? html`${r[i]}<br /><small>${r[under.get(i)]}</small>` : r[i]);
+  const cell = (r, i) => (under.has(i) ? html`${r[i]}<br><small>${r[under.get(i)]}</small>` : r[i]);
   const printed = html`<table class="tableau-impression" aria-hidden="true">
-    <thead>
-      <tr>
-        ${kept.map((i) => html`<th>${under.has(i) ? html`${head[i]}<br /><small>${head[under.get(i)]}</small>` : head[i]}</th>`)}
-      </tr>
-    </thead>
-    <tbody>
-      ${body.map(
-        (r) =>
-          html`<tr>
-            ${kept.map((i) => html`<td>${cell(r, i)}</td>`)}
-          </tr>`
-      )}
-    </tbody>
+    <thead><tr>${kept.map((i) => html`<th>${under.has(i) ? html`${head[i]}<br><small>${head[under.get(i)]}</small>` : head[i]}</th>`)}</tr></thead>
+    <tbody>${body.map((r) => html`<tr>${kept.map((i) => html`<td>${cell(r, i)}</td>`)}</tr>`)}</tbody>
   </table>`;
-  return html`<div class="tableau-exportable">
-    ${screen}${printed}
-    <div class="tableau-outils no-print">${TableCsvButton(() => tableCells(data, options), {filename})}</div>
-  </div>`;
+  return html`<div class="tableau-exportable">${screen}${printed}<div class="tableau-outils no-print">${TableCsvButton(() => tableCells(data, options), {filename})}</div></div>`;
 }

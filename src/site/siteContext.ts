@@ -51,6 +51,6 @@ export function footerHtml(ctx: Pick<SiteContext, "date_arrete_derniere" | "dern
     ` (dernière date d'écriture chargée) · dernier chargement réussi le <strong data-pied="dernier-chargement">${escapeHtml(formatDateTime(ctx.derniere_reussite))}</strong>` +
     ` (heure de Paris) · <a href="/qualite-des-donnees">Qualité des données</a></p>` +
     `<p class="pied">Observatoire des impayés — chiffres agrégés uniquement, aucune donnée individuelle.` +
-    ` · <a href="/accessibilite">Accessibilité : non conforme</a></p>`
+    `<span class="no-print"> · <a href="/accessibilite">Accessibilité : non conforme</a></span></p>`
   );
 }
