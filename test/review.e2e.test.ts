@@ -12,13 +12,10 @@
  * API's answers for the same filters (the page shows, never recomputes). Screenshots at
  * 1280×720, 1440×900 and 390×844 go to test/.artifacts/review/.
  */
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { formatDate, formatValue } from "../reports/components/format.ts";
-import { tempDir } from "./util/exports.ts";
+import { readPdf } from "./util/pdfText.ts";
 import { settled, siteUnderTest, spaces, type Visit } from "./util/siteUnderTest.ts";
 
 const web = siteUnderTest({ name: "review" });
@@ -96,15 +93,8 @@ async function inViewport(page: Page, selector: string): Promise<boolean> {
   }, selector);
 }
 
-/** pdftotext (poppler-utils), when installed: the PDF's text, page by page. */
-function pdfPages(pdf: Buffer): string[] | null {
-  const probe = spawnSync("pdftotext", ["-v"]);
-  if (probe.error) return null;
-  const file = path.join(tempDir("oph-review-pdf-"), "page.pdf");
-  fs.writeFileSync(file, pdf);
-  const r = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
-  return r.stdout.split("\f").filter((p) => p.trim());
-}
+/** The PDF's text, page by page (test/util/pdfText.ts: PDF.js, nothing to install). */
+const pdfPages = async (pdf: Buffer) => (await readPdf(pdf)).pageTexts;
 
 describe("Revue mensuelle in meeting mode, at 1280×720", () => {
   it("shows every case's proposed action and due date with no sideways scroll, as the API gives them", async () => {
@@ -281,13 +271,10 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
     // Printing hides the controls, never a table.
     expect(await page.locator("table.revue-table tbody tr:visible").count()).toBe(api.lignes.length);
     expect(await page.locator(".revue-filtres").isVisible()).toBe(false);
-    const text = pdfPages(await page.pdf({ format: "A4" }));
-    if (text) {
-      const all = spaces(text.join("\n"));
-      for (const r of api.lignes) expect(all).toContain(r.num_contrat);
-      expect(all).toContain("Action proposée");
-      expect(all).toContain(spaces(api.lignes[0]!.action_libelle ?? "Aucune action requise"));
-    }
+    const all = spaces((await pdfPages(await page.pdf({ format: "A4" }))).join("\n"));
+    for (const r of api.lignes) expect(all).toContain(r.num_contrat);
+    expect(all).toContain("Action proposée");
+    expect(all).toContain(spaces(api.lignes[0]!.action_libelle ?? "Aucune action requise"));
 
     // The meeting file: every case to examine, a section per sector, a page break between them.
     await page.emulateMedia({ media: "screen" });
@@ -304,14 +291,12 @@ describe("Revue mensuelle in meeting mode, at 1280×720", () => {
     expect(await page.locator(".seance-table tbody tr:visible").count()).toBe(api.a_examiner);
     // The list and the card give way to the meeting file.
     expect(await page.locator("table.revue-table").isVisible()).toBe(false);
-    const pages = pdfPages(await page.pdf({ format: "A4" }));
-    if (pages) {
-      // Each sector starts a page of its own.
-      const starts = sectors.map((s) => pages.findIndex((p) => spaces(p).includes(`Dossier de séance · ${s}`)));
-      expect(starts.every((p) => p >= 0)).toBe(true);
-      expect(new Set(starts).size).toBe(sectors.length);
-      for (const r of api.lignes) expect(spaces(pages.join("\n"))).toContain(r.num_contrat);
-    }
+    const pages = await pdfPages(await page.pdf({ format: "A4" }));
+    // Each sector starts a page of its own.
+    const starts = sectors.map((s) => pages.findIndex((p) => spaces(p).includes(`Dossier de séance · ${s}`)));
+    expect(starts.every((p) => p >= 0)).toBe(true);
+    expect(new Set(starts).size).toBe(sectors.length);
+    for (const r of api.lignes) expect(spaces(pages.join("\n"))).toContain(r.num_contrat);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -3,7 +3,7 @@
  *
  * Print: every page, as each role that sees it (the public pages signed out, the monthly review
  * signed in as recouvrement), printed to an A4 PDF (page.pdf, print media): the PDF is A4, its
- * page count is sane, and `pdftotext` finds in it the first and last cell of every row of every
+ * page count is sane, and its text (read with PDF.js) holds the first and last cell of every row of every
  * table the page prints (an Inputs.table's every row, not the screenful its scrolling box drew),
  * and figures known from `npm run figures`. Definitions print at 8 pt or more.
  *
@@ -20,6 +20,7 @@ import { describe, expect, it } from "vitest";
 import { formatValue } from "../reports/components/format.ts";
 import { projectPath } from "../src/paths.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
+import { readPdf, type PdfText } from "./util/pdfText.ts";
 import { siteUnderTest } from "./util/siteUnderTest.ts";
 
 const ARTIFACTS = projectPath("test", ".artifacts", "print");
@@ -39,34 +40,16 @@ function figuresCli(annee: number, secteur?: string): FiguresRecord {
   return JSON.parse(r.stdout) as FiguresRecord;
 }
 
-/** Text compared without its spaces: pdftotext and Intl space numbers and wrapped cells differently. */
+/** Text compared without its spaces: the PDF's text and Intl space numbers and wrapped cells differently. */
 const squeeze = (s: string) => s.replace(/[\s\u00a0\u202f]+/g, "");
 const artifact = (name: string) => path.join(ARTIFACTS, name.replace(/[\/]/g, "_"));
 
-interface Printed {
-  pages: number;
-  pageSize: string;
-  /** `pdftotext -layout` (lines as on paper), then `pdftotext` (content order: a cell's text together). */
-  text: string;
-  raw: string;
-}
-
-/** Print the page to A4 PDF as a person would (print media), and read it back with poppler. */
-async function printToPdf(page: Page, name: string): Promise<Printed> {
+/** Print the page to A4 PDF as a person would (print media), and read it back (test/util/pdfText.ts). */
+async function printToPdf(page: Page, name: string): Promise<PdfText> {
   await page.emulateMedia({ media: "print" });
   const file = artifact(`${name}.pdf`);
   fs.writeFileSync(file, await page.pdf({ format: "A4", printBackground: true }));
-  const info = spawnSync("pdfinfo", [file], { encoding: "utf8" });
-  if (info.status !== 0) throw new Error(`pdfinfo a échoué : ${info.stderr}`);
-  const text = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
-  const raw = spawnSync("pdftotext", [file, "-"], { encoding: "utf8" });
-  if (text.status !== 0 || raw.status !== 0) throw new Error(`pdftotext a échoué : ${text.stderr}${raw.stderr}`);
-  return {
-    pages: Number(/^Pages:\s+(\d+)/m.exec(info.stdout)?.[1]),
-    pageSize: /^Page size:\s+(.*)$/m.exec(info.stdout)?.[1] ?? "",
-    text: text.stdout,
-    raw: raw.stdout,
-  };
+  return readPdf(file);
 }
 
 /** The first and last cell of every row of every table that prints (print media on). */
@@ -116,7 +99,7 @@ describe("printing every page on A4", () => {
         const { cells } = await printedTableCells(page);
         const text = squeeze(printed.text);
         const raw = squeeze(printed.raw);
-        // A long cell wraps over lines that pdftotext may interleave with its neighbours': its
+        // A long cell wraps over lines that may interleave with its neighbours' on paper: its
         // first two words and its last two are each found together.
         const found = (piece: string) => text.includes(squeeze(piece)) || raw.includes(squeeze(piece));
         for (const cell of new Set(cells.map((c) => c.trim()).filter(Boolean))) {
