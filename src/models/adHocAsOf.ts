@@ -30,18 +30,31 @@ export interface AdHocAsOfOptions<T> {
  */
 export async function atAdHocAsOfDate<T>(options: AdHocAsOfOptions<T>): Promise<T> {
   const { instance, date, target, read } = options;
-  const conn = await instance.connect();
-  const schema = `adhoc_${crypto.randomBytes(6).toString("hex")}`;
-  try {
-    await conn.run(`create schema memory.${schema}`);
-    await conn.run(`set search_path = 'memory.${schema},${options.warehouseSchema ?? "wh.main"}'`);
+  return inShadowSchema(instance, { prefix: "adhoc", warehouseSchema: options.warehouseSchema }, async (conn, schema) => {
     await conn.run(`set variable ${AD_HOC_DATE_VARIABLE} = cast($d as date)`, { d: date });
-    for (const model of asOfChain(target, options.models ?? loadModels())) {
-      await materialize(conn, model, { schema: `memory.${schema}` });
-    }
-    return await read(conn, `memory.${schema}.${target}`);
+    for (const model of asOfChain(target, options.models ?? loadModels())) await materialize(conn, model, { schema });
+    return read(conn, `${schema}.${target}`);
+  });
+}
+
+/**
+ * Run `fn` on a connection whose unqualified names resolve first in a private in-memory schema
+ * (`schema`, qualified), then in the warehouse's: tables made there shadow the warehouse's of
+ * the same name. The schema is dropped afterwards. Used by ad-hoc dates and the review replay.
+ */
+export async function inShadowSchema<T>(
+  instance: DuckDBInstance,
+  { prefix, warehouseSchema = "wh.main" }: { prefix: string; warehouseSchema?: string },
+  fn: (conn: DuckDBConnection, schema: string) => Promise<T>,
+): Promise<T> {
+  const conn = await instance.connect();
+  const schema = `memory.${prefix}_${crypto.randomBytes(6).toString("hex")}`;
+  try {
+    await conn.run(`create schema ${schema}`);
+    await conn.run(`set search_path = '${schema},${warehouseSchema}'`);
+    return await fn(conn, schema);
   } finally {
-    await conn.run(`drop schema if exists memory.${schema} cascade`).catch(() => undefined);
+    await conn.run(`drop schema if exists ${schema} cascade`).catch(() => undefined);
     conn.closeSync();
   }
 }

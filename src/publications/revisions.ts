@@ -24,6 +24,7 @@ import { queryRows } from "../duckdb/db.ts";
 import { getFigures, getFiguresBySector } from "../warehouse/figures.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 import { figureGaps, signedText, type FigureGap, type FigureSet } from "./compare.ts";
+import { EXPORT_SCHEMA } from "../etl/exportSchema.ts";
 import { createFileViews, requireFiles } from "./rawFiles.ts";
 import type { Publication, StoredPublication } from "./store.ts";
 
@@ -99,25 +100,10 @@ export function stateOf(p: StoredPublication, revised: boolean): PublicationStat
   return p.retrait ? "retiree" : revised ? "revisee" : "inchangee";
 }
 
-const KEY: Record<RowKind, string> = { baux: "num_contrat", ecritures: "id_ecriture", actions: "id_action" };
 const DATE: Record<RowKind, string> = { baux: "date_entree", ecritures: "date_ecriture", actions: "date_action" };
-const COLUMNS: Record<RowKind, string[]> = {
-  baux: [
-    "num_logement",
-    "code_secteur",
-    "commune",
-    "date_entree",
-    "date_sortie",
-    "motif_sortie",
-    "situation_emploi_entree",
-    "nb_occupants",
-    "beneficiaire_apl",
-    "loyer_mensuel",
-    "charges_mensuelles",
-  ],
-  ecritures: ["num_contrat", "date_ecriture", "periode", "code_mouvement", "libelle", "debit", "credit", "mode_reglement"],
-  actions: ["num_contrat", "date_action", "code_action", "code_agent", "montant", "nb_echeances", "annulee"],
-};
+/** A row's key and the columns compared, from the export format (src/etl/exportSchema.ts). */
+const KEY = (kind: RowKind) => EXPORT_SCHEMA[kind].key;
+const COLUMNS = (kind: RowKind) => EXPORT_SCHEMA[kind].columns.filter((c) => c !== KEY(kind));
 
 /**
  * The changed rows of one kind, with their per-row effect. `pub` is the schema of the
@@ -125,9 +111,9 @@ const COLUMNS: Record<RowKind, string[]> = {
  * of D's year), $w0 (D minus one year: W(D) is after it).
  */
 function changedRowsSql(kind: RowKind, pub: string, today: string): string {
-  const key = KEY[kind];
+  const key = KEY(kind);
   const date = DATE[kind];
-  const cols = COLUMNS[kind];
+  const cols = COLUMNS(kind);
   const distinct = cols.map((c) => `a.${c} is distinct from b.${c}`).join(" or ");
   const lease = kind === "baux" ? "num_contrat" : "num_contrat";
   const specific =

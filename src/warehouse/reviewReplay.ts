@@ -6,10 +6,10 @@
  * review_replay_outcomes.sql says what became of each case within the horizon. Nothing of
  * the review is re-implemented here: the same SQL models run, only the as-of date moves.
  */
-import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { formatDate } from "../../reports/components/format.ts";
 import { QueryError } from "../errors.ts";
+import { inShadowSchema } from "../models/adHocAsOf.ts";
 import { asOfChain, loadModels, materialize, modelWithRole, readSql } from "../models/models.ts";
 import { projectPath } from "../paths.ts";
 import { queryRows, type Row } from "../duckdb/db.ts";
@@ -102,7 +102,7 @@ export async function replayReview(wh: Warehouse, options: ReplayOptions): Promi
     );
   }
 
-  return inReplaySchema(wh, async (conn, schema) => {
+  return inShadowSchema(wh.instance, { prefix: "replay" }, async (conn, schema) => {
     await conn.run(
       `create table ${schema}.replay_cases (
          mois date, num_contrat varchar, a_examiner boolean, etat varchar, solde decimal(18, 2),
@@ -136,24 +136,10 @@ export async function replayReview(wh: Warehouse, options: ReplayOptions): Promi
  * latest date itself, the published review_cases: what the replay's test checks).
  */
 export async function replayedWorklist(wh: Warehouse, monthEnd: string): Promise<Row[]> {
-  return inReplaySchema(wh, async (conn, schema) => {
+  return inShadowSchema(wh.instance, { prefix: "replay" }, async (conn, schema) => {
     await worklistAt(conn, schema, replayedModels(), monthEnd);
     return queryRows(conn, `select * exclude (date_arrete) from ${schema}.${WORKLIST} order by num_contrat`);
   });
-}
-
-/** Run `fn` with a private in-memory schema that shadows the warehouse's tables, dropped afterwards. */
-async function inReplaySchema<T>(wh: Warehouse, fn: (conn: DuckDBConnection, schema: string) => Promise<T>): Promise<T> {
-  const conn = await wh.instance.connect();
-  const schema = `memory.replay_${crypto.randomBytes(6).toString("hex")}`;
-  try {
-    await conn.run(`create schema ${schema}`);
-    await conn.run(`set search_path = '${schema},wh.main'`);
-    return await fn(conn, schema);
-  } finally {
-    await conn.run(`drop schema if exists ${schema} cascade`).catch(() => undefined);
-    conn.closeSync();
-  }
 }
 
 /**
