@@ -59,19 +59,20 @@ async function resolveFile(root: string, urlPath: string): Promise<{ file: strin
 const COMPRESSIBLE = new Set([".html", ".js", ".css", ".json", ".csv", ".svg", ".txt", ".arrow"]);
 
 /**
- * A file's compressed bodies, made once per version of the file (path, size, modification
- * time): Brotli for the browsers that take it, gzip otherwise. The site is a few hundred files
- * rebuilt each night; an old build's entries are dropped when a newer version is asked for.
+ * A file's compressed bodies, made once per version of the file (size, modification time):
+ * Brotli for the browsers that take it, gzip otherwise. Keyed by the file's path inside the
+ * build, so that the night's new build (a new folder) replaces the old one's entries instead of
+ * adding to them: the cache holds one build's files at most.
  */
 class CompressedFiles {
   private readonly cache = new Map<string, { version: string; br?: Buffer; gzip?: Buffer }>();
 
-  get(file: string, stat: fs.Stats, body: Buffer, encoding: "br" | "gzip"): Buffer {
+  get(sitePath: string, stat: fs.Stats, body: Buffer, encoding: "br" | "gzip"): Buffer {
     const version = `${stat.size}:${stat.mtimeMs}`;
-    let entry = this.cache.get(file);
+    let entry = this.cache.get(sitePath);
     if (!entry || entry.version !== version) {
       entry = { version };
-      this.cache.set(file, entry);
+      this.cache.set(sitePath, entry);
     }
     if (encoding === "br") {
       entry.br ??= zlib.brotliCompressSync(body, {
@@ -150,7 +151,7 @@ export function serveSite(siteDir: () => string | null): SiteServer {
     const encoding = chooseEncoding(c.req.header("Accept-Encoding"));
     if (!encoding) return c.body(body, status, headers);
     headers["Content-Encoding"] = encoding;
-    return c.body(new Uint8Array(compressed.get(found.file, found.stat, body, encoding)), status, headers);
+    return c.body(new Uint8Array(compressed.get(path.relative(root!, found.file), found.stat, body, encoding)), status, headers);
   };
 
   return {
