@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DRILL_FIGURES, type DrillFigure } from "../src/api/data/cases.ts";
+import { DRILL_FIGURES, type DrillFigure } from "../src/warehouse/cases.ts";
 import { generateDemo } from "../src/demo/generate.ts";
 import { buildTestApp, signIn } from "./util/apiApp.ts";
 import { projectPath } from "../src/paths.ts";

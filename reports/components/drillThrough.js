@@ -5,7 +5,7 @@
 import {html} from "htl";
 import {formatValue} from "./format.js";
 
-/** The count figures the API lists (src/api/data/cases.ts, DRILL_FIGURES; test/drill.test.ts checks both agree). */
+/** The count figures the API lists (src/warehouse/cases.ts, DRILL_FIGURES; test/drill.test.ts checks both agree). */
 export const DRILL_FIGURES = [
   "relances",
   "visites_domicile",

@@ -3,7 +3,7 @@
  * reference page (/api/docs) generated from it. Written by hand, next to the routes,
  * so that it says what each parameter means to the people who call it.
  */
-import { CASE_SORTS, DRILL_FIGURES } from "./data/cases.ts";
+import { CASE_SORTS, DRILL_FIGURES } from "../warehouse/cases.ts";
 import { LEASE_NUMBER } from "../models/leaseNumber.ts";
 import { FIGURE_KEYS } from "../figures/definitions.ts";
 import { PUBLICATION_ID } from "../publications/store.ts";

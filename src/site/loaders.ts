@@ -1,22 +1,35 @@
 /**
- * What the site's data loaders (reports/data/*.json.ts) publish: one function per loader,
- * each reading marts and metrics of the published warehouse and returning JSON-safe
- * aggregates. Nothing is computed here: the queries select, rename and cast (DuckDB's
- * JSON rows give BIGINT and DECIMAL as strings). The static site holds aggregates only:
- * no lease, dwelling or staff code, no per-household row, no raw value of a quarantined
- * row. A failing query throws a SiteDataError that names its mart.
+ * What the site's data loaders (reports/data/*.json.ts) publish: one loader per file, each
+ * naming the marts and metrics of the published warehouse it reads and shaping them into
+ * JSON-safe aggregates. The reads are the reader's (src/warehouse/: the queries select, rename
+ * and cast, since DuckDB's JSON rows give BIGINT and DECIMAL as strings); no SQL here, and
+ * nothing computed. The static site holds aggregates only: no lease, dwelling or staff code, no
+ * per-household row, no raw value of a quarantined row. A failing read throws a SiteDataError
+ * that names its mart.
  */
 import path from "node:path";
 import { AppError } from "../errors.ts";
 import { COMPLEMENTARY_FIGURES } from "../figures/complementaryDefinitions.ts";
 import { FUNNEL_FLOWS, LITIGATION_STAGES, OWNER_ROLES, ROLE_LABELS } from "../figures/seeds.ts";
 import { FIGURES, WINDOW_FLAG } from "../figures/definitions.ts";
-import { SKIPPED_STATUSES } from "../runs/runJournal.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
-import { queryRows, type Params, type Row } from "../duckdb/db.ts";
+import type { Row } from "../duckdb/db.ts";
 import { projectPath } from "../paths.ts";
-import { SELECT_FIGURES, sqlTypeFor, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
+import { siteYearDates } from "../warehouse/asOfDates.ts";
+import { figureDefinitionRows } from "../warehouse/figureDefinitions.ts";
+import {
+  figureChangesAtSiteYearDates,
+  figuresAtSiteYearDates,
+  latestYearFiguresDate,
+  toFiguresRecord,
+  type FiguresRecord,
+} from "../warehouse/figures.ts";
+import { labelSeedRows } from "../warehouse/labelSeeds.ts";
 import { litigationStagesAt } from "../warehouse/litigationStages.ts";
+import { endedMonths, endedMonthsOfFigures } from "../warehouse/monthlyMarts.ts";
+import { quarantineByFile, quarantineByReason, quarantineSize } from "../warehouse/quarantine.ts";
+import { filesLeftAside, latestExports, runFileList, runList } from "../warehouse/runs.ts";
+import { sectorRows } from "../warehouse/sectors.ts";
 import { sitePublications, type SitePublication } from "../publications/siteData.ts";
 import type { Warehouse } from "../warehouse/warehouse.ts";
 
@@ -35,9 +48,10 @@ export class SiteDataError extends AppError {
   }
 }
 
-async function fromMart<T extends Row>(wh: Warehouse, mart: string, sql: string, params?: Params): Promise<T[]> {
+/** The reader's answer `read`, or a SiteDataError naming `mart` when it fails. */
+async function fromMart<T>(mart: string, read: () => Promise<T>): Promise<T> {
   try {
-    return await queryRows<T>(wh.conn, sql, params);
+    return await read();
   } catch (e) {
     throw new SiteDataError(mart, `la lecture du mart « ${mart} » a échoué : ${(e as Error).message}`);
   }
@@ -53,10 +67,6 @@ function toColumnTable(rows: Row[], colonnes: string[]): ColumnTable {
   return { colonnes, lignes: rows.map((r) => colonnes.map((c) => (r[c] ?? null) as string | number | boolean | null)) };
 }
 
-const isoDate = (column: string, alias = column) => `strftime(${column}, '%Y-%m-%d') as ${alias}`;
-/** etl_runs and etl_run_files hold UTC instants without a zone (cast from ISO strings ending in Z). */
-const isoInstant = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ') as ${column}`;
-
 export interface SiteLoader<T> {
   /** The file the loader writes, under reports/data/. */
   fichier: string;
@@ -69,31 +79,24 @@ export interface SiteLoader<T> {
 
 /**
  * The site is public and rebuilt every night, so it follows the month-end rule against
- * differencing (src/warehouse/monthEnds.ts): every date it shows is a month end. The D of a
- * year is its latest month end: 31/12 for a complete year, the latest month end on or before
- * the latest posting date for the year in progress (which is left out until its first month
- * has ended). These are the as-of dates the API gives roles without case access.
+ * differencing (src/warehouse/monthEnds.ts): every date it shows is a month end, each year at
+ * its latest month end (src/warehouse/asOfDates.ts, SITE_YEAR_DATES).
  */
-const SITE_YEAR_DATES = `(
-  select max(date_arrete) as date_arrete from int_as_of_dates where est_fin_de_mois group by year(date_arrete)
-)`;
 
-/** A month-level row (its date_arrete the month's D) of a month that has ended. */
-const MONTH_ENDED = (column: string) => `${column} = last_day(${column})`;
-
-/** A loader that reads one query of its first mart and shapes the rows into the file's data. */
-function queryLoader<T>(fichier: string, marts: string[], sql: string, shape: (rows: Row[]) => T): SiteLoader<T> {
-  return { fichier, marts, load: async (wh) => shape(await fromMart(wh, marts[0]!, sql)) };
+/** A loader that reads its first mart through the reader and shapes the rows into the file's data. */
+function queryLoader<T>(
+  fichier: string,
+  marts: string[],
+  read: (wh: Warehouse) => Promise<Row[]>,
+  shape: (rows: Row[]) => T,
+): SiteLoader<T> {
+  return { fichier, marts, load: async (wh) => shape(await fromMart(marts[0]!, () => read(wh))) };
 }
 
 export const annualFigures = queryLoader(
   "figures-annuelles.json",
-  ["figures_per_date_and_sector", "int_as_of_dates"],
-  `select ${SELECT_FIGURES},
-     (select ${isoDate("max(date_arrete)", "d")} from int_as_of_dates where est_derniere_donnee) as donnees_jusqu_au
-   from figures_per_date_and_sector
-   where date_arrete in ${SITE_YEAR_DATES}
-   order by annee, code_secteur nulls first`,
+  ["figures_per_date_and_sector", "as_of_dates"],
+  figuresAtSiteYearDates,
   (rows): { lignes: FiguresRecord[] } => ({ lignes: rows.map(toFiguresRecord) }),
 );
 
@@ -120,21 +123,9 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
   fichier: "figures-mensuelles.json",
   marts: ["figures_per_month_and_sector"],
   async load(wh) {
-    const units = new Map(FIGURES.map((f) => [f.cle, f.unite]));
-    const rows = await fromMart(
-      wh,
-      "figures_per_month_and_sector",
-      `select
-         ${isoDate("mois")},
-         ${isoDate("date_arrete")},
-         code_secteur as secteur,
-         fenetre_complete,
-         ${MONTHLY_FIGURE_KEYS.map((k) => `cast(${k} as ${sqlTypeFor(units.get(k)!)}) as ${k}`).join(",\n         ")}
-       from figures_per_month_and_sector
-       -- why: the month in progress (up to the latest posting date) moves a day each night
-       where ${MONTH_ENDED("date_arrete")}
-       order by mois, code_secteur nulls first`,
-    );
+    const figures = MONTHLY_FIGURE_KEYS.map((k) => FIGURES.find((f) => f.cle === k)!);
+    // ended months only: the month in progress (up to the latest posting date) moves a day each night
+    const rows = await fromMart("figures_per_month_and_sector", () => endedMonthsOfFigures(wh, figures));
     // fenetre_complete (FIGURES.md): the pages draw a month whose window starts before the data apart
     return toColumnTable(rows, ["mois", "date_arrete", "secteur", "fenetre_complete", ...MONTHLY_FIGURE_KEYS]);
   },
@@ -144,13 +135,8 @@ export const monthlyFigures: SiteLoader<ColumnTable> = {
 
 export const yearlyChanges = queryLoader(
   "variations.json",
-  ["figure_changes_per_date_and_sector", "int_as_of_dates"],
-  `select ${isoDate("c.date_arrete", "date_arrete")}, c.code_secteur as secteur, c.cle, c.variation,
-          c.valeur_un_an_avant, ${isoDate("c.date_un_an_avant", "date_un_an_avant")}, c.fenetres_completes
-   from figure_changes_per_date_and_sector as c
-   -- why: the pages show changes at each year's date only (month ends: see SITE_YEAR_DATES)
-   where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
-   order by c.date_arrete, c.code_secteur nulls first, c.cle`,
+  ["figure_changes_per_date_and_sector", "as_of_dates"],
+  figureChangesAtSiteYearDates,
   (rows) =>
     toColumnTable(rows, ["date_arrete", "secteur", "cle", "variation", "valeur_un_an_avant", "date_un_an_avant", "fenetres_completes"]),
 );
@@ -169,10 +155,10 @@ const ACTION_KEYS = [
 ];
 
 /**
- * A loader of a monthly mart: its ended months, one row per month and `by` (a sector, or a
- * role), each column cast as given.
+ * A loader of a monthly mart: its ended months (the month in progress moves a day each night),
+ * one row per month and `by` (a sector, or a role), each column cast as given.
  */
-function endedMonths(
+function monthlyLoader(
   fichier: string,
   mart: string,
   by: { select: string; as: string; order: string },
@@ -181,21 +167,14 @@ function endedMonths(
   return queryLoader(
     fichier,
     [mart],
-    `select ${isoDate("mois")}, ${by.select},
-       ${Object.entries(columns)
-         .map(([c, type]) => `cast(${c} as ${type}) as ${c}`)
-         .join(", ")}
-     from ${mart}
-     -- why: the month in progress (up to the latest posting date) moves a day each night
-     where ${MONTH_ENDED("date_arrete")}
-     order by mois, ${by.order}`,
+    (wh) => endedMonths(wh, mart, by, columns),
     (rows) => toColumnTable(rows, ["mois", by.as, ...Object.keys(columns)]),
   );
 }
 
 const BY_SECTOR = { select: "code_secteur as secteur", as: "secteur", order: "code_secteur nulls first" };
 
-export const monthlyActions = endedMonths(
+export const monthlyActions = monthlyLoader(
   "actions-mensuelles.json",
   "actions_per_month_and_sector",
   BY_SECTOR,
@@ -203,7 +182,7 @@ export const monthlyActions = endedMonths(
 );
 
 // Role counts only: the staff codes never leave the warehouse.
-export const actionsPerRole = endedMonths(
+export const actionsPerRole = monthlyLoader(
   "actions-par-fonction.json",
   "actions_per_month_and_role",
   { select: "role", as: "role", order: "role" },
@@ -214,7 +193,7 @@ export const actionsPerRole = endedMonths(
   },
 );
 
-export const departedTenants = endedMonths("locataires-partis.json", "departed_tenants_per_month_and_sector", BY_SECTOR, {
+export const departedTenants = monthlyLoader("locataires-partis.json", "departed_tenants_per_month_and_sector", BY_SECTOR, {
   transmissions_recouvrement_mois: "integer",
   admissions_non_valeur_mois: "double",
   encaissements_apres_depart_mois: "double",
@@ -232,18 +211,14 @@ export interface StageRow {
 
 export const litigationStages: SiteLoader<StageRow[]> = {
   fichier: "etapes-contentieux.json",
-  marts: ["litigation_stages_per_year_and_sector", "int_as_of_dates"],
+  marts: ["litigation_stages_per_year_and_sector", "as_of_dates"],
   async load(wh) {
     // Each year at its site date (SITE_YEAR_DATES). The mart holds each year's D; a year in
     // progress whose latest data is not a month end is computed at its latest month end by
     // the same SQL model (src/warehouse/litigationStages.ts), not re-implemented here.
-    const dates = await fromMart<{ d: string }>(
-      wh,
-      "int_as_of_dates",
-      `select ${isoDate("date_arrete", "d")} from ${SITE_YEAR_DATES} order by 1`,
-    );
+    const dates = await fromMart("as_of_dates", () => siteYearDates(wh));
     const out: StageRow[] = [];
-    for (const { d } of dates) {
+    for (const d of dates) {
       let rows;
       try {
         rows = await litigationStagesAt(wh, d);
@@ -271,7 +246,7 @@ export interface SectorRow {
 export const sectors: SiteLoader<SectorRow[]> = {
   fichier: "secteurs.json",
   marts: ["sectors"],
-  load: (wh) => fromMart<SectorRow & Row>(wh, "sectors", `select code_secteur, libelle_secteur, agence from sectors order by code_secteur`),
+  load: (wh) => fromMart("sectors", () => sectorRows<SectorRow & Row>(wh)),
 };
 
 export const definitions: SiteLoader<{
@@ -286,11 +261,7 @@ export const definitions: SiteLoader<{
   fichier: "definitions.json",
   marts: ["figure_definitions"],
   async load(wh) {
-    const figures = await fromMart(
-      wh,
-      "figure_definitions",
-      `select cle, groupe, libelle, libelle_court, unite, definition, libelle_court_singulier from figure_definitions order by groupe desc, rowid`,
-    );
+    const figures = await fromMart("figure_definitions", () => figureDefinitionRows(wh));
     // The lists of etl/seeds/ (src/figures/seeds.ts): the funnel's stages and flows, the roles.
     return {
       figures,
@@ -343,13 +314,7 @@ export async function readReviewLabels(
   for (const seed of Object.keys(LABEL_SEEDS) as (keyof typeof LABEL_SEEDS)[]) {
     // Read as the ETL reads the seeds (read_csv, ';', a header, text columns): the site shows
     // exactly the labels the SQL and the API carry.
-    const rows = await fromMart<{ champ: string; code: string; libelle: string }>(
-      wh,
-      `etl/seeds/${seed}.csv`,
-      `select champ, code, libelle
-       from read_csv($f, delim = ';', header = true, auto_detect = false, columns = ${SEED_COLUMNS[seed]})`,
-      { f: seeds[seed] },
-    );
+    const rows = await fromMart(`etl/seeds/${seed}.csv`, () => labelSeedRows(wh, seeds[seed], SEED_COLUMNS[seed]));
     for (const r of rows) add(r.champ, r.code, r.libelle);
   }
   return { champs };
@@ -424,60 +389,22 @@ export const loads: SiteLoader<LoadsData> = {
   fichier: "chargements.json",
   marts: ["etl_runs", "etl_run_files", "figures_per_year_and_sector"],
   async load(wh) {
-    const executions = (
-      await fromMart<RunRow & Row>(
-        wh,
-        "etl_runs",
-        `select run_id, ${isoInstant("debut")}, ${isoInstant("fin")}, statut, message,
-           cast(fichiers_charges as integer) as fichiers_charges,
-           cast(lignes_lues as integer) as lignes_lues,
-           cast(lignes_quarantaine as integer) as lignes_quarantaine
-         from etl_runs
-         order by debut desc`,
-      )
-    ).map((r) => ({ ...r, message: publicRunMessage(r.message) }));
-    const fichiers = (
-      await fromMart<RunFileRow & Row>(
-        wh,
-        "etl_run_files",
-        `select f.run_id, f.fichier, f.type_fichier, ${isoDate("f.date_export", "date_export")}, f.statut,
-           f.lignes_lues, f.lignes_chargees, f.lignes_quarantaine, f.motif
-         from etl_run_files as f
-         inner join etl_runs as r on r.run_id = f.run_id
-         -- why: every run lists the whole inbox; a file skipped as already loaded says nothing new
-         where f.statut <> 'déjà chargé'
-         order by r.debut desc, f.date_export, f.fichier`,
-      )
-    ).map((f) => ({ ...f, motif: publicRunMessage(f.motif) }));
-    const exports = await fromMart<{ type_fichier: string; date_export: string; fichier: string }>(
-      wh,
-      "etl_run_files",
-      `select f.type_fichier, ${isoDate("max(f.date_export)", "date_export")}, arg_max(f.fichier, f.date_export) as fichier
-       from etl_run_files as f
-       inner join etl_runs as r on r.run_id = f.run_id and r.statut = 'succès'
-       where f.statut in ('chargé', 'rechargé', 'déjà chargé')
-       group by f.type_fichier
-       order by f.type_fichier`,
-    );
-    const [latest] = await fromMart<{ d: string | null }>(
-      wh,
-      "figures_per_year_and_sector",
-      `select ${isoDate("max(date_arrete)", "d")} from figures_per_year_and_sector`,
-    );
-    // The latest run is the one that published this warehouse (a later failed one is not in it yet).
-    const fichiers_ecartes = (
-      await fromMart<SkippedFileRow & Row>(
-        wh,
-        "etl_run_files",
-        `select f.run_id, f.fichier, f.statut, f.motif
-         from etl_run_files as f
-         where f.run_id = (select run_id from etl_runs order by debut desc limit 1)
-           and f.statut in (${SKIPPED_STATUSES.map((st) => `'${st}'`).join(", ")})
-         order by f.statut, f.fichier`,
-      )
-    ).map((f) => ({ ...f, motif: publicRunMessage(f.motif) }));
+    const executions = (await fromMart("etl_runs", () => runList<RunRow & Row>(wh))).map((r) => ({
+      ...r,
+      message: publicRunMessage(r.message),
+    }));
+    const fichiers = (await fromMart("etl_run_files", () => runFileList<RunFileRow & Row>(wh))).map((f) => ({
+      ...f,
+      motif: publicRunMessage(f.motif),
+    }));
+    const exports = await fromMart("etl_run_files", () => latestExports(wh));
+    const latest = await fromMart("figures_per_year_and_sector", () => latestYearFiguresDate(wh));
+    const fichiers_ecartes = (await fromMart("etl_run_files", () => filesLeftAside<SkippedFileRow & Row>(wh))).map((f) => ({
+      ...f,
+      motif: publicRunMessage(f.motif),
+    }));
     return {
-      date_arrete_derniere: latest?.d ?? null,
+      date_arrete_derniere: latest,
       derniere_reussite: executions.find((r) => r.statut === "succès") ?? null,
       exports_par_type: exports,
       executions,
@@ -508,21 +435,12 @@ export const quarantine: SiteLoader<QuarantineData> = {
   marts: ["quarantine"],
   async load(wh) {
     // File, line, column and reason only: the raw value and the row's key stay in the warehouse.
-    const par_motif = await fromMart<QuarantineData["par_motif"][number] & Row>(
-      wh,
-      "quarantine",
-      `select motif, colonne, type_fichier, cast(count(*) as integer) as lignes
-       from quarantine group by all order by lignes desc, motif, colonne`,
+    const par_motif = await fromMart("quarantine", () => quarantineByReason<QuarantineData["par_motif"][number] & Row>(wh));
+    const par_fichier = await fromMart("quarantine", () =>
+      quarantineByFile<QuarantineData["par_fichier"][number] & Row>(wh, MAX_LINE_NUMBERS),
     );
-    const par_fichier = await fromMart<QuarantineData["par_fichier"][number] & Row>(
-      wh,
-      "quarantine",
-      `select fichier, type_fichier, colonne, motif, cast(count(*) as integer) as lignes,
-         list(ligne order by ligne)[1:${MAX_LINE_NUMBERS}] as numeros_lignes
-       from quarantine group by all order by fichier, lignes desc, motif`,
-    );
-    const [size] = await fromMart<{ total: number }>(wh, "quarantine", `select cast(count(*) as integer) as total from quarantine`);
-    return { total: size?.total ?? 0, par_motif, par_fichier };
+    const total = await fromMart("quarantine", () => quarantineSize(wh));
+    return { total, par_motif, par_fichier };
   },
 };
 

@@ -5,10 +5,10 @@
  * and goes through one macro (review_action_due in etl/macros.sql: the winter truce) for
  * every due date, its status and the due-date filters.
  */
-import { reviewCodes } from "../../figures/reviewStages.ts";
-import { dataBounds } from "../../warehouse/dataBounds.ts";
-import { queryRows } from "../../duckdb/db.ts";
-import type { Warehouse } from "../../warehouse/warehouse.ts";
+import { reviewCodes } from "../figures/reviewStages.ts";
+import { dataBounds } from "./dataBounds.ts";
+import { queryRows } from "../duckdb/db.ts";
+import type { Warehouse } from "./warehouse.ts";
 
 /** The SQL order of each sort of the worklist; the list of sorts is the seed's. */
 const SORT_ORDERS: Record<string, string> = {
@@ -29,7 +29,7 @@ const SORT_ORDERS: Record<string, string> = {
 export const CASE_SORTS: Readonly<Record<string, string>> = Object.fromEntries(
   reviewCodes("tri").map((code) => {
     const order = SORT_ORDERS[code];
-    if (!order) throw new Error(`etl/seeds/review_labels.csv : le tri « ${code} » n'a pas d'ordre SQL dans src/api/data/cases.ts`);
+    if (!order) throw new Error(`etl/seeds/review_labels.csv : le tri « ${code} » n'a pas d'ordre SQL dans src/warehouse/cases.ts`);
     return [code, order];
   }),
 );
@@ -162,8 +162,8 @@ export async function getCase(wh: Warehouse, numContrat: string, dateReunion: st
     `select strftime(p.date_arrete, '%Y-%m-%d') as date_arrete, cast(p.solde as double) as solde,
             cast(p.dette_moins_3_mois as double) as dette_moins_3_mois, cast(p.dette_3_12_mois as double) as dette_3_12_mois,
             cast(p.dette_plus_12_mois as double) as dette_plus_12_mois
-     from int_lease_positions as p
-     inner join int_as_of_dates as d on d.date_arrete = p.date_arrete and (d.est_fin_de_mois or d.est_derniere_donnee)
+     from lease_positions as p
+     inner join as_of_dates as d on d.date_arrete = p.date_arrete and (d.est_fin_de_mois or d.est_derniere_donnee)
      where p.num_contrat = $n order by p.date_arrete`,
     { n: numContrat },
   );
@@ -197,12 +197,12 @@ export async function getCase(wh: Warehouse, numContrat: string, dateReunion: st
 }
 
 /**
- * The drill-through: the rows a count figure of a year and scope counts, read from the models
- * figures_per_date_and_sector counts (never a second implementation):
- * - `evenements`: int_counted_events, the actions and lease entries of D's calendar year up to D
+ * The drill-through: the rows a count figure of a year and scope counts, read from the marts
+ * over the models figures_per_date_and_sector counts (never a second implementation):
+ * - `evenements`: counted_events, the actions and lease entries of D's calendar year up to D
  *   (FIGURES.md, "Actions" and `nouveaux_entrants`): one row per event;
- * - `menages`: int_counted_households at D: one row per lease;
- * - `cohorte`: int_cohort_members at D (the cohort of D's year), with the step reached: one row per lease.
+ * - `menages`: counted_households at D: one row per lease;
+ * - `cohorte`: cohort_leases at D (the cohort of D's year), with the step reached: one row per lease.
  */
 export const DRILL_FIGURES = {
   relances: "evenements",
@@ -228,13 +228,13 @@ export const DRILL_FIGURES = {
 } as const;
 export type DrillFigure = keyof typeof DRILL_FIGURES;
 
-/** The cohort figure's flag in int_cohort_members, and the date its row shows (the step reached). */
+/** The cohort figure's flag in cohort_leases, and the date its row shows (the step reached). */
 const COHORT_STEPS: Record<string, { flag: string; date: string }> = {
   cohorte_effectif: { flag: "true", date: "c.premier_commandement" },
   cohorte_assignes: { flag: "c.est_assigne", date: "c.premiere_assignation" },
-  cohorte_resilies: { flag: "c.est_resilie", date: "m.premiere_resiliation" },
-  cohorte_concours: { flag: "c.est_concours", date: "m.premier_concours" },
-  cohorte_expulses: { flag: "c.est_expulse", date: "m.premiere_expulsion" },
+  cohorte_resilies: { flag: "c.est_resilie", date: "c.premiere_resiliation" },
+  cohorte_concours: { flag: "c.est_concours", date: "c.premier_concours" },
+  cohorte_expulses: { flag: "c.est_expulse", date: "c.premiere_expulsion" },
 };
 
 export type DrillRow = {
@@ -261,16 +261,15 @@ export async function listFigureCases(wh: Warehouse, figure: DrillFigure, date: 
   if (kind === "evenements") {
     // D's calendar year up to D: the running totals at D minus those at the 31/12 before (FIGURES.md)
     counted = `select num_contrat, code_secteur, date_evenement as jour, id_action, code_action
-      from int_counted_events
+      from counted_events
       where cle = $f and date_evenement > make_date(year(cast($d as date)) - 1, 12, 31) and date_evenement <= cast($d as date)`;
   } else if (kind === "menages") {
     counted = `select num_contrat, code_secteur, cast(null as date) as jour, cast(null as varchar) as id_action, cast(null as varchar) as code_action
-      from int_counted_households where cle = $f and date_arrete = cast($d as date)`;
+      from counted_households where cle = $f and date_arrete = cast($d as date)`;
   } else {
     const step = COHORT_STEPS[figure]!;
     counted = `select c.num_contrat, c.code_secteur, ${step.date} as jour, cast(null as varchar) as id_action, cast(null as varchar) as code_action
-      from int_cohort_members as c
-      inner join int_litigation_milestones as m on m.num_contrat = c.num_contrat
+      from cohort_leases as c
       where c.date_arrete = cast($d as date) and ${step.flag} and $f = $f`;
   }
   return queryRows<DrillRow>(
@@ -280,7 +279,7 @@ export async function listFigureCases(wh: Warehouse, figure: DrillFigure, date: 
      from (${counted}) as x
      left join sectors as s on s.code_secteur = x.code_secteur
      left join ref_codes as r on r.champ = 'code_action' and r.code = x.code_action
-     left join int_lease_positions as p on p.num_contrat = x.num_contrat and p.date_arrete = cast($d as date)
+     left join lease_positions as p on p.num_contrat = x.num_contrat and p.date_arrete = cast($d as date)
      where ${scope}
      order by x.jour nulls last, x.num_contrat, x.id_action`,
     { f: figure, d: date, s: secteur },

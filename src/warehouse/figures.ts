@@ -12,6 +12,7 @@ import { isMonthEnd, lastMonthEndOnOrBefore, monthEnd } from "./monthEnds.ts";
 import { memoized, type Warehouse } from "./warehouse.ts";
 import { checkSector } from "./sectors.ts";
 import { dataBounds } from "./dataBounds.ts";
+import { SITE_YEAR_DATES, isComputedAsOfDate } from "./asOfDates.ts";
 
 export interface FiguresQuery {
   annee: number;
@@ -127,8 +128,7 @@ async function figuresAt(wh: Warehouse, date: string, secteur: string | null | u
   const params: Params = bySector ? { d: date } : { d: date, s: secteur ?? null };
   const sql = (table: string) =>
     `select ${SELECT_FIGURES} from ${table} where date_arrete = cast($d as date) and ${filter} order by code_secteur`;
-  const materialised = await queryRows(wh.conn, `select 1 from int_as_of_dates where date_arrete = cast($d as date)`, { d: date });
-  if (materialised.length > 0) return queryRows(wh.conn, sql("figures_per_date_and_sector"), params);
+  if (await isComputedAsOfDate(wh, date)) return queryRows(wh.conn, sql("figures_per_date_and_sector"), params);
 
   // An as-of date the ETL did not materialise: the date-dependent models run for it alone.
   return atAdHocAsOfDate({
@@ -160,4 +160,45 @@ export async function getFiguresBySector(wh: Warehouse, q: Omit<FiguresQuery, "s
 function withDataEnd(r: FiguresRecord, donnees_jusqu_au: string): FiguresRecord {
   const { annee, date_arrete, secteur, lignes_quarantaine, fenetre_complete, ...rest } = r;
   return { annee, date_arrete, secteur, lignes_quarantaine, donnees_jusqu_au, fenetre_complete, ...rest } as FiguresRecord;
+}
+
+/**
+ * Every scope's figures at each year's site date (asOfDates.ts, SITE_YEAR_DATES: month ends
+ * only), selected with SELECT_FIGURES, with the latest posting date as `donnees_jusqu_au`; by
+ * year, the landlord first.
+ */
+export function figuresAtSiteYearDates(wh: Warehouse): Promise<Row[]> {
+  return queryRows(
+    wh.conn,
+    `select ${SELECT_FIGURES},
+       (select strftime(max(date_arrete), '%Y-%m-%d') as d from as_of_dates where est_derniere_donnee) as donnees_jusqu_au
+     from figures_per_date_and_sector
+     where date_arrete in ${SITE_YEAR_DATES}
+     order by annee, code_secteur nulls first`,
+  );
+}
+
+/**
+ * Each figure's change over one year (figure_changes_per_date_and_sector) at each year's site date,
+ * where there is one.
+ */
+export function figureChangesAtSiteYearDates(wh: Warehouse): Promise<Row[]> {
+  return queryRows(
+    wh.conn,
+    `select strftime(c.date_arrete, '%Y-%m-%d') as date_arrete, c.code_secteur as secteur, c.cle, c.variation,
+            c.valeur_un_an_avant, strftime(c.date_un_an_avant, '%Y-%m-%d') as date_un_an_avant, c.fenetres_completes
+     from figure_changes_per_date_and_sector as c
+     -- why: the pages show changes at each year's date only (month ends: see SITE_YEAR_DATES)
+     where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
+     order by c.date_arrete, c.code_secteur nulls first, c.cle`,
+  );
+}
+
+/** The latest as-of date of the yearly figures (figures_per_year_and_sector), ISO yyyy-mm-dd, or null. */
+export async function latestYearFiguresDate(wh: Warehouse): Promise<string | null> {
+  const [latest] = await queryRows<{ d: string | null }>(
+    wh.conn,
+    `select strftime(max(date_arrete), '%Y-%m-%d') as d from figures_per_year_and_sector`,
+  );
+  return latest?.d ?? null;
 }

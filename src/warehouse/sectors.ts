@@ -3,7 +3,7 @@
  * CLI and every API route): an unknown code is a French error that lists the known ones, never
  * an empty answer.
  */
-import { queryRows } from "../duckdb/db.ts";
+import { queryRows, type Row } from "../duckdb/db.ts";
 import { QueryError } from "../errors.ts";
 import { memoized, type Warehouse } from "./warehouse.ts";
 
@@ -19,4 +19,9 @@ export async function checkSector(wh: Warehouse, secteur: string): Promise<void>
   if (!codes.includes(secteur)) {
     throw new QueryError(`secteur « ${secteur} » inconnu. Secteurs connus : ${codes.join(", ") || "aucun"}.`);
   }
+}
+
+/** Every sector with its label and agency, in code order. */
+export function sectorRows<T extends Row>(wh: Warehouse): Promise<T[]> {
+  return queryRows<T>(wh.conn, `select code_secteur, libelle_secteur, agence from sectors order by code_secteur`);
 }

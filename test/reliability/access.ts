@@ -18,7 +18,7 @@ import type { RunStarter, RunStatus, WarehouseSource } from "../../src/api/conte
 import { SessionStore, SignInThrottle } from "../../src/api/sessions.ts";
 import { ROLES, UserStore, hashPassword, type Role } from "../../src/api/users.ts";
 import { runEtl } from "../../src/etl/runEtl.ts";
-import { CASE_SORTS } from "../../src/api/data/cases.ts";
+import { CASE_SORTS } from "../../src/warehouse/cases.ts";
 import { FIGURES } from "../../src/figures/definitions.ts";
 import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES } from "../../src/figures/reviewStages.ts";
 import { projectPath } from "../../src/paths.ts";

@@ -12,10 +12,10 @@ import {
   worklistDate,
   type CaseSort,
   type DrillFigure,
-} from "../data/cases.ts";
+} from "../../warehouse/cases.ts";
 import { COHORT_FIGURES, FIGURES } from "../../figures/definitions.ts";
 import { resolveAsOfDate } from "../../warehouse/figures.ts";
-import { queryRows } from "../../duckdb/db.ts";
+import { isComputedAsOfDate } from "../../warehouse/asOfDates.ts";
 import type { AppEnv } from "../context.ts";
 import type { Warehouse } from "../../warehouse/warehouse.ts";
 import { checkSector, requirePermission } from "../auth.ts";
@@ -123,8 +123,7 @@ export function drillLabel(figure: DrillFigure): string {
  */
 async function drillDate(wh: Warehouse, q: { annee: number; au?: string }): Promise<string> {
   const date = await resolveAsOfDate(wh, { annee: q.annee, au: q.au ?? null, secteur: null, monthEndsOnly: false });
-  const found = await queryRows(wh.conn, `select 1 from int_as_of_dates where date_arrete = cast($d as date)`, { d: date });
-  if (found.length === 0) {
+  if (!(await isComputedAsOfDate(wh, date))) {
     throw new HTTPException(400, {
       message: `Paramètre « au » invalide : la liste des dossiers n'est donnée qu'aux fins de mois et à la date des dernières données ; le ${formatDate(date)} n'en est pas une.`,
     });

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { queryRows } from "../../duckdb/db.ts";
+import { dataBounds } from "../../warehouse/dataBounds.ts";
+import { lastSuccessfulRunEnd } from "../../warehouse/runs.ts";
 import type { AppEnv } from "../context.ts";
 
 /**
@@ -17,15 +18,8 @@ export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
     // A published warehouse never changes: its freshness is read once per file.
     donnees = JSON.parse(
       await warehouse.json("fraicheur", async (wh) => {
-        const [d] = await queryRows<{ dernier_jour: string | null }>(
-          wh.conn,
-          `select strftime(max(date_ecriture), '%Y-%m-%d') as dernier_jour from ledger_entries`,
-        );
-        const [r] = await queryRows<{ fin: string | null }>(
-          wh.conn,
-          `select strftime(max(fin), '%Y-%m-%dT%H:%M:%S') as fin from etl_runs where statut = 'succès'`,
-        );
-        return { dernier_jour: d?.dernier_jour ?? null, dernier_chargement_reussi: r?.fin ?? null };
+        // the latest posting date (the data's bound) and the end of the latest successful run
+        return { dernier_jour: (await dataBounds(wh)).dernier_jour, dernier_chargement_reussi: await lastSuccessfulRunEnd(wh) };
       }),
     ) as Freshness;
   } catch {

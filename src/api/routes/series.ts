@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { FIGURES } from "../../figures/definitions.ts";
-import { queryRows } from "../../duckdb/db.ts";
+import { figureSeries } from "../../warehouse/monthlyMarts.ts";
 import type { AppEnv } from "../context.ts";
 import { checkSector, requirePermission } from "../auth.ts";
 import { monthEndsOnly } from "../asOfRule.ts";
@@ -26,24 +26,14 @@ export const seriesRoutes = new Hono<AppEnv>().get(
   ),
   async (c) => {
     const q = c.req.valid("query");
-    // The column name comes from the fixed list of figures, never from the request text.
+    // The figure comes from the fixed list of figures, never from the request text.
     const def = FIGURES.find((f) => f.cle === q.indicateur)!;
-    const column = def.unite === "nombre" ? `cast(${def.cle} as integer)` : `cast(${def.cle} as double)`;
     // The mart's last point is the month in progress up to the latest posting date, which moves
     // by a day each night: roles without case access stop at the latest month end (asOfRule.ts).
     const finsDeMois = monthEndsOnly(c);
     return cachedJson(c, "series", { ...q, finsDeMois }, async (wh) => {
       if (q.secteur) await checkSector(wh, q.secteur);
-      const points = await queryRows(
-        wh.conn,
-        `select strftime(mois, '%Y-%m') as mois, strftime(date_arrete, '%Y-%m-%d') as date_arrete, ${column} as valeur,
-                fenetre_complete
-         from figures_per_month_and_sector
-         where code_secteur is not distinct from cast($s as varchar)
-           and (not $fins_de_mois or date_arrete = last_day(date_arrete))
-         order by mois`,
-        { s: q.secteur ?? null, fins_de_mois: finsDeMois },
-      );
+      const points = await figureSeries(wh, { figure: def, secteur: q.secteur ?? null, monthEndsOnly: finsDeMois });
       return {
         indicateur: def.cle,
         libelle: def.libelle,
