@@ -13,8 +13,8 @@ import { formatDate } from "../../reports/components/format.ts";
 import { PublicationError, QueryError, RunLockedError } from "../errors.ts";
 import { acquireRunLock } from "../etl/runLock.ts";
 import { COHORT_FIGURES, FIGURES } from "../figures/definitions.ts";
-import { queryRows } from "../duckdb/db.ts";
 import { getFigures, getFiguresBySector } from "../warehouse/figures.ts";
+import { lastSuccessfulRun, loadedFiles, modelsFingerprint } from "../warehouse/runs.ts";
 import { openWarehouse, type Warehouse } from "../warehouse/warehouse.ts";
 import {
   appendEvent,
@@ -57,19 +57,11 @@ function cleanText(value: string | null | undefined, what: "titre" | "note" | "m
 
 /** The provenance of a warehouse: the run that produced it, the files it rests on, the models' fingerprint. */
 export async function provenance(wh: Warehouse): Promise<Pick<Publication, "chargement" | "empreinte_modeles" | "fichiers">> {
-  const [run] = await queryRows<{ run_id: string; debut: string | null; fin: string | null }>(
-    wh.conn,
-    `select run_id, strftime(debut, '%Y-%m-%dT%H:%M:%SZ') as debut, strftime(fin, '%Y-%m-%dT%H:%M:%SZ') as fin
-     from etl_runs where statut = 'succès' order by fin desc, run_id desc limit 1`,
-  );
-  const fichiers = await queryRows<PublishedFile & Record<string, unknown>>(
-    wh.conn,
-    `select fichier, type_fichier, strftime(date_export, '%Y-%m-%d') as date_export, sha256,
-            cast(lignes_lues as integer) as lignes_lues, fichier_brut
-     from etl_files order by type_fichier, date_export, fichier`,
-  );
-  const [state] = await queryRows<{ valeur: string }>(wh.conn, `select valeur from etl_state where cle = 'empreinte_modeles'`);
-  return { chargement: run ?? null, empreinte_modeles: state?.valeur ?? null, fichiers };
+  return {
+    chargement: await lastSuccessfulRun(wh),
+    empreinte_modeles: await modelsFingerprint(wh),
+    fichiers: await loadedFiles<PublishedFile & Record<string, unknown>>(wh),
+  };
 }
 
 export function currentDefinitions(): PublishedDefinition[] {

@@ -14,6 +14,10 @@
  * where a row's effect can be attributed: ±1 on the count of its action's category, the change
  * of billing and payments in W(D), the change of the balances at D, a lease's figures leaving
  * one sector for another. Rates cannot be split row by row: their revision is the gap itself.
+ *
+ * Its SQL stays here rather than in the read module (src/warehouse, which reads marts only): it
+ * reads the raw layer and the deduplicated rows of two sets of export files to explain where a
+ * revision comes from, which is lineage, not figures, and no mart holds those rows.
  */
 import crypto from "node:crypto";
 import type { DuckDBConnection } from "@duckdb/node-api";

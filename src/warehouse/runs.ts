@@ -72,3 +72,29 @@ export function filesLeftAside<T extends Row>(wh: Warehouse): Promise<T[]> {
      order by f.statut, f.fichier`,
   );
 }
+
+/** The latest successful run (the one that produced this warehouse): its id and instants (UTC, with Z), or null. */
+export async function lastSuccessfulRun(wh: Warehouse): Promise<{ run_id: string; debut: string | null; fin: string | null } | null> {
+  const [run] = await queryRows<{ run_id: string; debut: string | null; fin: string | null }>(
+    wh.conn,
+    `select run_id, ${isoInstant("debut")}, ${isoInstant("fin")}
+     from etl_runs where statut = 'succès' order by fin desc, run_id desc limit 1`,
+  );
+  return run ?? null;
+}
+
+/** The export files the warehouse rests on (etl_files), by kind and export date. */
+export function loadedFiles<T extends Row>(wh: Warehouse): Promise<T[]> {
+  return queryRows<T>(
+    wh.conn,
+    `select fichier, type_fichier, strftime(date_export, '%Y-%m-%d') as date_export, sha256,
+            cast(lignes_lues as integer) as lignes_lues, fichier_brut
+     from etl_files order by type_fichier, date_export, fichier`,
+  );
+}
+
+/** The fingerprint of the SQL models that built the warehouse (etl_state), or null. */
+export async function modelsFingerprint(wh: Warehouse): Promise<string | null> {
+  const [state] = await queryRows<{ valeur: string }>(wh.conn, `select valeur from etl_state where cle = 'empreinte_modeles'`);
+  return state?.valeur ?? null;
+}

@@ -3,6 +3,16 @@
  * database so that questions for an ad-hoc as-of date can build their tables in
  * memory, never in the warehouse, and so that the ETL can replace the file
  * underneath (atomic rename) while this handle keeps reading the old one.
+ *
+ * src/warehouse is the one read module of the published warehouse: every SQL statement the
+ * API, the CLI, the site's loaders and the publications run against it is in one of its small
+ * modules, named for what it reads (figures, cases, runs, …). It reads marts, metrics, seeds and
+ * the ETL's journal, never a staging, intermediate or raw model (a mart is added for what a
+ * reader needs, e.g. as_of_dates), and never imports src/etl; an ad-hoc as-of date runs the
+ * models' own SQL through src/models. One exception stays outside, by design: a publication's
+ * revisions and its check (src/publications/revisions.ts, rawFiles.ts, verify.ts) rebuild the
+ * export rows of the publication's files from the raw layer with the ETL's own staging and
+ * deduplication models, which is lineage, not figures. test/warehouse.reader.test.ts keeps it so.
  */
 import fs from "node:fs";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
