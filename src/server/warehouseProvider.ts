@@ -12,7 +12,7 @@ import fs from "node:fs";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { QueryError } from "../errors.ts";
 import type { WarehouseSource } from "../api/context.ts";
-import { openWarehouse, type Warehouse } from "../warehouse/warehouse.ts";
+import { connectTo, openWarehouse, type Warehouse } from "../warehouse/warehouse.ts";
 import { ResponseCache } from "./responseCache.ts";
 
 const MAX_CONNECTIONS = 4;
@@ -87,10 +87,7 @@ async function acquire(h: Handle): Promise<DuckDBConnection> {
   if (idle) return idle;
   if (h.open < MAX_CONNECTIONS) {
     h.open++;
-    return h.wh.instance.connect().then(async (c) => {
-      await c.run(`set search_path = 'wh.main'`);
-      return c;
-    });
+    return connectTo(h.wh);
   }
   return new Promise((resolve) => h.waiting.push(resolve));
 }

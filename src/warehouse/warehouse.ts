@@ -39,6 +39,13 @@ export function memoized<T>(wh: Warehouse, key: string, compute: () => Promise<T
   return p;
 }
 
+/** Another connection to the warehouse `wh` (e.g. a server's pool), whose unqualified names read the published file. */
+export async function connectTo(wh: Pick<Warehouse, "instance">): Promise<DuckDBConnection> {
+  const conn = await wh.instance.connect();
+  await conn.run(`set search_path = 'wh.main'`);
+  return conn;
+}
+
 export async function openWarehouse(path: string): Promise<Warehouse> {
   if (!fs.existsSync(path)) {
     throw new QueryError(`entrepôt ${path} introuvable : lancez d'abord un chargement (npm run etl).`);
