@@ -1,5 +1,5 @@
 // Data loader for figures-annuelles.json: reads figures_per_year_and_sector from the published warehouse
-// ($WAREHOUSE_DB, else data/warehouse.duckdb); the query is in src/site/loaders.ts.
+// ($WAREHOUSE_DB, else data/warehouse.duckdb); the loader is in src/site/loaders.ts, its query in src/warehouse/.
 import { annualFigures } from "../../src/site/loaders.ts";
 import { runLoader } from "../../src/site/runLoader.ts";
 

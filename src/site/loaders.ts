@@ -75,14 +75,6 @@ export interface SiteLoader<T> {
   load(wh: Warehouse): Promise<T>;
 }
 
-// ─── figures-annuelles.json: every figure of etl/models/metrics/FIGURES.md, per year and scope ───────────────
-
-/**
- * The site is public and rebuilt every night, so it follows the month-end rule against
- * differencing (src/warehouse/monthEnds.ts): every date it shows is a month end, each year at
- * its latest month end (src/warehouse/asOfDates.ts, SITE_YEAR_DATES).
- */
-
 /** A loader that reads its first mart through the reader and shapes the rows into the file's data. */
 function queryLoader<T>(
   fichier: string,
@@ -93,6 +85,13 @@ function queryLoader<T>(
   return { fichier, marts, load: async (wh) => shape(await fromMart(marts[0]!, () => read(wh))) };
 }
 
+// ─── figures-annuelles.json: every figure of etl/models/metrics/FIGURES.md, per year and scope ───────────────
+
+/**
+ * The site is public and rebuilt every night, so it follows the month-end rule against
+ * differencing (src/warehouse/monthEnds.ts): every date it shows is a month end, each year at
+ * its latest month end (src/warehouse/asOfDates.ts, SITE_YEAR_DATES).
+ */
 export const annualFigures = queryLoader(
   "figures-annuelles.json",
   ["figures_per_date_and_sector", "as_of_dates"],
