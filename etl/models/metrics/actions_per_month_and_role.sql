@@ -3,12 +3,13 @@
 -- config: partition_year_of = mois
 with
 
-month_dates as (
-    select date_arrete from int_as_of_dates where est_fin_de_mois or est_derniere_donnee
+months as (
+    -- why: roles are counted for the whole landlord, whose row is one per month
+    select mois, date_arrete from int_as_of_date_scopes where est_date_mensuelle and code_secteur is null
 ),
 
-actions as (
-    select date_action, role_agent from recovery_actions
+actions_in_months as (
+    select mois, role_agent from int_actions_in_months
 ),
 
 staff_members as (
@@ -22,13 +23,6 @@ roles as (
     select 'NON_ATTRIBUE'
 ),
 
-months as (
-    select
-        cast(date_trunc('month', date_arrete) as date) as mois,
-        date_arrete,
-    from month_dates
-),
-
 grid as (
     select months.mois, months.date_arrete, roles.role
     from months
@@ -37,14 +31,10 @@ grid as (
 
 monthly_counts as (
     select
-        months.mois,
-        coalesce(actions.role_agent, 'NON_ATTRIBUE') as role,
+        mois,
+        coalesce(role_agent, 'NON_ATTRIBUE') as role,
         count(*) as actions_mois,
-    from actions
-    -- why: the month in progress stops at the latest posting date, like the monthly figures
-    inner join months
-        on months.mois = cast(date_trunc('month', actions.date_action) as date)
-        and actions.date_action <= months.date_arrete
+    from actions_in_months
     group by all
 ),
 

@@ -3,41 +3,12 @@
 -- config: partition_year_of = mois
 with
 
-month_dates as (
-    select date_arrete from int_as_of_dates where est_fin_de_mois or est_derniere_donnee
-),
-
-sector_codes as (
-    select code_secteur from sectors
-),
-
-actions as (
-    select code_secteur, date_action, categorie from recovery_actions
-),
-
-months as (
-    select
-        cast(date_trunc('month', date_arrete) as date) as mois,
-        date_arrete,
-    from month_dates
-),
-
 grid as (
-    select months.mois, months.date_arrete, scope.code_secteur
-    from months
-    cross join (select code_secteur from sector_codes union all select null) as scope
+    select mois, date_arrete, code_secteur from int_as_of_date_scopes where est_date_mensuelle
 ),
 
 actions_in_months as (
-    select
-        months.mois,
-        actions.code_secteur,
-        actions.categorie,
-    from actions
-    -- why: the month in progress stops at the latest posting date, like the monthly figures
-    inner join months
-        on months.mois = cast(date_trunc('month', actions.date_action) as date)
-        and actions.date_action <= months.date_arrete
+    select mois, code_secteur, categorie from int_actions_in_months
 ),
 
 monthly_counts as (
@@ -61,14 +32,8 @@ final as (
         grid.mois,
         grid.date_arrete,
         grid.code_secteur,
-        coalesce(monthly_counts.relances_mois, 0) as relances_mois,
-        coalesce(monthly_counts.visites_domicile_mois, 0) as visites_domicile_mois,
-        coalesce(monthly_counts.rendez_vous_mois, 0) as rendez_vous_mois,
-        coalesce(monthly_counts.signalements_caf_mois, 0) as signalements_caf_mois,
-        coalesce(monthly_counts.demandes_fsl_mois, 0) as demandes_fsl_mois,
-        coalesce(monthly_counts.plans_signes_mois, 0) as plans_signes_mois,
-        coalesce(monthly_counts.plans_rompus_mois, 0) as plans_rompus_mois,
-        coalesce(monthly_counts.plans_soldes_mois, 0) as plans_soldes_mois,
+        -- a month without an action of a kind counts 0 of it
+        coalesce(columns(monthly_counts.* exclude (mois, code_secteur)), 0),
     from grid
     left join monthly_counts
         on monthly_counts.mois = grid.mois

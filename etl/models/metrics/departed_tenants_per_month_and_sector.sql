@@ -4,12 +4,13 @@
 -- config: partition_year_of = mois
 with
 
-month_dates as (
-    select date_arrete from int_as_of_dates where est_fin_de_mois or est_derniere_donnee
+grid as (
+    select mois, date_arrete, code_secteur from int_as_of_date_scopes where est_date_mensuelle
 ),
 
-sector_codes as (
-    select code_secteur from sectors
+months as (
+    -- why: the whole landlord's row is one per as-of date, so one per month
+    select mois from grid where code_secteur is null
 ),
 
 lease_terms as (
@@ -21,32 +22,16 @@ entries as (
 ),
 
 handovers as (
-    select code_secteur, date_action from recovery_actions where categorie = 'AGENCY_HANDOVER'
-),
-
-months as (
-    select
-        cast(date_trunc('month', date_arrete) as date) as mois,
-        date_arrete,
-    from month_dates
-),
-
-grid as (
-    select months.mois, months.date_arrete, scope.code_secteur
-    from months
-    cross join (select code_secteur from sector_codes union all select null) as scope
+    select mois, code_secteur from int_actions_in_months where categorie = 'AGENCY_HANDOVER'
 ),
 
 handovers_per_month as (
     select
-        months.mois,
-        handovers.code_secteur,
+        mois,
+        code_secteur,
         count(*) as transmissions_recouvrement_mois,
     from handovers
-    inner join months
-        on months.mois = cast(date_trunc('month', handovers.date_action) as date)
-        and handovers.date_action <= months.date_arrete
-    group by grouping sets ((months.mois, handovers.code_secteur), (months.mois))
+    group by grouping sets ((mois, code_secteur), (mois))
 ),
 
 entries_per_month as (
@@ -71,9 +56,9 @@ final as (
         grid.mois,
         grid.date_arrete,
         grid.code_secteur,
-        coalesce(handovers_per_month.transmissions_recouvrement_mois, 0) as transmissions_recouvrement_mois,
-        coalesce(entries_per_month.admissions_non_valeur_mois, 0) as admissions_non_valeur_mois,
-        coalesce(entries_per_month.encaissements_apres_depart_mois, 0) as encaissements_apres_depart_mois,
+        -- a month without a handover, a write-off or a payment after a move-out counts 0 of it
+        coalesce(columns(handovers_per_month.* exclude (mois, code_secteur)), 0),
+        coalesce(columns(entries_per_month.* exclude (mois, code_secteur)), 0),
     from grid
     left join handovers_per_month
         on handovers_per_month.mois = grid.mois

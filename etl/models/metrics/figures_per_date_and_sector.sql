@@ -2,12 +2,8 @@
 -- (code_secteur null): every figure of etl/models/metrics/FIGURES.md, computed here and nowhere else
 with
 
-dates as (
-    select date_arrete, annee from int_as_of_dates
-),
-
-sector_codes as (
-    select code_secteur from sectors
+grid as (
+    select date_arrete, annee, code_secteur from int_as_of_date_scopes
 ),
 
 positions as (
@@ -25,12 +21,6 @@ cohort_members as (
 data_start as (
     -- the earliest posting date loaded, any lease, any category (FIGURES.md, "Complete windows")
     select min(date_ecriture) as premier_jour from ledger_entries
-),
-
-grid as (
-    select dates.date_arrete, dates.annee, scope.code_secteur
-    from dates
-    cross join (select code_secteur from sector_codes union all select null) as scope
 ),
 
 households as (
@@ -60,13 +50,14 @@ household_counts as (
 
 sector_grid as (
     select
-        dates.date_arrete,
-        sector_codes.code_secteur,
+        date_arrete,
+        code_secteur,
         -- W(D) = (D - 1 year, D]; the calendar year of D = (31/12 of the year before, D]
-        cast(dates.date_arrete - interval 1 year as date) as fin_fenetre_precedente,
-        make_date(dates.annee - 1, 12, 31) as fin_annee_precedente,
-    from dates
-    cross join sector_codes
+        cast(date_arrete - interval 1 year as date) as fin_fenetre_precedente,
+        make_date(annee - 1, 12, 31) as fin_annee_precedente,
+    from grid
+    -- why: running totals are kept per sector; the whole landlord's flows are their sum (flows)
+    where code_secteur is not null
 ),
 
 totals_at_date as (
@@ -95,11 +86,17 @@ totals_before_year as (
 ),
 
 sector_flows as (
+    -- euros over W(D), counts over the calendar year of D; in the order of the figures' columns
     select
         d.date_arrete,
         d.code_secteur,
         coalesce(d.quittancement, 0) - coalesce(w.quittancement, 0) as quittancement,
         coalesce(d.encaissements, 0) - coalesce(w.encaissements, 0) as encaissements,
+        coalesce(d.nouveaux_entrants, 0) - coalesce(y.nouveaux_entrants, 0) as nouveaux_entrants,
+        coalesce(d.nouveaux_entrants_situation_connue, 0)
+            - coalesce(y.nouveaux_entrants_situation_connue, 0) as nouveaux_entrants_situation_connue,
+        coalesce(d.nouveaux_entrants_emploi_stable, 0)
+            - coalesce(y.nouveaux_entrants_emploi_stable, 0) as nouveaux_entrants_emploi_stable,
         coalesce(d.relances, 0) - coalesce(y.relances, 0) as relances,
         coalesce(d.visites_domicile, 0) - coalesce(y.visites_domicile, 0) as visites_domicile,
         coalesce(d.signalements_caf, 0) - coalesce(y.signalements_caf, 0) as signalements_caf,
@@ -111,11 +108,6 @@ sector_flows as (
         coalesce(d.demandes_concours, 0) - coalesce(y.demandes_concours, 0) as demandes_concours,
         coalesce(d.concours_force_publique, 0) - coalesce(y.concours_force_publique, 0) as concours_force_publique,
         coalesce(d.expulsions, 0) - coalesce(y.expulsions, 0) as expulsions,
-        coalesce(d.nouveaux_entrants, 0) - coalesce(y.nouveaux_entrants, 0) as nouveaux_entrants,
-        coalesce(d.nouveaux_entrants_situation_connue, 0)
-            - coalesce(y.nouveaux_entrants_situation_connue, 0) as nouveaux_entrants_situation_connue,
-        coalesce(d.nouveaux_entrants_emploi_stable, 0)
-            - coalesce(y.nouveaux_entrants_emploi_stable, 0) as nouveaux_entrants_emploi_stable,
     from totals_at_date as d
     inner join totals_before_window as w on w.date_arrete = d.date_arrete and w.code_secteur = d.code_secteur
     inner join totals_before_year as y on y.date_arrete = d.date_arrete and y.code_secteur = d.code_secteur
@@ -128,22 +120,7 @@ flows as (
     select
         date_arrete,
         null as code_secteur,
-        sum(quittancement),
-        sum(encaissements),
-        sum(relances),
-        sum(visites_domicile),
-        sum(signalements_caf),
-        sum(plans_signes),
-        sum(plans_rompus),
-        sum(commandements_payer),
-        sum(assignations),
-        sum(resiliations_bail),
-        sum(demandes_concours),
-        sum(concours_force_publique),
-        sum(expulsions),
-        sum(nouveaux_entrants),
-        sum(nouveaux_entrants_situation_connue),
-        sum(nouveaux_entrants_emploi_stable),
+        sum(columns(* exclude (date_arrete, code_secteur))),
     from sector_flows
     group by date_arrete
 ),
@@ -181,51 +158,26 @@ combined as (
             data_start.premier_jour <= cast(grid.date_arrete - interval 1 year + interval 1 day as date),
             false
         ) as fenetre_complete,
+        -- a scope and date with nothing to count count 0 (the median has nothing to stand for 0)
         coalesce(flows.quittancement, 0) as quittancement,
         coalesce(flows.encaissements, 0) as encaissements,
-        coalesce(households.dette_presents, 0) as dette_presents,
-        coalesce(households.dette_partis, 0) as dette_partis,
-        coalesce(households.dette_moins_3_mois, 0) as dette_moins_3_mois,
-        coalesce(households.dette_3_12_mois, 0) as dette_3_12_mois,
-        coalesce(households.dette_plus_12_mois, 0) as dette_plus_12_mois,
-        coalesce(household_counts.menages_presents, 0) as menages_presents,
-        coalesce(household_counts.menages_en_dette, 0) as menages_en_dette,
-        coalesce(household_counts.menages_dette_3_mois, 0) as menages_dette_3_mois,
-        coalesce(flows.nouveaux_entrants, 0) as nouveaux_entrants,
-        coalesce(flows.nouveaux_entrants_situation_connue, 0) as nouveaux_entrants_situation_connue,
-        coalesce(flows.nouveaux_entrants_emploi_stable, 0) as nouveaux_entrants_emploi_stable,
-        coalesce(flows.relances, 0) as relances,
-        coalesce(flows.visites_domicile, 0) as visites_domicile,
-        coalesce(flows.signalements_caf, 0) as signalements_caf,
-        coalesce(flows.plans_signes, 0) as plans_signes,
-        coalesce(flows.plans_rompus, 0) as plans_rompus,
-        coalesce(flows.commandements_payer, 0) as commandements_payer,
-        coalesce(flows.assignations, 0) as assignations,
-        coalesce(flows.resiliations_bail, 0) as resiliations_bail,
-        coalesce(flows.demandes_concours, 0) as demandes_concours,
-        coalesce(flows.concours_force_publique, 0) as concours_force_publique,
-        coalesce(flows.expulsions, 0) as expulsions,
-        coalesce(cohorts.cohorte_effectif, 0) as cohorte_effectif,
-        coalesce(cohorts.cohorte_assignes, 0) as cohorte_assignes,
-        coalesce(cohorts.cohorte_resilies, 0) as cohorte_resilies,
-        coalesce(cohorts.cohorte_concours, 0) as cohorte_concours,
-        coalesce(cohorts.cohorte_expulses, 0) as cohorte_expulses,
+        coalesce(columns(households.* exclude (date_arrete, code_secteur)), 0),
+        coalesce(columns(household_counts.* exclude (date_arrete, code_secteur)), 0),
+        coalesce(columns(flows.* exclude (date_arrete, code_secteur, quittancement, encaissements)), 0),
+        coalesce(columns(cohorts.* exclude (date_arrete, code_secteur, cohorte_jours_median_assignation)), 0),
         cohorts.cohorte_jours_median_assignation,
     from grid
     cross join quarantine_size
     cross join data_start
+    -- why not distinct: the whole landlord's scope is a null code_secteur, which = never matches
     left join households
-        on households.date_arrete = grid.date_arrete
-        and households.code_secteur is not distinct from grid.code_secteur
+        on (households.date_arrete, households.code_secteur) is not distinct from (grid.date_arrete, grid.code_secteur)
     left join household_counts
-        on household_counts.date_arrete = grid.date_arrete
-        and household_counts.code_secteur is not distinct from grid.code_secteur
+        on (household_counts.date_arrete, household_counts.code_secteur) is not distinct from (grid.date_arrete, grid.code_secteur)
     left join flows
-        on flows.date_arrete = grid.date_arrete
-        and flows.code_secteur is not distinct from grid.code_secteur
+        on (flows.date_arrete, flows.code_secteur) is not distinct from (grid.date_arrete, grid.code_secteur)
     left join cohorts
-        on cohorts.date_arrete = grid.date_arrete
-        and cohorts.code_secteur is not distinct from grid.code_secteur
+        on (cohorts.date_arrete, cohorts.code_secteur) is not distinct from (grid.date_arrete, grid.code_secteur)
 ),
 
 final as (

@@ -7,16 +7,17 @@ figures as (
     select * from figures_per_date_and_sector
 ),
 
-month_dates as (
-    select date_arrete from int_as_of_dates where est_fin_de_mois or est_derniere_donnee
+month_scopes as (
+    select mois, date_arrete, code_secteur from int_as_of_date_scopes where est_date_mensuelle
 ),
 
 final as (
     select
-        cast(date_trunc('month', figures.date_arrete) as date) as mois,
+        month_scopes.mois,
         figures.*,
     from figures
-    inner join month_dates on month_dates.date_arrete = figures.date_arrete
+    inner join month_scopes
+        on (month_scopes.date_arrete, month_scopes.code_secteur) is not distinct from (figures.date_arrete, figures.code_secteur)
 )
 
 select * from final

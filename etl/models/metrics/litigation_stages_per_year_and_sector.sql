@@ -3,12 +3,8 @@
 -- reached since their latest payment order on or before D (int_lease_litigation_stages)
 with
 
-year_dates as (
-    select date_arrete, annee from int_as_of_dates where est_date_annuelle
-),
-
-sector_codes as (
-    select code_secteur from sectors
+year_scopes as (
+    select date_arrete, annee, code_secteur from int_as_of_date_scopes where est_date_annuelle
 ),
 
 lease_stages as (
@@ -28,7 +24,10 @@ stage_counts as (
         lease_stages.rang,
         count(*) as menages,
     from lease_stages
-    inner join year_dates on year_dates.date_arrete = lease_stages.date_arrete
+    -- why: the years' as-of dates only, through the whole landlord's row (one per date)
+    inner join year_scopes
+        on year_scopes.date_arrete = lease_stages.date_arrete
+        and year_scopes.code_secteur is null
     group by grouping sets (
         (lease_stages.date_arrete, lease_stages.code_secteur, lease_stages.rang),
         (lease_stages.date_arrete, lease_stages.rang)
@@ -36,9 +35,8 @@ stage_counts as (
 ),
 
 grid as (
-    select year_dates.date_arrete, year_dates.annee, scope.code_secteur, stages.rang, stages.etape
-    from year_dates
-    cross join (select code_secteur from sector_codes union all select null) as scope
+    select year_scopes.date_arrete, year_scopes.annee, year_scopes.code_secteur, stages.rang, stages.etape
+    from year_scopes
     cross join stages
 ),
 
