@@ -21,7 +21,7 @@ import { renderCsv } from "../src/figures/render.ts";
 import { publish, withdraw } from "../src/publications/publish.ts";
 import type { Publication } from "../src/publications/store.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
-import { etl, HEADERS, writeExport } from "./util/exports.ts";
+import { etl, writeExportFile } from "./util/exports.ts";
 import { buildSiteWarehouse } from "./util/siteOffice.ts";
 import { figurePhrase, settled, siteUnderTest, spaces, type Visit } from "./util/siteUnderTest.ts";
 
@@ -61,7 +61,7 @@ const web = siteUnderTest({
       now: () => new Date("2025-03-15T10:00:00Z"),
     });
     // After the 2024 report: a reminder of 20/12/2024 for B0002 arrives late.
-    writeExport(exportsDir, "actions_20250215.csv", [...HEADERS.actions], [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
+    writeExportFile(exportsDir, "actions_20250215.csv", [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
     await etl({ exportsDir, dbPath: db });
     return db;
   },
