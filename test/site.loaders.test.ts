@@ -205,16 +205,9 @@ describe("the lists of etl/seeds (definitions.json, libelles-revue.json)", () =>
     await withWarehouse(async (wh) => {
       const d = await definitions.load(wh);
       // FIGURES.md's yearly actions in procedural order, demandes_concours included (the API once left it out).
-      expect(d.flux.map((f) => f.cle)).toEqual([
-        "relances",
-        "plans_signes",
-        "commandements_payer",
-        "assignations",
-        "resiliations_bail",
-        "demandes_concours",
-        "concours_force_publique",
-        "expulsions",
-      ]);
+      expect(d.flux.map((f) => f.cle).join(" → ")).toBe(
+        "relances → plans_signes → commandements_payer → assignations → resiliations_bail → demandes_concours → concours_force_publique → expulsions",
+      );
       for (const f of d.flux)
         expect(
           FIGURES.map((x) => x.cle),
