@@ -21,7 +21,7 @@ import { queryRows } from "../src/duckdb/db.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { buildTestApp, signIn } from "./util/apiApp.ts";
-import { HEADERS, etl, tempDir, writeExport, writeRaw, writeSmallOffice } from "./util/exports.ts";
+import { etl, HEADERS, tempDir, writeExport, writeExportFile, writeRaw, writeSmallOffice } from "./util/exports.ts";
 
 const quiet = () => undefined;
 
@@ -124,7 +124,7 @@ describe("symbolic links and other entries that are not regular files", () => {
 describe("a file still being written", () => {
   it("waits while its modification time is within the profile's delay, then loads once older", async () => {
     const { exportsDir, db } = office();
-    const file = writeExport(exportsDir, "ecritures_20250102.csv", [...HEADERS.ecritures], [ledgerRow("RECENT")]);
+    const file = writeExportFile(exportsDir, "ecritures_20250102.csv", [ledgerRow("RECENT")]);
     const now = Date.now() / 1000;
     fs.utimesSync(file, now - 5, now - 5); // written 5 s ago: under the default 60 s
 
@@ -144,7 +144,7 @@ describe("a file still being written", () => {
     const { exportsDir, db } = office();
     const profile = profileSchema.parse({ nom: "avec marqueur", marqueur_fin: ".ok" });
     for (const name of fs.readdirSync(exportsDir)) writeRaw(exportsDir, `${name}.ok`, "");
-    const file = writeExport(exportsDir, "ecritures_20250102.csv", [...HEADERS.ecritures], [ledgerRow("MARQUE")]);
+    const file = writeExportFile(exportsDir, "ecritures_20250102.csv", [ledgerRow("MARQUE")]);
     const now = Date.now() / 1000;
     fs.utimesSync(file, now, now);
 

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isLeaseNumber, LEASE_NUMBER } from "../src/models/leaseNumber.ts";
 import { generatedMacrosSql } from "../src/etl/models.ts";
 import { openDatabase, queryRows } from "../src/duckdb/db.ts";
-import { HEADERS, etl, tempDir, writeExport, writeSmallOffice } from "./util/exports.ts";
+import { etl, tempDir, writeExportFile, writeSmallOffice } from "./util/exports.ts";
 
 const GOOD = ["2019/00123", "BX-12.4", "A_77", "C00102702", "X".repeat(40)];
 // A space inside, a leading dash (a spreadsheet formula), an accent, 41 characters, a path segment.
@@ -27,16 +27,15 @@ beforeAll(async () => {
   // Padding leases, so that the five bad rows stay under the 1 % refusal share of a file.
   const pad = Array.from({ length: 600 }, (_, i) => `P${String(i + 1).padStart(4, "0")}`);
   const lease = (n: string) => [n, `L-${n}`, "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"];
-  writeExport(exportsDir, "baux_20240102.csv", [...HEADERS.baux], [...pad, ...GOOD, ...BAD].map(lease));
+  writeExportFile(exportsDir, "baux_20240102.csv", [...pad, ...GOOD, ...BAD].map(lease));
   const entry = (id: string, n: string) => [id, n, "01/06/2024", "06/2024", "QL", "Loyer", "400,00", "", ""];
-  writeExport(
-    exportsDir,
-    "ecritures_20250101.csv",
-    [...HEADERS.ecritures],
-    [...pad.map((n) => entry(`EP-${n}`, n)), ...GOOD.map((n, i) => entry(`EG-${i}`, n)), entry("EB-1", "C 0001")],
-  );
+  writeExportFile(exportsDir, "ecritures_20250101.csv", [
+    ...pad.map((n) => entry(`EP-${n}`, n)),
+    ...GOOD.map((n, i) => entry(`EG-${i}`, n)),
+    entry("EB-1", "C 0001"),
+  ]);
   const action = (id: string, n: string) => [id, n, "15/06/2024", "RL1", "AG02", "", "", "N", ""];
-  writeExport(exportsDir, "actions_20250101.csv", [...HEADERS.actions], [...pad.map((n) => action(`AP-${n}`, n)), action("AB-1", "-A1")]);
+  writeExportFile(exportsDir, "actions_20250101.csv", [...pad.map((n) => action(`AP-${n}`, n)), action("AB-1", "-A1")]);
   db = path.join(dir, "w.duckdb");
   await etl({ exportsDir, dbPath: db });
   const d = await openDatabase(db, { readOnly: true });

@@ -8,7 +8,7 @@ import { journalPath } from "../src/runs/runJournal.ts";
 import { queryRows } from "../src/duckdb/db.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
-import { HEADERS, etl, tempDir, translateExports, writeExport, writeRaw, writeSmallOffice } from "./util/exports.ts";
+import { etl, HEADERS, tempDir, translateExports, writeExportFile, writeRaw, writeSmallOffice } from "./util/exports.ts";
 
 async function figures2024(db: string) {
   const wh = await openWarehouse(db);
@@ -55,15 +55,10 @@ describe("runEtl on a small Windows-1252 office", () => {
 
   it("decodes Windows-1252 text (’, –, €) and quoted fields holding ; and line breaks", async () => {
     const { exportsDir, db } = setup();
-    writeExport(
-      exportsDir,
-      "ecritures_20250105.csv",
-      [...HEADERS.ecritures],
-      [
-        ["X1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais d’huissier ; « 150 € »\r\nsuite", "1 234,56", "", ""],
-        ["X2", "B0002", "03/01/2025", "01/2025", "AVO", "Avoir œuvre – test", "", "1\u00a0000,00", ""],
-      ],
-    );
+    writeExportFile(exportsDir, "ecritures_20250105.csv", [
+      ["X1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais d’huissier ; « 150 € »\r\nsuite", "1 234,56", "", ""],
+      ["X2", "B0002", "03/01/2025", "01/2025", "AVO", "Avoir œuvre – test", "", "1\u00a0000,00", ""],
+    ]);
     await etl({ exportsDir, dbPath: db });
     const r = await rows<{ id_ecriture: string; libelle: string; debit: string; credit: string }>(
       db,
@@ -104,16 +99,11 @@ describe("quarantine of bad rows", () => {
     ];
     // 1 440 valid rows plus 10 bad ones stay under the 1 % refusal threshold.
     const filler = Array.from({ length: 1440 }, (_, i) => [`OK${i}`, ...good.slice(0)]);
-    writeExport(
-      exportsDir,
-      "ecritures_20250110.csv",
-      [...HEADERS.ecritures],
-      [
-        ...filler,
-        ...bad.map((b) => b[0]),
-        ["Q10", "B0003", "01/02/2024", "02/2024", "AVO", "x", "", "10,00"], // a field short
-      ],
-    );
+    writeExportFile(exportsDir, "ecritures_20250110.csv", [
+      ...filler,
+      ...bad.map((b) => b[0]),
+      ["Q10", "B0003", "01/02/2024", "02/2024", "AVO", "x", "", "10,00"], // a field short
+    ]);
     await etl({ exportsDir, dbPath: db });
     const q = await rows<{ ligne: number; colonne: string | null; motif: string }>(
       db,
@@ -131,15 +121,10 @@ describe("quarantine of bad rows", () => {
 
   it("quarantines the earlier line when a key repeats inside one file", async () => {
     const { exportsDir, db } = setup();
-    writeExport(
-      exportsDir,
-      "baux_20240301.csv",
-      [...HEADERS.baux],
-      [
-        ...Array.from({ length: 120 }, (_, i) => [`C${i}`, "L", "N", "Colmar", "01/03/2024", "", "", "", "1", "N", "300,00", "50,00"]),
-        ["C1", "L", "N", "Colmar", "01/03/2024", "", "", "CDI", "1", "N", "310,00", "50,00"],
-      ],
-    );
+    writeExportFile(exportsDir, "baux_20240301.csv", [
+      ...Array.from({ length: 120 }, (_, i) => [`C${i}`, "L", "N", "Colmar", "01/03/2024", "", "", "", "1", "N", "300,00", "50,00"]),
+      ["C1", "L", "N", "Colmar", "01/03/2024", "", "", "CDI", "1", "N", "310,00", "50,00"],
+    ]);
     await etl({ exportsDir, dbPath: db });
     expect(await rows(db, "select ligne, motif from quarantine where fichier = 'baux_20240301.csv'")).toEqual([
       { ligne: 3, motif: "clé répétée plus bas dans le même fichier" },
@@ -181,15 +166,10 @@ describe("files refused whole", () => {
     [
       "more than 1 % of bad rows",
       (d) =>
-        writeExport(
-          d,
-          "actions_20250101.csv",
-          [...HEADERS.actions],
-          [
-            ["A9", "B0001", "01/01/2025", "RL1", "", "", "", "N", ""],
-            ["A10", "B0001", "32/01/2025", "RL1", "", "", "", "N", ""],
-          ],
-        ),
+        writeExportFile(d, "actions_20250101.csv", [
+          ["A9", "B0001", "01/01/2025", "RL1", "", "", "", "N", ""],
+          ["A10", "B0001", "32/01/2025", "RL1", "", "", "", "N", ""],
+        ]),
       /actions_20250101\.csv : 1 ligne\(s\) illisible\(s\) sur 2 \(50 %\), au-delà du seuil de 1 %/,
     ],
     // A name with an impossible date no longer fails the run: it is left aside (test/etl.inbox.test.ts).
@@ -242,21 +222,15 @@ describe("re-runs", () => {
   it("lets the latest export date win, whatever the loading order", async () => {
     const { exportsDir, db } = setup();
     // A correction exported on 15/01/2025 loaded first, then an older re-export of the same row.
-    writeExport(
-      exportsDir,
-      "ecritures_20250115.csv",
-      [...HEADERS.ecritures],
-      [["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer corrigé", "300,00", "", ""]],
-    );
+    writeExportFile(exportsDir, "ecritures_20250115.csv", [
+      ["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer corrigé", "300,00", "", ""],
+    ]);
     await etl({ exportsDir, dbPath: db });
     const corrected = await figures2024(db);
     expect(corrected.dette_presents).toBe(1400);
-    writeExport(
-      exportsDir,
-      "ecritures_20250110.csv",
-      [...HEADERS.ecritures],
-      [["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer", "999,00", "", ""]],
-    );
+    writeExportFile(exportsDir, "ecritures_20250110.csv", [
+      ["E1-12-QL", "B0001", "01/12/2024", "12/2024", "QL", "Loyer", "999,00", "", ""],
+    ]);
     await etl({ exportsDir, dbPath: db });
     expect(await figures2024(db)).toEqual(corrected);
   });
@@ -264,7 +238,7 @@ describe("re-runs", () => {
   it("reloads a file whose content changed under the same name", async () => {
     const { exportsDir, db } = setup();
     await etl({ exportsDir, dbPath: db });
-    writeExport(exportsDir, "actions_20241231.csv", [...HEADERS.actions], [["A1", "B0001", "15/11/2024", "RL1", "", "", "", "N", ""]]);
+    writeExportFile(exportsDir, "actions_20241231.csv", [["A1", "B0001", "15/11/2024", "RL1", "", "", "", "N", ""]]);
     const { run } = await etl({ exportsDir, dbPath: db });
     expect(run.fichiers.find((f) => f.fichier === "actions_20241231.csv")?.statut).toBe("rechargé");
     expect((await figures2024(db)).relances).toBe(1);
@@ -277,12 +251,7 @@ describe("a run killed before publication", () => {
       const { exportsDir, db } = setup();
       await etl({ exportsDir, dbPath: db });
       const before = fs.readFileSync(db);
-      writeExport(
-        exportsDir,
-        "ecritures_20250102.csv",
-        [...HEADERS.ecritures],
-        [["K1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais", "80,00", "", ""]],
-      );
+      writeExportFile(exportsDir, "ecritures_20250102.csv", [["K1", "B0002", "02/01/2025", "01/2025", "FRP", "Frais", "80,00", "", ""]]);
       const child = spawnSync(process.execPath, ["--import", "tsx", "src/cli/etl.ts", "--exports", exportsDir, "--db", db], {
         env: { ...process.env, ETL_KILL_AT: point },
         encoding: "utf8",

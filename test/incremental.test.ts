@@ -5,8 +5,8 @@ import { loadModels } from "../src/models/models.ts";
 import { rawDir } from "../src/etl/rawLayer.ts";
 import { queryRows } from "../src/duckdb/db.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
-import { HEADERS, etl, tempDir, writeExport } from "./util/exports.ts";
-import { writeSiteOffice } from "./util/siteOffice.ts";
+import { etl, tempDir, writeExportFile } from "./util/exports.ts";
+import { buildSiteWarehouse, writeSiteOffice } from "./util/siteOffice.ts";
 
 /** Every table the models keep, compared as multisets: rows only in a, rows only in b. */
 async function differences(a: string, b: string): Promise<Record<string, [number, number]>> {
@@ -54,63 +54,29 @@ const row = (id: string, lease: string, date: string, code: string, debit: strin
 
 describe("the nightly run (only what new files change)", () => {
   it("gives the same tables as a full run, night after night", async () => {
-    const dir = tempDir("oph-nuit-");
-    const exportsDir = path.join(dir, "exports");
-    const db = path.join(dir, "w.duckdb");
-    writeSiteOffice(exportsDir);
-    await etl({ exportsDir, dbPath: db });
+    const { exportsDir, db } = await buildSiteWarehouse();
 
     // Night 1: a new day of entries, a correction of an old entry, an entry for a lease not
     // known yet, a bad date; actions, one of them cancelling an old one; a lease in a sector
     // not known yet; a new lease with its first entries.
-    writeExport(
-      exportsDir,
-      "ecritures_20250105.csv",
-      [...HEADERS.ecritures],
-      [
-        ...Array.from({ length: 300 }, (_, i) =>
-          row(`H${i}`, `B${String((i % 10) + 1).padStart(4, "0")}`, "03/01/2025", "REG", "", "50,00"),
-        ),
-        row("E2-06-QL", "B0002", "01/06/2024", "QL", "450,00", ""), // correction: more rent billed in June 2024
-        row("H-LATE", "B0099", "04/01/2025", "QL", "300,00", ""), // lease not known yet: quarantine
-        ["H-BAD", "B0003", "32/01/2025", "01/2025", "QL", "x", "10,00", "", ""],
-        row("H-NEW", "B0012", "03/01/2025", "QL", "380,00", ""),
-      ],
-    );
-    writeExport(
-      exportsDir,
-      "actions_20250105.csv",
-      [...HEADERS.actions],
-      [
-        ["D01", "B0003", "03/01/2025", "RL1", "AG02", "", "", "N", ""],
-        ["D02", "B0004", "04/01/2025", "CDP", "AG03", "", "", "N", ""],
-        ["C03", "B0002", "15/12/2023", "VAD", "AG01", "", "", "O", ""], // cancelled afterwards
-        ...Array.from({ length: 100 }, (_, i) => [`D1${i}`, "B0005", "04/01/2025", "SMS", "AG02", "", "", "N", ""]),
-      ],
-    );
-    writeExport(
-      exportsDir,
-      "baux_20250105.csv",
-      [...HEADERS.baux],
-      [
-        ["B0012", "L12", "N", "Mulhouse", "02/01/2025", "", "", "CDI", "1", "N", "380,00", "60,00"],
-        ["B0013", "L13", "E", "Colmar", "02/01/2025", "", "", "CDD", "1", "N", "300,00", "40,00"], // sector E unknown
-        ...Array.from({ length: 120 }, (_, i) => [
-          `BX${i}`,
-          `LX${i}`,
-          "S",
-          "Colmar",
-          "01/01/2025",
-          "",
-          "",
-          "",
-          "1",
-          "N",
-          "300,00",
-          "40,00",
-        ]),
-      ],
-    );
+    writeExportFile(exportsDir, "ecritures_20250105.csv", [
+      ...Array.from({ length: 300 }, (_, i) => row(`H${i}`, `B${String((i % 10) + 1).padStart(4, "0")}`, "03/01/2025", "REG", "", "50,00")),
+      row("E2-06-QL", "B0002", "01/06/2024", "QL", "450,00", ""), // correction: more rent billed in June 2024
+      row("H-LATE", "B0099", "04/01/2025", "QL", "300,00", ""), // lease not known yet: quarantine
+      ["H-BAD", "B0003", "32/01/2025", "01/2025", "QL", "x", "10,00", "", ""],
+      row("H-NEW", "B0012", "03/01/2025", "QL", "380,00", ""),
+    ]);
+    writeExportFile(exportsDir, "actions_20250105.csv", [
+      ["D01", "B0003", "03/01/2025", "RL1", "AG02", "", "", "N", ""],
+      ["D02", "B0004", "04/01/2025", "CDP", "AG03", "", "", "N", ""],
+      ["C03", "B0002", "15/12/2023", "VAD", "AG01", "", "", "O", ""], // cancelled afterwards
+      ...Array.from({ length: 100 }, (_, i) => [`D1${i}`, "B0005", "04/01/2025", "SMS", "AG02", "", "", "N", ""]),
+    ]);
+    writeExportFile(exportsDir, "baux_20250105.csv", [
+      ["B0012", "L12", "N", "Mulhouse", "02/01/2025", "", "", "CDI", "1", "N", "380,00", "60,00"],
+      ["B0013", "L13", "E", "Colmar", "02/01/2025", "", "", "CDD", "1", "N", "300,00", "40,00"], // sector E unknown
+      ...Array.from({ length: 120 }, (_, i) => [`BX${i}`, `LX${i}`, "S", "Colmar", "01/01/2025", "", "", "", "1", "N", "300,00", "40,00"]),
+    ]);
     let night = await nightAndFullRun(exportsDir, db, 1);
     expect(
       night.run.fichiers
@@ -122,61 +88,32 @@ describe("the nightly run (only what new files change)", () => {
 
     // Night 2: the missing lease and sector arrive (quarantined rows become valid); a lease moves
     // to the other sector (its entries and actions follow); a rent changes; a role changes.
-    writeExport(exportsDir, "secteurs_20250106.csv", [...HEADERS.secteurs], [["E", "Ensisheim", "Agence de Colmar"]]);
-    writeExport(exportsDir, "agents_20250106.csv", [...HEADERS.agents], [["AG02", "CESF", ""]]);
-    writeExport(
-      exportsDir,
-      "baux_20250106.csv",
-      [...HEADERS.baux],
-      [
-        ["B0099", "L99", "S", "Colmar", "01/01/2025", "", "", "CDI", "1", "O", "300,00", "50,00"],
-        ["B0003", "L3", "S", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"], // was N
-        ["B0004", "L4", "N", "Mulhouse", "01/01/2020", "", "", "CDD", "2", "N", "420,00", "100,00"], // rent 400 -> 420
-        ...Array.from({ length: 120 }, (_, i) => [
-          `BY${i}`,
-          `LY${i}`,
-          "N",
-          "Colmar",
-          "01/01/2025",
-          "",
-          "",
-          "",
-          "1",
-          "N",
-          "300,00",
-          "40,00",
-        ]),
-      ],
-    );
-    writeExport(
-      exportsDir,
-      "ecritures_20250106.csv",
-      [...HEADERS.ecritures],
-      [...Array.from({ length: 120 }, (_, i) => row(`I${i}`, `B${String((i % 10) + 1).padStart(4, "0")}`, "06/01/2025", "QC", "5,00", ""))],
-    );
+    writeExportFile(exportsDir, "secteurs_20250106.csv", [["E", "Ensisheim", "Agence de Colmar"]]);
+    writeExportFile(exportsDir, "agents_20250106.csv", [["AG02", "CESF", ""]]);
+    writeExportFile(exportsDir, "baux_20250106.csv", [
+      ["B0099", "L99", "S", "Colmar", "01/01/2025", "", "", "CDI", "1", "O", "300,00", "50,00"],
+      ["B0003", "L3", "S", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"], // was N
+      ["B0004", "L4", "N", "Mulhouse", "01/01/2020", "", "", "CDD", "2", "N", "420,00", "100,00"], // rent 400 -> 420
+      ...Array.from({ length: 120 }, (_, i) => [`BY${i}`, `LY${i}`, "N", "Colmar", "01/01/2025", "", "", "", "1", "N", "300,00", "40,00"]),
+    ]);
+    writeExportFile(exportsDir, "ecritures_20250106.csv", [
+      ...Array.from({ length: 120 }, (_, i) => row(`I${i}`, `B${String((i % 10) + 1).padStart(4, "0")}`, "06/01/2025", "QC", "5,00", "")),
+    ]);
     night = await nightAndFullRun(exportsDir, db, 2);
     expect(await differences(db, night.full)).toEqual({});
 
     // Night 3: an older export loaded late (its version of a known entry must not win), an entry
     // dated back in 2023, a key repeated inside one file, a tenant leaving.
-    writeExport(
-      exportsDir,
-      "ecritures_20241215.csv",
-      [...HEADERS.ecritures],
-      [
-        row("E2-06-QL", "B0002", "01/06/2024", "QL", "999,00", ""),
-        row("J-OLD", "B0006", "20/03/2023", "FRP", "75,00", ""),
-        row("J-DUP", "B0007", "07/01/2025", "FRP", "10,00", ""),
-        row("J-DUP", "B0007", "07/01/2025", "FRP", "12,00", ""),
-        ...Array.from({ length: 120 }, (_, i) => row(`J${i}`, "B0008", "07/01/2025", "AVO", "", "1,00")),
-      ],
-    );
-    writeExport(
-      exportsDir,
-      "baux_20250107.csv",
-      [...HEADERS.baux],
-      [["B0005", "L5", "N", "Mulhouse", "01/01/2020", "06/01/2025", "CONGE", "CDI", "2", "N", "400,00", "100,00"]],
-    );
+    writeExportFile(exportsDir, "ecritures_20241215.csv", [
+      row("E2-06-QL", "B0002", "01/06/2024", "QL", "999,00", ""),
+      row("J-OLD", "B0006", "20/03/2023", "FRP", "75,00", ""),
+      row("J-DUP", "B0007", "07/01/2025", "FRP", "10,00", ""),
+      row("J-DUP", "B0007", "07/01/2025", "FRP", "12,00", ""),
+      ...Array.from({ length: 120 }, (_, i) => row(`J${i}`, "B0008", "07/01/2025", "AVO", "", "1,00")),
+    ]);
+    writeExportFile(exportsDir, "baux_20250107.csv", [
+      ["B0005", "L5", "N", "Mulhouse", "01/01/2020", "06/01/2025", "CONGE", "CDI", "2", "N", "400,00", "100,00"],
+    ]);
     night = await nightAndFullRun(exportsDir, db, 3);
     expect(await differences(db, night.full)).toEqual({});
 
@@ -197,17 +134,10 @@ describe("the nightly run (only what new files change)", () => {
     const dir = tempDir("oph-parts-");
     const exportsDir = path.join(dir, "exports");
     writeSiteOffice(exportsDir);
-    writeExport(
-      exportsDir,
-      "ecritures_20250105.csv",
-      [...HEADERS.ecritures],
-      [
-        ...Array.from({ length: 300 }, (_, i) =>
-          row(`P${i}`, `B${String((i % 11) + 1).padStart(4, "0")}`, "03/01/2025", "REG", "", "5,00"),
-        ),
-        row("E2-06-QL", "B0002", "01/06/2024", "QL", "450,00", ""),
-      ],
-    );
+    writeExportFile(exportsDir, "ecritures_20250105.csv", [
+      ...Array.from({ length: 300 }, (_, i) => row(`P${i}`, `B${String((i % 11) + 1).padStart(4, "0")}`, "03/01/2025", "REG", "", "5,00")),
+      row("E2-06-QL", "B0002", "01/06/2024", "QL", "450,00", ""),
+    ]);
     const whole = path.join(dir, "whole.duckdb");
     const parts = path.join(dir, "parts.duckdb");
     await etl({ exportsDir, dbPath: whole });

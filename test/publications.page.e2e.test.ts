@@ -15,15 +15,15 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { COHORT_FIGURES, FIGURES } from "../src/figures/definitions.ts";
+import { FIGURES } from "../src/figures/definitions.ts";
 import { formatValue } from "../reports/components/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
 import { publish, withdraw } from "../src/publications/publish.ts";
 import type { Publication } from "../src/publications/store.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
-import { etl, HEADERS, writeExport } from "./util/exports.ts";
+import { etl, writeExportFile } from "./util/exports.ts";
 import { buildSiteWarehouse } from "./util/siteOffice.ts";
-import { figurePhrase, settled, siteUnderTest, spaces, type Visit } from "./util/siteUnderTest.ts";
+import { PAGE_FIGURES, figurePhrase, figureValue, settled, siteUnderTest, spaces, type Visit } from "./util/siteUnderTest.ts";
 
 const ADMIN = { identifiant: "admin", role: "admin" };
 const LATE_REMINDER = "1 action de 2024 ajoutée tardivement dans l'export du 15/02/2025 (actions_20250215.csv) : +1 relance";
@@ -37,31 +37,15 @@ const web = siteUnderTest({
   timeoutMs: 240_000,
   warehouse: async () => {
     const { db, exportsDir } = await buildSiteWarehouse();
-    p2023 = await publish({
-      dbPath: db,
-      annee: 2023,
-      titre: "Bilan 2023",
-      note: "Présenté au conseil d'administration.",
-      par: ADMIN,
-      now: () => new Date("2025-03-01T08:00:00Z"),
-    });
-    withdrawn = await publish({
-      dbPath: db,
-      annee: 2024,
-      titre: "Première version 2024",
-      par: ADMIN,
-      now: () => new Date("2025-03-10T08:00:00Z"),
-    });
+    // published by admin at the time given
+    const publishAt = (at: string, what: { annee: number; titre: string; note?: string }) =>
+      publish({ dbPath: db, par: ADMIN, now: () => new Date(at), ...what });
+    p2023 = await publishAt("2025-03-01T08:00:00Z", { annee: 2023, titre: "Bilan 2023", note: "Présenté au conseil d'administration." });
+    withdrawn = await publishAt("2025-03-10T08:00:00Z", { annee: 2024, titre: "Première version 2024" });
     withdraw({ dbPath: db, id: withdrawn.id, motif: "Erreur de titre", par: ADMIN, now: () => new Date("2025-03-11T08:00:00Z") });
-    p2024 = await publish({
-      dbPath: db,
-      annee: 2024,
-      titre: "Rapport d'activité 2024",
-      par: ADMIN,
-      now: () => new Date("2025-03-15T10:00:00Z"),
-    });
+    p2024 = await publishAt("2025-03-15T10:00:00Z", { annee: 2024, titre: "Rapport d'activité 2024" });
     // After the 2024 report: a reminder of 20/12/2024 for B0002 arrives late.
-    writeExport(exportsDir, "actions_20250215.csv", [...HEADERS.actions], [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
+    writeExportFile(exportsDir, "actions_20250215.csv", [["C99", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
     await etl({ exportsDir, dbPath: db });
     return db;
   },
@@ -130,18 +114,12 @@ describe("the Publications page", () => {
     // Every figure as published, for the landlord and each sector, in French.
     const scopes = [p2024.chiffres.ensemble, ...p2024.chiffres.secteurs];
     expect(scopes.map((r) => r.secteur)).toEqual([null, "N", "S"]);
-    for (const [defs, cohort] of [
-      [FIGURES, false],
-      [COHORT_FIGURES, true],
-    ] as const) {
-      for (const def of defs) {
-        for (const r of scopes) {
-          const value = (cohort ? r.cohorte_commandements[def.cle] : r[def.cle]) as number | null;
-          const cell = report.locator(
-            `table[data-chiffres-publies] tr[data-cle="${def.cle}"] td[data-secteur="${r.secteur ?? "ensemble"}"]`,
-          );
-          expect(spaces(await cell.textContent()), `${def.cle} ${r.secteur}`).toBe(spaces(formatValue(value, def.unite)));
-        }
+    for (const [def, cohort] of PAGE_FIGURES) {
+      for (const r of scopes) {
+        const cell = report.locator(`table[data-chiffres-publies] tr[data-cle="${def.cle}"] td[data-secteur="${r.secteur ?? "ensemble"}"]`);
+        expect(spaces(await cell.textContent()), `${def.cle} ${r.secteur}`).toBe(
+          spaces(formatValue(figureValue(r, def, cohort), def.unite)),
+        );
       }
     }
     // Revised by the late reminder: one more relance for the landlord and for B0002's sector (S).
@@ -208,21 +186,16 @@ describe("Chiffres clés with a publication in force", () => {
     const { page } = v;
     expect(spaces(await page.locator("[data-publie-le]").textContent())).toBe("Publié le 15/03/2025 — Rapport d'activité 2024");
     const check = async (record: FiguresRecord) => {
-      for (const [defs, cohort] of [
-        [FIGURES, false],
-        [COHORT_FIGURES, true],
-      ] as const) {
-        for (const def of defs) {
-          // the published phrase, then (for the revised figure only) today's value
-          const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
-          const own = await cell.evaluate((td) =>
-            [...td.childNodes]
-              .filter((n) => n.nodeType === Node.TEXT_NODE)
-              .map((n) => n.textContent)
-              .join(""),
-          );
-          expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(figurePhrase(record, def, cohort)));
-        }
+      for (const [def, cohort] of PAGE_FIGURES) {
+        // the published phrase, then (for the revised figure only) today's value
+        const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
+        const own = await cell.evaluate((td) =>
+          [...td.childNodes]
+            .filter((n) => n.nodeType === Node.TEXT_NODE)
+            .map((n) => n.textContent)
+            .join(""),
+        );
+        expect(spaces(own), `${record.annee} ${record.secteur} ${def.cle}`).toBe(spaces(figurePhrase(record, def, cohort)));
       }
     };
     await check(p2024.chiffres.ensemble);

@@ -14,7 +14,7 @@ import { publications } from "../src/site/loaders.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { projectPath } from "../src/paths.ts";
 import type { SitePublication } from "../src/publications/siteData.ts";
-import { etl, HEADERS, tempDir, writeExport, writeSmallOffice } from "./util/exports.ts";
+import { etl, tempDir, writeExportFile, writeSmallOffice } from "./util/exports.ts";
 
 /** The pages' helpers (reports/components/publicationView.js): the publication in force, a scope's figures and gaps. */
 type ViewPort = {
@@ -56,7 +56,7 @@ describe("publications.json (site loader)", () => {
     expect(list[1]!.retrait).toMatchObject({ motif: "Erreur de titre" });
 
     // A later export: a reminder dated 2024, added late.
-    writeExport(exports, "actions_20250215.csv", [...HEADERS.actions], [["A9", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
+    writeExportFile(exports, "actions_20250215.csv", [["A9", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""]]);
     await etl({ exportsDir: exports, dbPath: db });
     list = await load(db);
     const [revised] = list;

@@ -10,7 +10,7 @@ import { verifyPublication } from "../src/publications/verify.ts";
 import { getFigures } from "../src/warehouse/figures.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { buildTestApp, signIn } from "./util/apiApp.ts";
-import { etl, HEADERS, tempDir, writeExport, writeSmallOffice } from "./util/exports.ts";
+import { etl, tempDir, writeExportFile, writeSmallOffice } from "./util/exports.ts";
 
 const ADMIN = { identifiant: "admin", role: "admin" };
 const NBSP = "\u00a0";
@@ -23,15 +23,10 @@ async function office() {
   const dir = tempDir("oph-publications-");
   const exports = path.join(dir, "exports");
   writeSmallOffice(exports);
-  writeExport(
-    exports,
-    "actions_20250105.csv",
-    [...HEADERS.actions],
-    [
-      ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "N", ""],
-      ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
-    ],
-  );
+  writeExportFile(exports, "actions_20250105.csv", [
+    ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "N", ""],
+    ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
+  ]);
   const db = path.join(dir, "w.duckdb");
   await etl({ exportsDir: exports, dbPath: db });
   return { dir, exports, db };
@@ -43,27 +38,16 @@ async function office() {
  * moved to another sector (B0004, S -> N).
  */
 function writeCorrections(exports: string) {
-  writeExport(
-    exports,
-    "ecritures_20250215.csv",
-    [...HEADERS.ecritures],
-    [["E1-03-QL", "B0001", "01/03/2024", "03/2024", "QL", "Loyer d’03/2024", "300,00", "", ""]],
-  );
-  writeExport(
-    exports,
-    "actions_20250215.csv",
-    [...HEADERS.actions],
-    [
-      ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
-      ["A9", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""],
-    ],
-  );
-  writeExport(
-    exports,
-    "baux_20250215.csv",
-    [...HEADERS.baux],
-    [["B0004", "L4", "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"]],
-  );
+  writeExportFile(exports, "ecritures_20250215.csv", [
+    ["E1-03-QL", "B0001", "01/03/2024", "03/2024", "QL", "Loyer d’03/2024", "300,00", "", ""],
+  ]);
+  writeExportFile(exports, "actions_20250215.csv", [
+    ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
+    ["A9", "B0002", "20/12/2024", "RL1", "AG02", "", "", "N", ""],
+  ]);
+  writeExportFile(exports, "baux_20250215.csv", [
+    ["B0004", "L4", "N", "Mulhouse", "01/01/2020", "", "", "CDI", "2", "N", "400,00", "100,00"],
+  ]);
 }
 
 async function figuresNow(db: string, secteur: string | null = null) {
@@ -147,15 +131,10 @@ describe("publications", () => {
     const p = await publish({ dbPath: db, annee: 2024, titre: "Rapport d'activité 2024", par: ADMIN });
     // The payment orders' file reloaded under the same name with other content: its old Parquet stays (the publication lists it).
     const listed = p.fichiers.find((f) => f.fichier === "actions_20250105.csv")!;
-    writeExport(
-      exports,
-      "actions_20250105.csv",
-      [...HEADERS.actions],
-      [
-        ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
-        ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
-      ],
-    );
+    writeExportFile(exports, "actions_20250105.csv", [
+      ["A3", "B0001", "01/12/2024", "CDP", "AG02", "", "", "O", ""],
+      ["A4", "B0003", "10/12/2024", "CDP", "AG02", "", "", "N", ""],
+    ]);
     await etl({ exportsDir: exports, dbPath: db, fullRebuild: true });
     expect(fs.existsSync(path.join(rawDir(db), listed.fichier_brut))).toBe(true);
     expect(readPublications(db).publications.map((x) => x.id)).toEqual([p.id]);

@@ -59,36 +59,23 @@ describe("the review replay", () => {
     expect([...new Set(result.resultats.map((r) => r.mois))]).toEqual(monthEnds);
     expect(result.resultats.find((r) => r.mois === "2025-04-30")!.horizon).toBe("2025-10-31");
     expect(result.resultats.find((r) => r.mois === "2025-12-31")!.horizon).toBe("2026-06-30");
-    // 30/04: R01 proposed (payment order due), worse (CDP 15/07/2025); S01 set apart (200 €, falling), worse (3 200 € on 31/10)
-    expect([cut("2025-04-30", true), cut("2025-04-30", false)]).toEqual([
-      [1, 1],
-      [1, 1],
-    ]);
-    // 05–06: both proposed; R01 worse by its CDP, S01 by its debt
-    expect([cut("2025-05-31", true), cut("2025-05-31", false)]).toEqual([
-      [2, 2],
-      [0, 0],
-    ]);
-    expect([cut("2025-06-30", true), cut("2025-06-30", false)]).toEqual([
-      [2, 2],
-      [0, 0],
-    ]);
-    // 07–08: R01 in procedure (CCAPEX, summons to come) but nothing further before its plan: not worse
-    expect([cut("2025-07-31", true), cut("2025-07-31", false)]).toEqual([
-      [2, 1],
-      [0, 0],
-    ]);
-    expect([cut("2025-08-31", true), cut("2025-08-31", false)]).toEqual([
-      [2, 1],
-      [0, 0],
-    ]);
-    // 09–12: R01 suspended by its honoured plan, set apart, its debt falling; S01 proposed, worse
-    for (const m of ["2025-09-30", "2025-10-31", "2025-11-30", "2025-12-31"]) {
-      expect([cut(m, true), cut(m, false)], m).toEqual([
-        [1, 1],
-        [1, 0],
-      ]);
-    }
+    // month end -> [proposed cases, of them worse, cases set apart, of them worse]
+    const cuts: Record<string, [number, number, number, number]> = {
+      // 30/04: R01 proposed (payment order due), worse (CDP 15/07/2025); S01 set apart (200 €, falling), worse (3 200 € on 31/10)
+      "2025-04-30": [1, 1, 1, 1],
+      // 05–06: both proposed; R01 worse by its CDP, S01 by its debt
+      "2025-05-31": [2, 2, 0, 0],
+      "2025-06-30": [2, 2, 0, 0],
+      // 07–08: R01 in procedure (CCAPEX, summons to come) but nothing further before its plan: not worse
+      "2025-07-31": [2, 1, 0, 0],
+      "2025-08-31": [2, 1, 0, 0],
+      // 09–12: R01 suspended by its honoured plan, set apart, its debt falling; S01 proposed, worse
+      "2025-09-30": [1, 1, 1, 0],
+      "2025-10-31": [1, 1, 1, 0],
+      "2025-11-30": [1, 1, 1, 0],
+      "2025-12-31": [1, 1, 1, 0],
+    };
+    for (const [m, want] of Object.entries(cuts)) expect([...cut(m, true), ...cut(m, false)], m).toEqual(want);
   });
 
   it("says which state each case was in", () => {

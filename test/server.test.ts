@@ -10,7 +10,7 @@ import { WarehouseProvider } from "../src/server/warehouseProvider.ts";
 import { queryRows } from "../src/duckdb/db.ts";
 import { openWarehouse } from "../src/warehouse/warehouse.ts";
 import { PASSWORD, signIn } from "./util/apiApp.ts";
-import { HEADERS, tempDir, writeExport, writeRaw, writeSmallOffice } from "./util/exports.ts";
+import { tempDir, writeExportFile, writeRaw, writeSmallOffice } from "./util/exports.ts";
 
 /** A site "build" that writes the warehouse's 2024 billing into index.html, after a pause. */
 async function fakeBuild(warehouse: string, output: string, pauseMs = 0) {
@@ -95,12 +95,9 @@ describe("RunController", () => {
     await runs.runNow("cli");
     const cookie = await signIn(app, "direction");
     // The new exports bill 1 000 € more in 2024.
-    writeExport(
-      exportsDir,
-      "ecritures_20250110.csv",
-      [...HEADERS.ecritures],
-      [["N1", "B0002", "15/06/2024", "06/2024", "SLS", "Supplément de loyer de solidarité", "1 000,00", "", ""]],
-    );
+    writeExportFile(exportsDir, "ecritures_20250110.csv", [
+      ["N1", "B0002", "15/06/2024", "06/2024", "SLS", "Supplément de loyer de solidarité", "1 000,00", "", ""],
+    ]);
     const run = runs.runNow("planification");
     const seen = new Map<string, number>();
     let done = false;

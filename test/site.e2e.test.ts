@@ -12,7 +12,6 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { COHORT_FIGURES, FIGURES } from "../src/figures/definitions.ts";
 import { formatValue } from "../reports/components/format.ts";
 import { renderCsv } from "../src/figures/render.ts";
 import { projectPath } from "../src/paths.ts";
@@ -20,18 +19,11 @@ import { openDatabase } from "../src/duckdb/db.ts";
 import { MAX_PAGE_DATA_BYTES, buildSite } from "../src/site/build.ts";
 import type { FiguresRecord } from "../src/warehouse/figures.ts";
 import { tempDir } from "./util/exports.ts";
-import { figurePhrase, siteUnderTest, spaces } from "./util/siteUnderTest.ts";
+import { PAGE_FIGURES, figurePhrase, siteUnderTest, spaces } from "./util/siteUnderTest.ts";
 
 const web = siteUnderTest({ name: "site" });
 
-/** `npm run figures -- --format json` on the fixture warehouse. */
-function figuresCli(annee: number, secteur?: string): FiguresRecord {
-  const args = [projectPath("src", "cli", "figures.ts"), "--db", web.db, "--annee", String(annee), "--format", "json"];
-  if (secteur) args.push("--secteur", secteur);
-  const r = spawnSync(projectPath("node_modules", ".bin", "tsx"), args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`figures a échoué : ${r.stderr}`);
-  return JSON.parse(r.stdout) as FiguresRecord;
-}
+const figuresCli = (annee: number, secteur?: string) => web.figuresCli(annee, secteur);
 
 /** Open a page at 1280×900, record every problem, wait for every cell to settle. */
 const visit = (pagePath: string) => web.visit(pagePath, { context: { acceptDownloads: true } });
@@ -121,16 +113,11 @@ describe("Chiffres clés", () => {
     web.ready();
     const { page, problems } = await visit("chiffres-cles.html");
     const check = async (record: FiguresRecord) => {
-      for (const [defs, cohort] of [
-        [FIGURES, false],
-        [COHORT_FIGURES, true],
-      ] as const) {
-        for (const def of defs) {
-          const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
-          expect(spaces(await cell.textContent()), `${record.annee} ${record.secteur} ${def.cle}`).toBe(
-            spaces(figurePhrase(record, def, cohort)),
-          );
-        }
+      for (const [def, cohort] of PAGE_FIGURES) {
+        const cell = page.locator(`td.phrase[data-figure="${def.cle}"]`);
+        expect(spaces(await cell.textContent()), `${record.annee} ${record.secteur} ${def.cle}`).toBe(
+          spaces(figurePhrase(record, def, cohort)),
+        );
       }
       expect(spaces(await page.locator("[data-date-arrete]").textContent())).toBe(record.date_arrete.split("-").reverse().join("/"));
     };

@@ -57,6 +57,12 @@ async function withWarehouse<T>(f: (wh: Warehouse) => Promise<T>): Promise<T> {
 
 const rowsOf = (t: ColumnTable) => t.lignes.map((l) => Object.fromEntries(t.colonnes.map((c, i) => [c, l[i]])));
 
+/** A monthly loader's row of a month and a sector (null: the whole office) or a role. */
+const monthRow =
+  (rows: Record<string, unknown>[], by: "secteur" | "role") =>
+  (mois: string, value: string | null): Record<string, unknown> =>
+    rows.find((r) => r.mois === mois && r[by] === value)!;
+
 describe("annualFigures (figures-annuelles.json)", () => {
   it("publishes, for every year and scope, exactly the figures getFigures returns at month ends", async () => {
     await withWarehouse(async (wh) => {
@@ -92,7 +98,7 @@ describe("actions_per_month_and_sector (actions-mensuelles.json)", () => {
   it("counts each month's plans, visits, CAF reports and FSL applications, cancelled actions excluded", async () => {
     await withWarehouse(async (wh) => {
       const rows = rowsOf(await monthlyActions.load(wh));
-      const at = (mois: string, secteur: string | null) => rows.find((r) => r.mois === mois && r.secteur === secteur)!;
+      const at = monthRow(rows, "secteur");
       expect(at("2024-11-01", null)).toMatchObject({
         relances_mois: 2,
         visites_domicile_mois: 1,
@@ -123,8 +129,7 @@ describe("actions_per_month_and_role (actions-par-fonction.json)", () => {
   it("counts each month's actions per staff role, with the role's head count and no staff code", async () => {
     await withWarehouse(async (wh) => {
       const data = await actionsPerRole.load(wh);
-      const rows = rowsOf(data);
-      const at = (mois: string, role: string) => rows.find((r) => r.mois === mois && r.role === role)!;
+      const at = monthRow(rowsOf(data), "role");
       expect(at("2024-11-01", "AMIABLE")).toMatchObject({ actions_mois: 4, agents: 1, actions_par_agent_mois: 4 });
       expect(at("2024-11-01", "CESF")).toMatchObject({ actions_mois: 3, agents: 2, actions_par_agent_mois: 1.5 });
       expect(at("2024-12-01", "CONTENTIEUX")).toMatchObject({ actions_mois: 2, agents: 1 });
@@ -138,15 +143,15 @@ describe("departed_tenants_per_month_and_sector (locataires-partis.json)", () =>
   it("counts handovers, write-offs and payments received after the move-out, in their month", async () => {
     await withWarehouse(async (wh) => {
       const rows = rowsOf(await departedTenants.load(wh));
-      const at = (mois: string, secteur: string | null) => rows.find((r) => r.mois === mois && r.secteur === secteur)!;
-      expect(at("2024-09-01", null)).toMatchObject({
-        transmissions_recouvrement_mois: 1,
-        admissions_non_valeur_mois: 0,
-        encaissements_apres_depart_mois: 0,
-      });
-      expect(at("2024-10-01", null)).toMatchObject({ encaissements_apres_depart_mois: 300 });
-      expect(at("2024-11-01", "S")).toMatchObject({ admissions_non_valeur_mois: 1000 });
-      expect(at("2024-11-01", "N")).toMatchObject({ admissions_non_valeur_mois: 0 });
+      const at = monthRow(rows, "secteur");
+      for (const [mois, secteur, want] of [
+        ["2024-09-01", null, { transmissions_recouvrement_mois: 1, admissions_non_valeur_mois: 0, encaissements_apres_depart_mois: 0 }],
+        ["2024-10-01", null, { encaissements_apres_depart_mois: 300 }],
+        ["2024-11-01", "S", { admissions_non_valeur_mois: 1000 }],
+        ["2024-11-01", "N", { admissions_non_valeur_mois: 0 }],
+      ] as const) {
+        expect(at(mois, secteur), `${mois} ${secteur}`).toMatchObject(want);
+      }
       // B0011 paid 200 € a month while present in 2023: not "after departure".
       expect(rows.filter((r) => String(r.mois).startsWith("2023")).every((r) => r.encaissements_apres_depart_mois === 0)).toBe(true);
     });
@@ -205,16 +210,9 @@ describe("the lists of etl/seeds (definitions.json, libelles-revue.json)", () =>
     await withWarehouse(async (wh) => {
       const d = await definitions.load(wh);
       // FIGURES.md's yearly actions in procedural order, demandes_concours included (the API once left it out).
-      expect(d.flux.map((f) => f.cle)).toEqual([
-        "relances",
-        "plans_signes",
-        "commandements_payer",
-        "assignations",
-        "resiliations_bail",
-        "demandes_concours",
-        "concours_force_publique",
-        "expulsions",
-      ]);
+      expect(d.flux.map((f) => f.cle).join(" → ")).toBe(
+        "relances → plans_signes → commandements_payer → assignations → resiliations_bail → demandes_concours → concours_force_publique → expulsions",
+      );
       for (const f of d.flux)
         expect(
           FIGURES.map((x) => x.cle),

@@ -12,14 +12,12 @@
  * and not blank. A table of each kind (Inputs.table, plain table) downloads as CSV for French
  * Excel (BOM, `;`). The PDFs, images and CSVs go to test/.artifacts/print/ (git-ignored).
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Download, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { formatValue } from "../reports/components/format.ts";
 import { projectPath } from "../src/paths.ts";
-import type { FiguresRecord } from "../src/warehouse/figures.ts";
 import { readPdf, type PdfText } from "./util/pdfText.ts";
 import { siteUnderTest } from "./util/siteUnderTest.ts";
 
@@ -31,14 +29,7 @@ const sut = siteUnderTest({ name: "print" });
 fs.mkdirSync(ARTIFACTS, { recursive: true });
 const ready = () => sut.ready();
 
-/** `npm run figures -- --format json` on the fixture warehouse. */
-function figuresCli(annee: number, secteur?: string): FiguresRecord {
-  const args = [projectPath("src", "cli", "figures.ts"), "--db", sut.db, "--annee", String(annee), "--format", "json"];
-  if (secteur) args.push("--secteur", secteur);
-  const r = spawnSync(projectPath("node_modules", ".bin", "tsx"), args, { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`figures a échoué : ${r.stderr}`);
-  return JSON.parse(r.stdout) as FiguresRecord;
-}
+const figuresCli = (annee: number, secteur?: string) => sut.figuresCli(annee, secteur);
 
 /** Text compared without its spaces: the PDF's text and Intl space numbers and wrapped cells differently. */
 const squeeze = (s: string) => s.replace(/[\s\u00a0\u202f]+/g, "");
@@ -89,8 +80,7 @@ describe("printing every page on A4", () => {
     const report: string[] = [];
     for (const { pagePath, role } of printRuns()) {
       const label = `${pagePath}${role ? ` (${role})` : ""}`;
-      const context = await sut.signedInContext(role);
-      try {
+      await sut.inContext(role, async (context) => {
         const page = await sut.openSettled(context, pagePath);
         if (role) await page.locator("table.revue-table tbody tr").first().waitFor();
         const printed = await printToPdf(page, `${pagePath}${role ? `-${role}` : ""}`);
@@ -112,17 +102,14 @@ describe("printing every page on A4", () => {
           .locator(".definition, .definitions-list dd, .lecture, td.definition")
           .evaluateAll((els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)));
         for (const px of sizes) if (px < 8 * PT - 0.01) report.push(`${label} : définition imprimée en ${(px / PT).toFixed(1)} pt`);
-      } finally {
-        await context.close();
-      }
+      });
     }
     expect(report).toEqual([]);
   });
 
   it("prints the tables that used to drop: every sector's row with its rate, every export file read, the review's cases", async () => {
     ready();
-    const context = await sut.signedInContext(null);
-    try {
+    await sut.inContext(null, async (context) => {
       // Secteurs: the Inputs.table, one row per sector, with the year's rate of `npm run figures`.
       const secteurs = await sut.openSettled(context, "secteurs.html");
       // On its row's first line, each sector's name (its first word) is followed by its rate (the
@@ -160,21 +147,16 @@ describe("printing every page on A4", () => {
       expect(squeeze((await printToPdf(index, "index-connu")).raw)).toContain(
         squeeze(formatValue(figuresCli(2024).dette_presents as number, "euros")),
       );
-    } finally {
-      await context.close();
-    }
+    });
     // Revue mensuelle, signed in: the first case of the list is on paper.
-    const signedIn = await sut.signedInContext("recouvrement");
-    try {
+    await sut.inContext("recouvrement", async (signedIn) => {
       const page = await sut.openSettled(signedIn, "revue-mensuelle.html");
       const firstRow = page.locator("table.revue-table tbody tr").first();
       await firstRow.waitFor();
       const contrat = (await firstRow.locator("td").nth(1).textContent())!.trim();
       expect(contrat).toMatch(/^B\d{4}$/);
       expect(squeeze((await printToPdf(page, "revue-connue")).raw)).toContain(contrat);
-    } finally {
-      await signedIn.close();
-    }
+    });
   });
 });
 
@@ -240,8 +222,7 @@ const CHART_PAGES = [
 describe("chart export", () => {
   it("puts « PNG » and « SVG » buttons with French names under every chart of every page, reachable from the keyboard", async () => {
     ready();
-    const context = await sut.signedInContext(null);
-    try {
+    await sut.inContext(null, async (context) => {
       for (const pagePath of sut.pages) {
         const page = await sut.openSettled(context, pagePath);
         const charts = await page
@@ -262,15 +243,12 @@ describe("chart export", () => {
         }
         await page.close();
       }
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("downloads a chart of every page with charts as an SVG and a 2x PNG with its title, its as-of date and the source", async () => {
     ready();
-    const context = await sut.signedInContext(null);
-    try {
+    await sut.inContext(null, async (context) => {
       for (const { pagePath, file, asOf } of CHART_PAGES) {
         const page = await sut.openSettled(context, pagePath);
         const chart = page.locator(".graphique-exportable").first();
@@ -303,15 +281,12 @@ describe("chart export", () => {
         expect(drawn.inked / (drawn.width * drawn.height), pagePath).toBeGreaterThan(0.01);
         await page.close();
       }
-    } finally {
-      await context.close();
-    }
+    });
   });
 
   it("draws the legend of a chart with several series in the image, and downloads from the keyboard", async () => {
     ready();
-    const context = await sut.signedInContext(null);
-    try {
+    await sut.inContext(null, async (context) => {
       const page = await sut.openSettled(context, "secteurs/S.html");
       const button = page.locator(".graphique-exportable").first().locator('button[data-export="svg"]');
       const svgFile = await download(page, async () => {
@@ -322,17 +297,14 @@ describe("chart export", () => {
       expect(svg.text).toContain("Colmar Sud");
       expect(svg.text).toContain("Ensemble du bailleur");
       expect(svg.text).toContain("Taux d'impayés : Colmar Sud et ensemble du bailleur");
-    } finally {
-      await context.close();
-    }
+    });
   });
 });
 
 describe("table export", () => {
   it("downloads the sectors' Inputs.table and the overview's debt table as CSV for French Excel", async () => {
     ready();
-    const context = await sut.signedInContext(null);
-    try {
+    await sut.inContext(null, async (context) => {
       const secteurs = await sut.openSettled(context, "secteurs.html");
       const sectorsCsv = await download(secteurs, () =>
         secteurs.getByRole("button", { name: "Télécharger le tableau (CSV pour Excel)" }).click(),
@@ -356,8 +328,6 @@ describe("table export", () => {
       expect(debtLines[0]).toBe(";au 31/12/2024");
       const total = debtLines.find((l) => l.endsWith(`;${(figuresCli(2024).dette_presents as number).toFixed(2).replace(".", ",")}`));
       expect(total, debtLines.join("\n")).toBeDefined();
-    } finally {
-      await context.close();
-    }
+    });
   });
 });

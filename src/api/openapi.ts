@@ -9,11 +9,16 @@ import { FIGURE_KEYS } from "../figures/definitions.ts";
 import { PUBLICATION_ID } from "../publications/store.ts";
 import { DUE_WINDOWS, EXAMINATION_FILTERS, OWNER_ROLES, STAGE_CODES } from "../figures/reviewStages.ts";
 
+/** The parameters' schemas that recur: a year, a date, a choice of json or csv. */
+const YEAR = { type: "string", pattern: "^\\d{4}$" };
+const DATE = { type: "string", format: "date" };
+const JSON_OR_CSV = { type: "string", enum: ["json", "csv"] };
+
 const q = (name: string, description: string, schema: object, required = false) => ({ name, in: "query", required, description, schema });
 const annee = q(
   "annee",
   "Année (aaaa). La date d'arrêté est le 31/12, ou pour l'année en cours la dernière date d'écriture (recouvrement, admin) ou la dernière fin de mois (direction, communication : fins de mois seulement).",
-  { type: "string", pattern: "^\\d{4}$" },
+  YEAR,
   true,
 );
 const publicationId = {
@@ -37,6 +42,13 @@ const originRefused = {
     description: "Rôle insuffisant, ou requête venue d'une page d'une autre origine (en-tête Origin, ou Sec-Fetch-Site sans Origin).",
   },
 };
+
+/** A route's responses: its own (code: description), then the errors any route may answer; with `write`, the refusal of other origins too. */
+const answers = (own: Record<string, string>, o: { write?: boolean } = {}) => ({
+  ...Object.fromEntries(Object.entries(own).map(([code, description]) => [code, { description }])),
+  ...errors,
+  ...(o.write ? originRefused : {}),
+});
 
 export const OPENAPI = {
   openapi: "3.1.0",
@@ -79,20 +91,17 @@ export const OPENAPI = {
           "Tous les chiffres officiels d'une année, tels que la page Chiffres clés du site les définit (même JSON que `npm run figures -- --format json`). Quand la date d'arrêté a une publication en vigueur (la dernière de cette date, non retirée), la réponse ajoute un bloc publication : { id, titre, note, publie_le, date_arrete, etat (inchangee, revisee), chiffres (tels que publiés), ecarts (valeur du jour moins valeur publiée, en points pour les taux) }. Rôles : tous.",
         parameters: [
           annee,
-          q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année ; une fin de mois pour direction et communication.", {
-            type: "string",
-            format: "date",
-          }),
+          q("au", "Autre date d'arrêté (aaaa-mm-jj) dans l'année ; une fin de mois pour direction et communication.", DATE),
           secteur,
         ],
-        responses: { "200": { description: "Les chiffres." }, ...errors },
+        responses: answers({ "200": "Les chiffres." }),
       },
     },
     "/api/series": {
       get: {
         summary: "Série mensuelle d'un chiffre (chaque mois arrêté à son dernier jour). Rôles : tous.",
         parameters: [q("indicateur", "Clé du chiffre.", { type: "string", enum: FIGURE_KEYS }, true), secteur],
-        responses: { "200": { description: "Les points mensuels." }, ...errors },
+        responses: answers({ "200": "Les points mensuels." }),
       },
     },
     "/api/funnel": {
@@ -100,7 +109,7 @@ export const OPENAPI = {
         summary:
           "Entonnoir contentieux : flux de l'année dans l'ordre de la procédure, cohorte des commandements, ménages à chaque étape. Rôles : tous.",
         parameters: [annee, secteur],
-        responses: { "200": { description: "L'entonnoir." }, ...errors },
+        responses: answers({ "200": "L'entonnoir." }),
       },
     },
     "/api/cases": {
@@ -118,7 +127,7 @@ export const OPENAPI = {
           q(
             "date_reunion",
             "Date de la réunion (aaaa-mm-jj), pour la trêve hivernale et chaque échéance ; par défaut aujourd'hui (Paris). Au plus tôt un an avant la date d'arrêté des données, au plus tard un an après aujourd'hui.",
-            { type: "string", format: "date" },
+            DATE,
           ),
           q("examen", "a_examiner (par défaut) : dossiers proposés à la discussion ; sans_action : aucune action requise ; tous.", {
             type: "string",
@@ -130,10 +139,7 @@ export const OPENAPI = {
           q("tri", "Ordre ; priorite : priorité puis échéance.", { type: "string", enum: Object.keys(CASE_SORTS), default: "priorite" }),
           q("page", "Page (à partir de 1) ; au-delà de la dernière, la dernière.", { type: "string", default: "1" }),
           q("taille", "Lignes par page (1 à 500).", { type: "string", default: "50" }),
-          q("format", "json, ou csv pour Excel (toutes les lignes filtrées, mêmes colonnes, en-têtes en français).", {
-            type: "string",
-            enum: ["json", "csv"],
-          }),
+          q("format", "json, ou csv pour Excel (toutes les lignes filtrées, mêmes colonnes, en-têtes en français).", JSON_OR_CSV),
           q("figure", "Chiffre dont on veut la liste des dossiers (un nombre de l'année : actions, ménages, entrants, cohorte).", {
             type: "string",
             enum: Object.keys(DRILL_FIGURES),
@@ -141,14 +147,11 @@ export const OPENAPI = {
           q(
             "annee",
             "Avec figure, obligatoire : l'année du chiffre (aaaa) ; date d'arrêté le 31/12, ou la dernière date des données pour l'année en cours.",
-            { type: "string", pattern: "^\\d{4}$" },
+            YEAR,
           ),
-          q("au", "Avec figure : autre date d'arrêté dans l'année (aaaa-mm-jj), une fin de mois ou la dernière date des données.", {
-            type: "string",
-            format: "date",
-          }),
+          q("au", "Avec figure : autre date d'arrêté dans l'année (aaaa-mm-jj), une fin de mois ou la dernière date des données.", DATE),
         ],
-        responses: { "200": { description: "Une page de dossiers, ou le CSV." }, ...errors },
+        responses: answers({ "200": "Une page de dossiers, ou le CSV." }),
       },
     },
     "/api/cases/{num_contrat}": {
@@ -157,52 +160,39 @@ export const OPENAPI = {
           "Un dossier : bail, revue (la même ligne que la liste de travail : action proposée, échéance, motifs, état, plan), soldes mensuels, écritures, actions et chronologie. Rôles : recouvrement, admin.",
         parameters: [
           { name: "num_contrat", in: "path", required: true, schema: { type: "string", pattern: `^(?:${LEASE_NUMBER.pattern})$` } },
-          q("date_reunion", "Date de la réunion (aaaa-mm-jj) ; par défaut aujourd'hui (Paris).", { type: "string", format: "date" }),
+          q("date_reunion", "Date de la réunion (aaaa-mm-jj) ; par défaut aujourd'hui (Paris).", DATE),
         ],
-        responses: { "200": { description: "Le dossier." }, "404": { description: "Bail inconnu." }, ...errors },
+        responses: answers({ "200": "Le dossier.", "404": "Bail inconnu." }),
       },
     },
     "/api/runs": {
       get: {
         summary: "Chargements récents et celui en cours. Rôles : tous.",
-        responses: { "200": { description: "Les chargements." }, ...errors },
+        responses: answers({ "200": "Les chargements." }),
       },
       post: {
         summary: "Lancer un chargement maintenant. Rôle : admin.",
-        responses: {
-          "202": { description: "Lancé." },
-          "409": { description: "Un chargement est déjà en cours." },
-          ...errors,
-          ...originRefused,
-        },
+        responses: answers({ "202": "Lancé.", "409": "Un chargement est déjà en cours." }, { write: true }),
       },
     },
     "/api/publications": {
       get: {
         summary:
           "Publications (chiffres arrêtés) avec leur état : inchangee, revisee (un chiffre recalculé aujourd'hui diffère), retiree. Rôles : tous.",
-        responses: { "200": { description: "Les publications, la plus récente d'abord." }, ...errors },
+        responses: answers({ "200": "Les publications, la plus récente d'abord." }),
       },
       post: {
         summary:
           "Publier les chiffres d'une année, ou d'une date d'arrêté : corps JSON { annee, au?, titre (200 caractères au plus), note? (2 000 au plus) }. Enregistre chaque chiffre officiel pour l'organisme et chaque secteur, les définitions, le chargement et les fichiers d'export (SHA-256). Rôle : admin.",
-        responses: {
-          "201": { description: "Publié." },
-          "409": { description: "Un chargement est en cours : réessayez après sa fin." },
-          ...errors,
-          ...originRefused,
-        },
+        responses: answers({ "201": "Publié.", "409": "Un chargement est en cours : réessayez après sa fin." }, { write: true }),
       },
     },
     "/api/publications/{id}": {
       get: {
         summary:
           "Une publication : ses chiffres tels que publiés et sa provenance (chargement, fichiers d'export, définitions). Rôles : tous.",
-        parameters: [
-          publicationId,
-          q("format", "json, ou csv pour Excel (bloc de provenance puis les chiffres).", { type: "string", enum: ["json", "csv"] }),
-        ],
-        responses: { "200": { description: "La publication." }, "404": { description: "Publication inconnue." }, ...errors },
+        parameters: [publicationId, q("format", "json, ou csv pour Excel (bloc de provenance puis les chiffres).", JSON_OR_CSV)],
+        responses: answers({ "200": "La publication.", "404": "Publication inconnue." }),
       },
     },
     "/api/publications/{id}/revisions": {
@@ -210,25 +200,21 @@ export const OPENAPI = {
         summary:
           "Les révisions d'une publication : pour chaque chiffre qui diffère aujourd'hui, la valeur publiée, la valeur du jour et l'écart (points pour les taux, euros, nombres), expliqués par les lignes d'export changées depuis (par fichier et par nature, avec leur effet). Le détail des lignes (numéros de bail) pour recouvrement et admin seulement. Rôles : tous.",
         parameters: [publicationId],
-        responses: {
-          "200": { description: "Les révisions." },
-          "404": { description: "Publication inconnue." },
-          "409": { description: "Un fichier de la publication manque dans la couche brute." },
-          ...errors,
-        },
+        responses: answers({
+          "200": "Les révisions.",
+          "404": "Publication inconnue.",
+          "409": "Un fichier de la publication manque dans la couche brute.",
+        }),
       },
     },
     "/api/publications/{id}/retrait": {
       post: {
         summary: "Retirer une publication (corps JSON { motif }) : elle reste listée comme retirée, jamais effacée. Rôle : admin.",
         parameters: [publicationId],
-        responses: {
-          "200": { description: "Retirée." },
-          "404": { description: "Publication inconnue." },
-          "409": { description: "Déjà retirée, ou un chargement est en cours." },
-          ...errors,
-          ...originRefused,
-        },
+        responses: answers(
+          { "200": "Retirée.", "404": "Publication inconnue.", "409": "Déjà retirée, ou un chargement est en cours." },
+          { write: true },
+        ),
       },
     },
     "/health": {

@@ -20,7 +20,7 @@ import { runEtl } from "../../src/etl/runEtl.ts";
 import { ALL_LOADERS } from "../../src/site/loaders.ts";
 import { openWarehouse } from "../../src/warehouse/warehouse.ts";
 import { buildTestApp, signIn } from "../util/apiApp.ts";
-import { HEADERS, tempDir, writeExport } from "../util/exports.ts";
+import { tempDir, writeExportFile } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Accès";
@@ -45,16 +45,15 @@ const MONTHS_2026 = 11;
  * paying in August 2026 and gets a payment order on 15/09/2026.
  */
 export function writeDifferencingExports(dir: string, night6: boolean): void {
-  writeExport(dir, "secteurs_20250101.csv", HEADERS.secteurs, [
+  writeExportFile(dir, "secteurs_20250101.csv", [
     ["COLM", "Colmar", "Agence de Colmar"],
     ["MULH", "Mulhouse", "Agence de Mulhouse"],
   ]);
-  writeExport(dir, "agents_20250101.csv", HEADERS.agents, [["AG01", "CONTENTIEUX", ""]]);
+  writeExportFile(dir, "agents_20250101.csv", [["AG01", "CONTENTIEUX", ""]]);
   const leases = ["C001", "C002", "C003", "C004", "M001", "M002", "M003", "M004"];
-  writeExport(
+  writeExportFile(
     dir,
     "baux_20250101.csv",
-    HEADERS.baux,
     leases.map((n) => [
       n,
       `L-${n}`,
@@ -84,16 +83,16 @@ export function writeDifferencingExports(dir: string, night6: boolean): void {
       }
     }
   }
-  writeExport(dir, "ecritures_20261105.csv", HEADERS.ecritures, rows);
-  writeExport(dir, "actions_20261105.csv", HEADERS.actions, [
+  writeExportFile(dir, "ecritures_20261105.csv", rows);
+  writeExportFile(dir, "actions_20261105.csv", [
     ["A-1", "C002", "10/08/2026", "RL1", "AG01", "", "", "N", ""],
     ["A-2", "C002", "15/09/2026", "CDP", "AG01", "", "", "N", ""],
   ]);
   if (night6) {
-    writeExport(dir, "ecritures_20261106.csv", HEADERS.ecritures, [
+    writeExportFile(dir, "ecritures_20261106.csv", [
       ["RC-C001", "C001", "06/11/2026", "11/2026", "RC", "Régularisation de charges", "900,00", "", ""],
     ]);
-    writeExport(dir, "actions_20261106.csv", HEADERS.actions, [["A-3", "C001", "06/11/2026", "CDP", "AG01", "", "", "N", ""]]);
+    writeExportFile(dir, "actions_20261106.csv", [["A-3", "C001", "06/11/2026", "CDP", "AG01", "", "", "N", ""]]);
   }
 }
 

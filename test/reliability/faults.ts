@@ -18,7 +18,7 @@ import { figuresSnapshot, leftovers, sha256, writeOffice } from "./office.ts";
 import { PASSWORD, signIn } from "../util/apiApp.ts";
 import { HEADERS, tempDir, writeExport } from "../util/exports.ts";
 import { listenOnLoopback } from "../util/productServer.ts";
-import { runChild, shellQuote } from "./process.ts";
+import { officeArgs, runChild, shellQuote } from "./process.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Pannes";
@@ -132,7 +132,7 @@ export async function killCampaign(points: string[], log: (l: string) => void = 
   const next: Array<string | null> = [];
   for (const point of points) {
     const o = copyOffice(base);
-    const child = await runChild(["test/reliability/nightlyChild.ts", "--exports", o.exportsDir, "--db", o.db, "--sites", o.sitesDir], {
+    const child = await runChild(["test/reliability/nightlyChild.ts", ...officeArgs(o)], {
       env: { ETL_KILL_AT: point },
     });
     killed.push(
@@ -289,7 +289,19 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     outcomes.push(ok ? null : `${what} : ${detail}`);
     log(`[pannes] ${what} : ${ok ? "refusé" : "NON REFUSÉ"} (${detail.slice(0, 160)})`);
   };
-  const cliRun = (o: Office) => runChild(["src/cli/etl.ts", "--exports", o.exportsDir, "--db", o.db], { timeoutMs: 60_000 });
+  const postRun = (app: ReturnType<typeof testApp>, cookie: string) =>
+    app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: cookie } });
+  /** POST /api/runs while a run holds the lock: refused with 409 and the lock's message. */
+  const expectApiRefusal = async (what: string, app: ReturnType<typeof testApp>, cookie: string) => {
+    const res = await postRun(app, cookie);
+    const body = (await res.json()) as { erreur?: string };
+    expectRefusal(what, res.status === 409 && /déjà en cours/.test(body.erreur ?? ""), `${res.status} ${body.erreur}`);
+  };
+  /** `npm run etl` (another process) while a run holds the lock: exits with 1 and a message matching `message`. */
+  const expectCliRefusal = async (what: string, o: Office, message: RegExp) => {
+    const cli = await runChild(["src/cli/etl.ts", "--exports", o.exportsDir, "--db", o.db], { timeoutMs: 60_000 });
+    expectRefusal(what, cli.code === 1 && message.test(cli.stderr), `code ${cli.code} ${cli.stderr.trim()}`);
+  };
 
   // 1. This server's run (started by the API) holds the lock.
   {
@@ -300,7 +312,7 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     const { warehouse, runs } = controller(o, 4000, (l) => logs.push(l));
     const app = testApp(o, runs, warehouse);
     const admin = await signIn(app, "admin");
-    const first = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
+    const first = await postRun(app, admin);
     outcomes.push(first.status === 202 ? null : `premier POST /api/runs : ${first.status}`);
     const e = await runs.start("planification").catch((err: unknown) => err);
     expectRefusal(
@@ -308,18 +320,11 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
       e instanceof RunLockedError && /déjà en cours/.test((e as Error).message),
       String(e),
     );
-    const second = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
-    const body = (await second.json()) as { erreur?: string };
-    expectRefusal(
-      "POST /api/runs pendant un chargement",
-      second.status === 409 && /déjà en cours/.test(body.erreur ?? ""),
-      `${second.status} ${body.erreur}`,
-    );
-    const cli = await cliRun(o);
-    expectRefusal(
+    await expectApiRefusal("POST /api/runs pendant un chargement", app, admin);
+    await expectCliRefusal(
       "npm run etl (autre processus) pendant un chargement du serveur",
-      cli.code === 1 && /Un chargement est déjà en cours \(processus \d+/.test(cli.stderr),
-      `code ${cli.code} ${cli.stderr.trim()}`,
+      o,
+      /Un chargement est déjà en cours \(processus \d+/,
     );
     // The cron task, firing every second while the run goes on.
     runs.schedule("* * * * * *", "Europe/Paris");
@@ -343,17 +348,7 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
     const o = newOffice();
     await nightly(o);
     addFile(o);
-    const child = runChild([
-      "test/reliability/nightlyChild.ts",
-      "--exports",
-      o.exportsDir,
-      "--db",
-      o.db,
-      "--sites",
-      o.sitesDir,
-      "--pause-ms",
-      "5000",
-    ]);
+    const child = runChild(["test/reliability/nightlyChild.ts", ...officeArgs(o), "--pause-ms", "5000"]);
     await waitFor(() => fs.existsSync(`${o.db}.lock`));
     const { warehouse, runs } = controller(o);
     const app = testApp(o, runs, warehouse);
@@ -364,19 +359,8 @@ export async function concurrentRuns(log: (l: string) => void = quiet): Promise<
       String(e),
     );
     const admin = await signIn(app, "admin");
-    const res = await app.request("/api/runs", { method: "POST", headers: { "Content-Type": "application/json", Cookie: admin } });
-    const body = (await res.json()) as { erreur?: string };
-    expectRefusal(
-      "POST /api/runs pendant le chargement d'un autre processus",
-      res.status === 409 && /déjà en cours/.test(body.erreur ?? ""),
-      `${res.status} ${body.erreur}`,
-    );
-    const cli = await cliRun(o);
-    expectRefusal(
-      "npm run etl pendant le chargement d'un autre processus",
-      cli.code === 1 && /déjà en cours/.test(cli.stderr),
-      `code ${cli.code} ${cli.stderr.trim()}`,
-    );
+    await expectApiRefusal("POST /api/runs pendant le chargement d'un autre processus", app, admin);
+    await expectCliRefusal("npm run etl pendant le chargement d'un autre processus", o, /déjà en cours/);
     const done = await child;
     outcomes.push(/"ok":true/.test(done.stdout) ? null : `le chargement qui tenait le verrou a échoué : ${done.stdout}`);
     warehouse.close();

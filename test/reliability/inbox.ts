@@ -15,7 +15,7 @@ import { buildSite } from "../../src/site/build.ts";
 import { queryRows } from "../../src/duckdb/db.ts";
 import { openWarehouse } from "../../src/warehouse/warehouse.ts";
 import { figuresSnapshot, writeOffice } from "./office.ts";
-import { HEADERS, tempDir, writeExport } from "../util/exports.ts";
+import { HEADERS, tempDir, writeExport, writeExportFile } from "../util/exports.ts";
 import { line, type CheckLine } from "./table.ts";
 
 const FAMILY = "Boîte de dépôt";
@@ -123,10 +123,10 @@ async function links(log: (l: string) => void): Promise<CheckLine> {
 async function beingWritten(log: (l: string) => void): Promise<CheckLine> {
   const o = newOffice();
   const outcomes: Array<string | null> = [];
-  const recent = writeExport(o.exportsDir, "ecritures_20250102.csv", HEADERS.ecritures, [strayRow("RECENT")]);
+  const recent = writeExportFile(o.exportsDir, "ecritures_20250102.csv", [strayRow("RECENT")]);
   const now = Date.now() / 1000;
   fs.utimesSync(recent, now - 5, now - 5);
-  const growing = writeExport(o.exportsDir, "ecritures_20250103.csv", HEADERS.ecritures, [strayRow("AVANT-1"), strayRow("AVANT-2")]);
+  const growing = writeExportFile(o.exportsDir, "ecritures_20250103.csv", [strayRow("AVANT-1"), strayRow("AVANT-2")]);
   let appended = false;
   const onDecoded = (p: string) => {
     if (p !== growing || appended) return;

@@ -9,6 +9,16 @@ export interface ChildResult {
   stderr: string;
 }
 
+/** The folders a child entry point works on, as its command-line options. */
+export const officeArgs = (o: { exportsDir: string; db: string; sitesDir: string }) => [
+  "--exports",
+  o.exportsDir,
+  "--db",
+  o.db,
+  "--sites",
+  o.sitesDir,
+];
+
 /** Run `node --import tsx <script> ...args` (script relative to the project), or a shell command with `shell`. */
 export function runChild(args: string[], o: { env?: NodeJS.ProcessEnv; timeoutMs?: number; shell?: boolean } = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 /** The parent's side of test/reliability/serverChild.ts. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { projectPath } from "../../src/paths.ts";
+import { officeArgs } from "./process.ts";
 
 export const SERVER_PASSWORD = "mot-de-passe-charge";
 
@@ -17,19 +18,7 @@ export interface ServerHandle {
 export async function startServerChild(o: { exportsDir: string; db: string; sitesDir: string; fakeSite: boolean }): Promise<ServerHandle> {
   const child = spawn(
     process.execPath,
-    [
-      "--expose-gc",
-      "--import",
-      "tsx",
-      "test/reliability/serverChild.ts",
-      "--exports",
-      o.exportsDir,
-      "--db",
-      o.db,
-      "--sites",
-      o.sitesDir,
-      ...(o.fakeSite ? ["--fake-site"] : []),
-    ],
+    ["--expose-gc", "--import", "tsx", "test/reliability/serverChild.ts", ...officeArgs(o), ...(o.fakeSite ? ["--fake-site"] : [])],
     { cwd: projectPath(), stdio: ["ignore", "inherit", "pipe", "ipc"], env: { ...process.env, RELIABILITY_PASSWORD: SERVER_PASSWORD } },
   );
   child.stderr!.on("data", () => undefined);

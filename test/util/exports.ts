@@ -57,6 +57,16 @@ export const HEADERS = EXPORT_HEADERS;
 export type ExportKind = keyof typeof HEADERS;
 
 /**
+ * Write an export file of the reference format, with the header of the kind its name starts
+ * with (`actions_20250105.csv` gets the actions' header).
+ */
+export function writeExportFile(dir: string, name: string, rows: string[][], opts: WriteOptions = {}): string {
+  const header = HEADERS[name.split("_")[0] as ExportKind];
+  if (!header) throw new Error(`${name} : aucun type d'export ne commence ainsi`);
+  return writeExport(dir, name, header, rows, opts);
+}
+
+/**
  * Run the ETL with progress silenced. The tests wrote their files themselves, complete (some
  * with fs.writeFileSync, not backdated): no stability delay unless the test asks for one.
  */
@@ -81,20 +91,18 @@ export const defaultLeaseId = (i: number) => `B${String(i).padStart(4, "0")}`;
  */
 export function writeSmallOffice(dir: string, leases = 10, opts: OfficeOptions = {}): void {
   const id = opts.leaseId ?? defaultLeaseId;
-  writeExport(
+  writeExportFile(
     dir,
     "secteurs_20240101.csv",
-    HEADERS.secteurs,
     [
       ["N", opts.labelN ?? "Mulhouse – Nord", "Agence de Mulhouse"],
       ["S", "Colmar Sud", "Agence de Colmar"],
     ],
     opts,
   );
-  writeExport(
+  writeExportFile(
     dir,
     "agents_20240101.csv",
-    HEADERS.agents,
     [
       ["AG01", "CESF", "N"],
       ["AG02", "AMIABLE", ""],
@@ -118,12 +126,11 @@ export function writeSmallOffice(dir: string, leases = 10, opts: OfficeOptions =
   }
   // A posting in 2025 closes 2024: its as-of date is then 31/12/2024, not the last posting day.
   ecritures.push(["E-2025", id(leases), "02/01/2025", "01/2025", "DG", "Dépôt de garantie", "", "450,00", "CHEQUE"]);
-  writeExport(dir, "baux_20240101.csv", HEADERS.baux, baux, opts);
-  writeExport(dir, "ecritures_20241231.csv", HEADERS.ecritures, ecritures, opts);
-  writeExport(
+  writeExportFile(dir, "baux_20240101.csv", baux, opts);
+  writeExportFile(dir, "ecritures_20241231.csv", ecritures, opts);
+  writeExportFile(
     dir,
     "actions_20241231.csv",
-    HEADERS.actions,
     [
       ["A1", id(1), "15/11/2024", "RL1", "AG02", "", "", "N", "Appel ; le locataire promet un virement"],
       ["A2", id(1), "20/11/2024", "SMS", "AG02", "", "", "N", "SECRET-COMMENTAIRE"],

@@ -6,28 +6,20 @@
  * quarantined row (a bad date) in a file big enough to stay under the 1 % refusal share.
  */
 import path from "node:path";
-import { HEADERS, etl, tempDir, writeExport, writeSmallOffice } from "./exports.ts";
+import { etl, tempDir, writeExportFile, writeSmallOffice } from "./exports.ts";
 
 export function writeSiteOffice(dir: string): void {
   writeSmallOffice(dir, 10);
 
-  writeExport(
-    dir,
-    "agents_20240601.csv",
-    [...HEADERS.agents],
-    [
-      ["AG03", "CONTENTIEUX", ""],
-      ["AG04", "CESF", "S"],
-    ],
-  );
+  writeExportFile(dir, "agents_20240601.csv", [
+    ["AG03", "CONTENTIEUX", ""],
+    ["AG04", "CESF", "S"],
+  ]);
 
   // B0011 (sector S) entered in 2023, left on 30/06/2024 owing money.
-  writeExport(
-    dir,
-    "baux_20240701.csv",
-    [...HEADERS.baux],
-    [["B0011", "L11", "S", "Colmar", "01/01/2023", "30/06/2024", "CONGE", "CHOMAGE", "1", "O", "350,00", "50,00"]],
-  );
+  writeExportFile(dir, "baux_20240701.csv", [
+    ["B0011", "L11", "S", "Colmar", "01/01/2023", "30/06/2024", "CONGE", "CHOMAGE", "1", "O", "350,00", "50,00"],
+  ]);
 
   // 2023: a year of billing and payments for every lease, and one unreadable date.
   const rows: string[][] = [];
@@ -53,31 +45,26 @@ export function writeSiteOffice(dir: string): void {
   }
   rows.push(["G11-REG", "B0011", "15/10/2024", "10/2024", "REG", "Règlement après départ", "", "300,00", "CHEQUE"]);
   rows.push(["G11-ANV", "B0011", "20/11/2024", "11/2024", "ANV", "Admission en non-valeur", "", "1 000,00", ""]);
-  writeExport(dir, "ecritures_20240105.csv", [...HEADERS.ecritures], rows);
+  writeExportFile(dir, "ecritures_20240105.csv", rows);
 
-  writeExport(
-    dir,
-    "actions_20250102.csv",
-    [...HEADERS.actions],
-    [
-      ["C01", "B0002", "10/10/2023", "RL1", "AG02", "", "", "N", ""],
-      ["C02", "B0002", "15/11/2023", "PAS", "AG02", "300,00", "3", "N", ""],
-      ["C03", "B0002", "15/12/2023", "VAD", "AG01", "", "", "N", ""],
-      ["C04", "B0002", "10/02/2024", "PAD", "AG02", "", "", "N", ""],
-      ["C05", "B0001", "05/11/2024", "VAD", "AG04", "", "", "N", ""],
-      ["C06", "B0001", "06/11/2024", "CAF", "AG01", "", "", "N", ""],
-      ["C07", "B0001", "07/11/2024", "FSL", "AG01", "", "", "N", ""],
-      ["C08", "B0001", "08/11/2024", "PAS", "AG02", "1 500,00", "10", "N", ""],
-      ["C09", "B0001", "25/11/2024", "PAR", "AG02", "", "", "N", ""],
-      ["C10", "B0001", "01/12/2024", "CDP", "AG03", "", "", "N", ""],
-      ["C11", "B0001", "20/12/2024", "ASS", "AG03", "", "", "N", ""],
-      ["C12", "B0001", "21/12/2024", "RL2", "", "", "", "N", ""],
-      // cancelled in the ERP: counts nowhere
-      ["C13", "B0001", "22/12/2024", "JRB", "AG03", "", "", "O", ""],
-      ["C14", "B0011", "10/09/2024", "SRE", "AG03", "", "", "N", ""],
-      ["C15", "B0011", "15/05/2024", "CDP", "AG03", "", "", "N", ""],
-    ],
-  );
+  writeExportFile(dir, "actions_20250102.csv", [
+    ["C01", "B0002", "10/10/2023", "RL1", "AG02", "", "", "N", ""],
+    ["C02", "B0002", "15/11/2023", "PAS", "AG02", "300,00", "3", "N", ""],
+    ["C03", "B0002", "15/12/2023", "VAD", "AG01", "", "", "N", ""],
+    ["C04", "B0002", "10/02/2024", "PAD", "AG02", "", "", "N", ""],
+    ["C05", "B0001", "05/11/2024", "VAD", "AG04", "", "", "N", ""],
+    ["C06", "B0001", "06/11/2024", "CAF", "AG01", "", "", "N", ""],
+    ["C07", "B0001", "07/11/2024", "FSL", "AG01", "", "", "N", ""],
+    ["C08", "B0001", "08/11/2024", "PAS", "AG02", "1 500,00", "10", "N", ""],
+    ["C09", "B0001", "25/11/2024", "PAR", "AG02", "", "", "N", ""],
+    ["C10", "B0001", "01/12/2024", "CDP", "AG03", "", "", "N", ""],
+    ["C11", "B0001", "20/12/2024", "ASS", "AG03", "", "", "N", ""],
+    ["C12", "B0001", "21/12/2024", "RL2", "", "", "", "N", ""],
+    // cancelled in the ERP: counts nowhere
+    ["C13", "B0001", "22/12/2024", "JRB", "AG03", "", "", "O", ""],
+    ["C14", "B0011", "10/09/2024", "SRE", "AG03", "", "", "N", ""],
+    ["C15", "B0011", "15/05/2024", "CDP", "AG03", "", "", "N", ""],
+  ]);
 }
 
 /** Write the site office and run the ETL into a fresh temporary folder. */

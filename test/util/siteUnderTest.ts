@@ -13,12 +13,13 @@
  * error, requests outside the local server), signing in through the sign-in page, and
  * screenshots in test/.artifacts/<folder>/ (git-ignored).
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { formatValue } from "../../reports/components/format.ts";
-import { shortLabelFor, type FigureDefinition } from "../../src/figures/definitions.ts";
+import { COHORT_FIGURES, FIGURES, shortLabelFor, type FigureDefinition } from "../../src/figures/definitions.ts";
 import { projectPath } from "../../src/paths.ts";
 import { buildSite, type BuildResult } from "../../src/site/build.ts";
 import type { FiguresRecord } from "../../src/warehouse/figures.ts";
@@ -63,9 +64,19 @@ export interface OpenOptions {
 /** Intl may separate thousands with a narrow or a plain no-break space: compare with plain spaces. */
 export const spaces = (s: string | null) => (s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim();
 
+/** Every figure the pages show, each with whether it is the cohort's (read in cohorte_commandements). */
+export const PAGE_FIGURES: ReadonlyArray<readonly [FigureDefinition, boolean]> = [
+  ...FIGURES.map((def) => [def, false] as const),
+  ...COHORT_FIGURES.map((def) => [def, true] as const),
+];
+
+/** A figure's value in a record of `npm run figures` (a cohort's figure in its cohort). */
+export const figureValue = (record: FiguresRecord, def: FigureDefinition, cohort: boolean) =>
+  (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
+
 /** The copy-ready phrase of a figure on Chiffres clés, built from reports/components/format.ts. */
 export function figurePhrase(record: FiguresRecord, def: FigureDefinition, cohort: boolean): string {
-  const value = (cohort ? record.cohorte_commandements[def.cle] : record[def.cle]) as number | null;
+  const value = figureValue(record, def, cohort);
   if (value === null) return `${def.libelle} : non calculable`;
   const number = def.unite === "jours" ? formatValue(value, "jours").replace(/ j$/, "") : formatValue(value, def.unite);
   return `${number} ${shortLabelFor(value, def)}`;
@@ -194,15 +205,37 @@ export class SiteUnderTest {
     await page.waitForURL(new RegExp(back.replace(/^\//, "").replace(/\.html$/, "")));
   }
 
-  /** A context (downloads accepted) signed in as the account named after `role`, or signed out when null. */
-  async signedInContext(role: string | null, width = 1440): Promise<BrowserContext> {
-    const context = await this.newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
+  /** `npm run figures -- --format json` on the site's warehouse. */
+  figuresCli(annee: number, secteur?: string): FiguresRecord {
+    const args = [projectPath("src", "cli", "figures.ts"), "--db", this.db, "--annee", String(annee), "--format", "json"];
+    if (secteur) args.push("--secteur", secteur);
+    const r = spawnSync(projectPath("node_modules", ".bin", "tsx"), args, { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`figures a échoué : ${r.stderr}`);
+    return JSON.parse(r.stdout) as FiguresRecord;
+  }
+
+  /**
+   * A context (1440 px wide, downloads accepted, and `options`) signed in as the account named
+   * after `role`, or signed out when null.
+   */
+  async signedInContext(role: string | null, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+    const context = await this.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, ...options });
     if (role) {
       const page = await context.newPage();
       await this.signIn(page, role, "/index.html");
       await page.close();
     }
     return context;
+  }
+
+  /** Run `f` in a context signed in as `role` (signed out when null), closed afterwards. */
+  async inContext<T>(role: string | null, f: (context: BrowserContext) => Promise<T>): Promise<T> {
+    const context = await this.signedInContext(role);
+    try {
+      return await f(context);
+    } finally {
+      await context.close();
+    }
   }
 
   /** A page of the site in a new tab of `context`, every cell rendered and the API calls settled. */
