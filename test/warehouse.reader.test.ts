@@ -49,6 +49,13 @@ export function nonMartReadsIn(code: string): string[] {
   return [...new Set([...withoutComments(code).matchAll(/\b(?:int|stg|raw)_[a-z0-9_]+/g)].map((m) => m[0]))];
 }
 
+/** "file : what was found" for each of `files` in which `find` finds something. */
+const findIn = (files: string[], find: (code: string) => string[]) =>
+  files
+    .map((f) => [f, find(fs.readFileSync(projectPath(f), "utf8"))] as const)
+    .filter(([, found]) => found.length > 0)
+    .map(([f, found]) => `${f} : ${found.join(" | ")}`);
+
 describe("the read module", () => {
   it("finds a query and a read of an intermediate model where there is one (the checks below can fail)", () => {
     const code = "const rows = await queryRows(wh.conn, `select 1 from int_as_of_dates where x`);\n// select a from int_b\n";
@@ -59,11 +66,10 @@ describe("the read module", () => {
   });
 
   it("holds every SQL statement of the API, the CLI, the server, the site's loaders and the publications", () => {
-    const offenders = CALLERS.flatMap(tsFiles)
-      .filter((f) => !LINEAGE.includes(f))
-      .map((f) => [f, sqlIn(fs.readFileSync(projectPath(f), "utf8"))] as const)
-      .filter(([, found]) => found.length > 0)
-      .map(([f, found]) => `${f} : ${found.join(" | ")}`);
+    const offenders = findIn(
+      CALLERS.flatMap(tsFiles).filter((f) => !LINEAGE.includes(f)),
+      sqlIn,
+    );
     expect(offenders, "SQL hors de src/warehouse : déplacez la requête dans un module de src/warehouse").toEqual([]);
   });
 
@@ -71,11 +77,10 @@ describe("the read module", () => {
     // the prefixes name every model that is no mart or metric
     const notMarts = loadModels().filter((m) => m.layer === "staging" || m.layer === "intermediate");
     expect(notMarts.filter((m) => !/^(int|stg)_/.test(m.name)).map((m) => m.name)).toEqual([]);
-    const offenders = tsFiles("src/warehouse")
-      .filter((f) => !NOT_YET_ON_MARTS.includes(f))
-      .map((f) => [f, nonMartReadsIn(fs.readFileSync(projectPath(f), "utf8"))] as const)
-      .filter(([, found]) => found.length > 0)
-      .map(([f, found]) => `${f} : ${found.join(", ")}`);
+    const offenders = findIn(
+      tsFiles("src/warehouse").filter((f) => !NOT_YET_ON_MARTS.includes(f)),
+      nonMartReadsIn,
+    );
     expect(offenders, "lecture d'un modèle intermédiaire : ajoutez un mart dans etl/models/marts").toEqual([]);
   });
 

@@ -1,6 +1,6 @@
--- one row per lease and as-of date D (leases that have started by D): balance, debt by age,
--- presence. A case's balances month by month (the API) and the balance beside each row of a
--- figure's drill-through read it.
+-- one row per lease and as-of date D (leases that have started by D): its balance and its debt
+-- by age, the columns the readers ask for (a case's balances month by month in the API, the
+-- balance beside each row of a figure's drill-through); the other columns stay in the model.
 -- config: materialized = view
 with
 
@@ -13,14 +13,10 @@ final as (
         num_contrat,
         code_secteur,
         date_arrete,
-        est_present,
-        est_parti,
         solde,
-        dette,
         dette_moins_3_mois,
         dette_3_12_mois,
         dette_plus_12_mois,
-        est_dette_3_mois,
     from positions
 )
 
