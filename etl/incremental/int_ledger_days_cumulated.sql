@@ -5,31 +5,31 @@
 -- config: replaces = num_contrat, jour
 with
 
-changed_leases as (
+leases_to_redo as (
     -- each lease whose entries changed tonight, and the earliest posting date among its removed,
     -- changed or new entries (etl/incremental/changed_leases.sql)
-    select num_contrat, depuis from etl_dirty_contracts
+    select num_contrat, depuis from changed_leases
 ),
 
 totals_before as (
     -- why: the running totals kept from the previous run, up to the day before the change
     select
-        changed_leases.num_contrat,
+        leases_to_redo.num_contrat,
         coalesce(max_by(t.solde_cumule, t.jour), 0) as solde_avant,
         coalesce(max_by(t.debits_cumules, t.jour), 0) as debits_avant,
-    from changed_leases
+    from leases_to_redo
     left join int_ledger_days_cumulated as t
-        on t.num_contrat = changed_leases.num_contrat
-        and t.jour < changed_leases.depuis
-    group by changed_leases.num_contrat
+        on t.num_contrat = leases_to_redo.num_contrat
+        and t.jour < leases_to_redo.depuis
+    group by leases_to_redo.num_contrat
 ),
 
 entries_since_change as (
     select e.num_contrat, e.date_ecriture, e.debit, e.credit
     from ledger_entries as e
-    inner join changed_leases
-        on changed_leases.num_contrat = e.num_contrat
-        and e.date_ecriture >= changed_leases.depuis
+    inner join leases_to_redo
+        on leases_to_redo.num_contrat = e.num_contrat
+        and e.date_ecriture >= leases_to_redo.depuis
 ),
 
 totals_since_change as (
