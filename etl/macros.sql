@@ -110,3 +110,28 @@ create or replace macro review_action_status(action, due, meeting) as
 -- A rule's delay in words, for the reasons the review gives: « 6 semaines », « 2 mois ».
 create or replace macro review_delay_text(rule_code) as
     (select r.delai || ' ' || r.unite from review_rules as r where r.code = rule_code);
+
+-- The running totals per lease and posting day of a set of ledger entries (a relation with
+-- num_contrat, date_ecriture, debit, credit): one row per lease and day with the balance and the
+-- debits summed from the lease's first entry in the set. One computation for
+-- int_ledger_days_cumulated (every entry) and its nightly variant (etl/incremental: the entries of
+-- each changed lease from its first changed day, on top of the totals kept before that day).
+create or replace macro ledger_running_totals(entries) as table
+    with daily as (
+        select
+            num_contrat,
+            date_ecriture as jour,
+            sum(debit - credit) as solde_jour,
+            sum(debit) as debits_jour,
+        from query_table(entries)
+        group by num_contrat, date_ecriture
+    )
+    select
+        num_contrat,
+        jour,
+        -- why decimal(18, 2): a lease's totals stay far below 10^16 euros, and 64-bit decimals are
+        -- read and summed many times faster than the 128-bit ones sum() returns
+        cast(sum(solde_jour) over running as decimal(18, 2)) as solde_cumule,
+        cast(sum(debits_jour) over running as decimal(18, 2)) as debits_cumules,
+    from daily
+    window running as (partition by num_contrat order by jour rows between unbounded preceding and current row);

@@ -7,7 +7,8 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/duckdb/db.ts";
 import { atAdHocAsOfDate } from "../src/models/adHocAsOf.ts";
-import { loadModels, MODELS_DIR, ModelConfigError } from "../src/models/models.ts";
+import { nightlyPlan } from "../src/etl/nightlyPlan.ts";
+import { loadModels, MODELS_DIR, ModelConfigError, NIGHTLY_DIR } from "../src/models/models.ts";
 import { openWarehouse, type Warehouse } from "../src/warehouse/warehouse.ts";
 import { etl, tempDir } from "./util/exports.ts";
 
@@ -44,6 +45,34 @@ describe("model headers", () => {
   it("refuses a value it does not know, naming the file", () => {
     const dir = modelsCopy("marts/leases.sql", (sql) => sql.replace("\n", "\n-- config: as_of = hier\n"));
     expect(() => loadModels(dir)).toThrow(/marts\/leases\.sql : valeur « hier » invalide pour « as_of »/);
+  });
+});
+
+describe("nightly rules (etl/incremental)", () => {
+  /** A copy of etl/incremental where `edit` changes one file's text. */
+  const rulesCopy = (file: string, edit: (sql: string) => string) => {
+    const dir = path.join(tempDir("oph-rules-"), "incremental");
+    fs.cpSync(NIGHTLY_DIR, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, file), edit(fs.readFileSync(path.join(dir, file), "utf8")));
+    return dir;
+  };
+
+  it("orders the kinds by what their rules read, and computes only the relations a rule reads", () => {
+    const { phases } = nightlyPlan();
+    expect(phases.map((p) => p.kinds)).toEqual([["secteurs", "agents"], ["baux"], ["ecritures", "actions"]]);
+    expect(phases.map((p) => p.generic.map((g) => g.name))).toEqual([
+      ["added_secteurs", "changed_agents"],
+      ["added_baux", "changed_baux"],
+      [],
+    ]);
+    expect(phases.map((p) => p.relations.map((r) => r.name))).toEqual([[], ["moved_leases"], ["changed_leases", "leases_to_reposition"]]);
+  });
+
+  it("refuses a rule that says neither whose keys it gives nor what it follows, naming the file", () => {
+    const dir = rulesCopy("moved_leases.sql", (sql) => sql.replace("-- config: after = baux\n", ""));
+    expect(() => nightlyPlan(loadModels(), dir)).toThrow(
+      /moved_leases\.sql : l'en-tête doit dire « -- config: keys_of = <type> » ou « -- config: after = <type> »/,
+    );
   });
 });
 

@@ -9,13 +9,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/duckdb/db.ts";
-import {
-  replayedWorklist,
-  replayReview,
-  summarizeReplay,
-  summarizeReplayByState,
-  type ReplayResult,
-} from "../src/warehouse/reviewReplay.ts";
+import { replayedWorklist, replayReview, type ReplayResult } from "../src/warehouse/reviewReplay.ts";
 import { openWarehouse, type Warehouse } from "../src/warehouse/warehouse.ts";
 import { HISTORIES, SET_APART_THEN_WORSE } from "./fixtures/review/histories.ts";
 import { UP_TO_DATE, writeReviewOffice } from "./fixtures/review/office.ts";
@@ -83,7 +77,7 @@ describe("the review replay", () => {
       result.resultats.filter((r) => r.mois === mois && r.a_examiner === aExaminer).map((r) => r.etat);
     expect(states("2025-07-31", true)).toEqual(["amiable", "procedure_active"]);
     expect(states("2025-09-30", false)).toEqual(["suspendue_plan"]);
-    const byState = summarizeReplayByState(result);
+    const byState = result.par_etat;
     expect(byState.map((s) => [s.etat, s.dossiers])).toEqual([
       ["amiable", 12],
       ["suspendue_plan", 4],
@@ -93,7 +87,7 @@ describe("the review replay", () => {
   });
 
   it("prints the caseload cut and the share of set-apart cases that got worse", () => {
-    const [y2025, all] = summarizeReplay(result);
+    const [y2025, all] = result.synthese;
     expect(y2025!.annee).toBe(2025);
     expect(all).toMatchObject({ annee: null, fins_de_mois: 9, suivis_moyen: 2, mis_de_cote_moyen: 5 / 9 });
     expect(all!.part_mis_de_cote).toBeCloseTo(5 / 18, 10);

@@ -10,7 +10,7 @@ import { QueryError } from "../errors.ts";
 import { formatDate, formatValue } from "../../reports/components/format.ts";
 import { DEFAULT_DB_PATH } from "../paths.ts";
 import { ownerOnlyUmask } from "../ownerOnly.ts";
-import { replayReview, summarizeReplay, summarizeReplayByState, type ReplayResult, type ReplaySummary } from "../warehouse/reviewReplay.ts";
+import { replayReview, type ReplayResult } from "../warehouse/reviewReplay.ts";
 import { openWarehouse } from "../warehouse/warehouse.ts";
 import { cliOptions, runMain } from "./args.ts";
 
@@ -28,10 +28,8 @@ runMain(async () => {
   const wh = await openWarehouse(path.resolve(values.db ?? DEFAULT_DB_PATH));
   try {
     const result = await replayReview(wh, { from: values.de ?? "2022-01", to: values.a ?? "2025-12", horizonMonths: Number(horizon) });
-    const summary = summarizeReplay(result);
-    if (format === "json") {
-      process.stdout.write(JSON.stringify({ ...result, synthese: summary, par_etat: summarizeReplayByState(result) }, null, 2) + "\n");
-    } else process.stdout.write(renderReplay(result, summary, values.detail === true));
+    if (format === "json") process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    else process.stdout.write(renderReplay(result, values.detail === true));
   } finally {
     wh.close();
   }
@@ -46,7 +44,7 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)];
 }
 
-function renderReplay(result: ReplayResult, summary: ReplaySummary[], detail: boolean): string {
+function renderReplay(result: ReplayResult, detail: boolean): string {
   const first = result.resultats[0]!;
   const last = result.resultats[result.resultats.length - 1]!;
   const h = result.horizon_mois;
@@ -67,7 +65,7 @@ function renderReplay(result: ReplayResult, summary: ReplaySummary[], detail: bo
         "dont hausse ≥ 1 mois",
         "Proposés aggravés",
       ],
-      summary.map((s) => [
+      result.synthese.map((s) => [
         s.annee === null ? "Ensemble" : String(s.annee),
         n(s.fins_de_mois),
         n(Math.round(s.suivis_moyen)),
@@ -88,7 +86,7 @@ function renderReplay(result: ReplayResult, summary: ReplaySummary[], detail: bo
     "Par état du dossier (toutes fins de mois confondues) :",
     ...table(
       ["État", "Dossiers-mois", "Mis de côté", "Mis de côté aggravés", "Proposés aggravés"],
-      summarizeReplayByState(result).map((s) => [
+      result.par_etat.map((s) => [
         s.etat_libelle ?? s.etat,
         n(s.dossiers),
         pct(s.part_mis_de_cote),

@@ -50,6 +50,10 @@ export interface ReplayResult {
   resultats: ReplayOutcome[];
   /** What the replay met: households in each history the review's rules are written for. */
   histoires: ReplayHistory[];
+  /** A row per year of the range, then one for the whole range (etl/analyses/review_replay_summary.sql). */
+  synthese: ReplaySummary[];
+  /** A row per case state, the most frequent first (etl/analyses/review_replay_by_state.sql). */
+  par_etat: ReplayStateSummary[];
 }
 
 export type ReplayHistory = { histoire: string; libelle: string; menages: number };
@@ -113,21 +117,33 @@ export async function replayReview(wh: Warehouse, options: ReplayOptions): Promi
       await worklistAt(conn, schema, models, m);
       await keepWorklist(conn, schema, m);
     }
+    const analysis = (name: string) => readSql(projectPath("etl", "analyses", `${name}.sql`));
+    // why a table: the summaries read the outcomes' rows (etl/analyses/review_replay_summary.sql, _by_state.sql)
+    await conn.run(`create table ${schema}.replay_outcomes as ${analysis("review_replay_outcomes")}`, {
+      horizon: options.horizonMonths,
+    });
     const rows = await queryRows<ReplayOutcome>(
       conn,
       `select strftime(mois, '%Y-%m-%d') as mois, strftime(horizon, '%Y-%m-%d') as horizon, a_examiner, etat, etat_libelle,
               cast(dossiers as integer) as dossiers, cast(aggraves as integer) as aggraves,
               cast(etape_contentieuse as integer) as etape_contentieuse, cast(hausse_forte as integer) as hausse_forte,
               cast(dette_en_hausse as integer) as dette_en_hausse, cast(dette_en_baisse as integer) as dette_en_baisse
-       from (${readSql(projectPath("etl", "analyses", "review_replay_outcomes.sql"))})`,
-      { horizon: options.horizonMonths },
+       from ${schema}.replay_outcomes order by mois, a_examiner desc, etat`,
     );
     const histories = await queryRows<ReplayHistory>(
       conn,
-      `select histoire, libelle, cast(menages as integer) as menages
-       from (${readSql(projectPath("etl", "analyses", "review_replay_histories.sql"))})`,
+      `select histoire, libelle, cast(menages as integer) as menages from (${analysis("review_replay_histories")})`,
     );
-    return { donnees_jusqu_au: lastDay, horizon_mois: options.horizonMonths, resultats: rows, histoires: histories };
+    const synthese = await queryRows<ReplaySummary>(conn, analysis("review_replay_summary"));
+    const parEtat = await queryRows<ReplayStateSummary>(conn, analysis("review_replay_by_state"));
+    return {
+      donnees_jusqu_au: lastDay,
+      horizon_mois: options.horizonMonths,
+      resultats: rows,
+      histoires: histories,
+      synthese,
+      par_etat: parEtat,
+    };
   });
 }
 
@@ -169,8 +185,8 @@ async function keepWorklist(conn: DuckDBConnection, schema: string, m: string) {
   );
 }
 
-/** The replay's figures over a set of month ends: averages per month end and shares of the case-months. */
-export interface ReplaySummary {
+/** The replay's figures over a year or the whole range: averages per month end and shares of the case-months. */
+export type ReplaySummary = {
   /** The year, or null for the whole range. */
   annee: number | null;
   fins_de_mois: number;
@@ -185,63 +201,14 @@ export interface ReplaySummary {
   mis_de_cote_hausse_forte: number;
   mis_de_cote_dette_en_baisse: number;
   proposes_aggraves: number;
-}
-
-export function summarizeReplay(result: ReplayResult): ReplaySummary[] {
-  const years = [...new Set(result.resultats.map((r) => Number(r.mois.slice(0, 4))))];
-  const summarize = (annee: number | null): ReplaySummary => {
-    const rows = result.resultats.filter((r) => annee === null || Number(r.mois.slice(0, 4)) === annee);
-    const monthEnds = new Set(rows.map((r) => r.mois)).size;
-    const sum = (side: boolean, key: keyof ReplayOutcome) =>
-      rows.filter((r) => r.a_examiner === side).reduce((s, r) => s + (r[key] as number), 0);
-    const apart = sum(false, "dossiers");
-    const proposed = sum(true, "dossiers");
-    const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
-    return {
-      annee,
-      fins_de_mois: monthEnds,
-      suivis_moyen: (apart + proposed) / monthEnds,
-      a_examiner_moyen: proposed / monthEnds,
-      mis_de_cote_moyen: apart / monthEnds,
-      part_mis_de_cote: share(apart, apart + proposed),
-      mis_de_cote_aggraves: share(sum(false, "aggraves"), apart),
-      mis_de_cote_etape_contentieuse: share(sum(false, "etape_contentieuse"), apart),
-      mis_de_cote_hausse_forte: share(sum(false, "hausse_forte"), apart),
-      mis_de_cote_dette_en_baisse: share(sum(false, "dette_en_baisse"), apart),
-      proposes_aggraves: share(sum(true, "aggraves"), proposed),
-    };
-  };
-  return [...years.map(summarize), summarize(null)];
-}
+};
 
 /** The replay by case state over the whole range: how each state is cut and how its cases fared. */
-export interface ReplayStateSummary {
+export type ReplayStateSummary = {
   etat: string;
   etat_libelle: string;
   dossiers: number;
   part_mis_de_cote: number;
   mis_de_cote_aggraves: number;
   proposes_aggraves: number;
-}
-
-export function summarizeReplayByState(result: ReplayResult): ReplayStateSummary[] {
-  const states = [...new Map(result.resultats.map((r) => [r.etat, r.etat_libelle])).entries()];
-  const share = (n: number, d: number) => (d === 0 ? 0 : n / d);
-  return states
-    .map(([etat, etat_libelle]) => {
-      const rows = result.resultats.filter((r) => r.etat === etat);
-      const sum = (side: boolean, key: "dossiers" | "aggraves") =>
-        rows.filter((r) => r.a_examiner === side).reduce((s, r) => s + r[key], 0);
-      const apart = sum(false, "dossiers");
-      const proposed = sum(true, "dossiers");
-      return {
-        etat,
-        etat_libelle,
-        dossiers: apart + proposed,
-        part_mis_de_cote: share(apart, apart + proposed),
-        mis_de_cote_aggraves: share(sum(false, "aggraves"), apart),
-        proposes_aggraves: share(sum(true, "aggraves"), proposed),
-      };
-    })
-    .sort((a, b) => b.dossiers - a.dossiers);
-}
+};

@@ -11,26 +11,14 @@ entries as (
     select num_contrat, date_ecriture, debit, credit from ledger_entries
 ),
 
-daily as (
-    select
-        num_contrat,
-        date_ecriture as jour,
-        sum(debit - credit) as solde_jour,
-        sum(debit) as debits_jour,
-    from entries
-    group by num_contrat, date_ecriture
+running_totals as (
+    -- the sums per day and their running totals (etl/macros.sql, shared with the nightly variant)
+    select * from ledger_running_totals(entries)
 ),
 
 final as (
-    select
-        num_contrat,
-        jour,
-        -- why decimal(18, 2): a lease's totals stay far below 10^16 euros, and 64-bit decimals are
-        -- read and summed many times faster than the 128-bit ones sum() returns
-        cast(sum(solde_jour) over running as decimal(18, 2)) as solde_cumule,
-        cast(sum(debits_jour) over running as decimal(18, 2)) as debits_cumules,
-    from daily
-    window running as (partition by num_contrat order by jour rows between unbounded preceding and current row)
+    select num_contrat, jour, solde_cumule, debits_cumules,
+    from running_totals
     -- why the order: a lease's rows lie together, so reading one lease (a case in the API) skips
     -- the rest of the table, and the table compresses better
     order by num_contrat, jour
