@@ -20,13 +20,6 @@ const CALLERS = ["src/api", "src/cli", "src/server", "src/site", "src/publicatio
  */
 const LINEAGE = ["src/publications/rawFiles.ts", "src/publications/revisions.ts", "src/publications/verify.ts"];
 
-/**
- * Reader files that still read a model that is no mart. src/warehouse/reviewReplay.ts belongs to
- * the nightly run's part: its read of int_as_of_dates is switched to the mart as_of_dates when
- * the branches are merged, and this line goes.
- */
-const NOT_YET_ON_MARTS = ["src/warehouse/reviewReplay.ts"];
-
 const tsFiles = (dir: string): string[] =>
   fs
     .readdirSync(projectPath(dir), { withFileTypes: true })
@@ -77,10 +70,7 @@ describe("the read module", () => {
     // the prefixes name every model that is no mart or metric
     const notMarts = loadModels().filter((m) => m.layer === "staging" || m.layer === "intermediate");
     expect(notMarts.filter((m) => !/^(int|stg)_/.test(m.name)).map((m) => m.name)).toEqual([]);
-    const offenders = findIn(
-      tsFiles("src/warehouse").filter((f) => !NOT_YET_ON_MARTS.includes(f)),
-      nonMartReadsIn,
-    );
+    const offenders = findIn(tsFiles("src/warehouse"), nonMartReadsIn);
     expect(offenders, "lecture d'un modèle intermédiaire : ajoutez un mart dans etl/models/marts").toEqual([]);
   });
 

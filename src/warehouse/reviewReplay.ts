@@ -85,7 +85,7 @@ export async function replayReview(wh: Warehouse, options: ReplayOptions): Promi
   const monthEnds = (
     await queryRows<{ d: string }>(
       wh.conn,
-      `select strftime(date_arrete, '%Y-%m-%d') as d from int_as_of_dates
+      `select strftime(date_arrete, '%Y-%m-%d') as d from as_of_dates
        where est_fin_de_mois and strftime(date_arrete, '%Y-%m') between $from and $to order by date_arrete`,
       { from: options.from, to: options.to },
     )
