@@ -12,19 +12,25 @@ actions_in_months as (
 ),
 
 monthly_counts as (
-    select
-        mois,
-        code_secteur,
-        count(*) filter (where categorie = 'REMINDER') as relances_mois,
-        count(*) filter (where categorie = 'HOME_VISIT') as visites_domicile_mois,
-        count(*) filter (where categorie = 'APPOINTMENT') as rendez_vous_mois,
-        count(*) filter (where categorie = 'CAF_REPORT') as signalements_caf_mois,
-        count(*) filter (where categorie = 'FSL') as demandes_fsl_mois,
-        count(*) filter (where categorie = 'PLAN_SIGNED') as plans_signes_mois,
-        count(*) filter (where categorie = 'PLAN_BROKEN') as plans_rompus_mois,
-        count(*) filter (where categorie = 'PLAN_COMPLETED') as plans_soldes_mois,
-    from actions_in_months
-    group by grouping sets ((mois, code_secteur), (mois))
+    -- one count per category of action, each its column
+    pivot (
+        select mois, code_secteur, categorie from actions_in_months
+        union all
+        -- the whole landlord: every action once more, in no sector
+        select mois, null, categorie from actions_in_months
+    )
+    on categorie in (
+        'REMINDER' as relances_mois,
+        'HOME_VISIT' as visites_domicile_mois,
+        'APPOINTMENT' as rendez_vous_mois,
+        'CAF_REPORT' as signalements_caf_mois,
+        'FSL' as demandes_fsl_mois,
+        'PLAN_SIGNED' as plans_signes_mois,
+        'PLAN_BROKEN' as plans_rompus_mois,
+        'PLAN_COMPLETED' as plans_soldes_mois
+    )
+    using count(*)
+    group by mois, code_secteur
 ),
 
 final as (
