@@ -161,6 +161,36 @@ describe("the Publications page", () => {
       ["S", "relances", "Colmar Sud", String(south.relances), String((south.relances as number) + 1), "+1"],
     ]);
     expect(await report.locator("[data-explications] li").allTextContents()).toEqual([LATE_REMINDER]);
+    // Both tables download as CSV for French Excel: the gaps as shown (« +1 » the number 1), the
+    // figures as published.
+    const csvOf = async (table: string) => {
+      const [d] = await Promise.all([
+        page.waitForEvent("download"),
+        report
+          .locator(".tableau-exportable", { has: page.locator(table) })
+          .getByRole("button", { name: "Télécharger le tableau (CSV pour Excel)" })
+          .click(),
+      ]);
+      return {
+        name: d.suggestedFilename(),
+        lines: fs
+          .readFileSync((await d.path())!, "utf8")
+          .slice(1)
+          .split("\r\n"),
+      };
+    };
+    const gapsCsv = await csvOf("table[data-ecarts]");
+    expect(gapsCsv.name).toBe(`publication-${p2024.id}-ecarts.csv`);
+    expect(gapsCsv.lines.slice(0, 3)).toEqual([
+      "Portée;Indicateur;Publié;Aujourd'hui;Écart",
+      `Ensemble du bailleur;Relances;${published};${published + 1};1`,
+      `Colmar Sud;Relances;${south.relances};${(south.relances as number) + 1};1`,
+    ]);
+    const figuresCsv = await csvOf("table[data-chiffres-publies]");
+    expect(figuresCsv.name).toBe(`publication-${p2024.id}-chiffres.csv`);
+    expect(figuresCsv.lines[0]!.split(";")[0]).toBe("Indicateur");
+    const rate = (r: FiguresRecord) => `${((r.taux_impayes as number) * 100).toFixed(2).replace(".", ",")} %`;
+    expect(figuresCsv.lines.find((l) => l.startsWith("Taux d'impayés;"))).toBe(`Taux d'impayés;${scopes.map(rate).join(";")}`);
 
     // The withdrawn one says why; the 2023 one is unchanged and gives its note.
     expect(spaces(await card(page, withdrawn.id).locator("[data-retrait]").textContent())).toBe(
