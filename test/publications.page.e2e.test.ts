@@ -327,6 +327,39 @@ describe("Chiffres clés with a publication in force", () => {
     await phone.context.close();
   });
 
+  it("opens a published count's cases as today's, saying when the publication's figure differs", async () => {
+    web.ready();
+    // Signing in sends back to Chiffres clés.
+    const v = await open(1440, "recouvrement");
+    expect(await settled(v.page)).toEqual([]);
+    await v.page.waitForLoadState("networkidle");
+    const { page } = v;
+    const published = p2024.chiffres.ensemble.relances as number;
+    // Relances, revised since by the late reminder: the list has today's count, and says so.
+    const link = page.locator('td.phrase[data-figure="relances"] a.lien-dossiers');
+    expect(await link.getAttribute("href")).toBe(`dossiers.html?figure=relances&annee=2024&au=2024-12-31&publication=${p2024.id}`);
+    await link.click();
+    await page.waitForURL(/dossiers/);
+    expect(await settled(page)).toEqual([]);
+    await page.locator("[data-dossiers-nombre]").waitFor();
+    expect(spaces(await page.locator("[data-dossiers-nombre]").textContent())).toBe(spaces(formatValue(published + 1, "nombre")));
+    expect(spaces(await page.locator("[data-chiffre-publie]").textContent())).toBe(
+      spaces(
+        `Le chiffre d'où vous venez est celui de la publication « Rapport d'activité 2024 » (publiée le 15/03/2025) : ${formatValue(published, "nombre")}. ` +
+          `Recalculé aujourd'hui avec les exports reçus depuis, il vaut ${formatValue(published + 1, "nombre")} : cette liste donne les dossiers d'aujourd'hui, pas ceux de la publication. Voir la publication et l'explication des écarts.`,
+      ),
+    );
+    // A published figure that today's data leave as it was: no such sentence.
+    await goto(v, `dossiers.html?figure=assignations&annee=2024&au=2024-12-31&publication=${p2024.id}`);
+    await page.locator("[data-dossiers-nombre]").waitFor();
+    expect(spaces(await page.locator("[data-dossiers-nombre]").textContent())).toBe(
+      spaces(formatValue(p2024.chiffres.ensemble.assignations as number, "nombre")),
+    );
+    expect(await page.locator("[data-chiffre-publie]").count()).toBe(0);
+    expect(v.problems).toEqual([]);
+    await v.context.close();
+  });
+
   it("shows the form « Arrêter les chiffres » to the admin only", async () => {
     web.ready();
     for (const role of ["direction", "communication", "recouvrement"]) {
