@@ -139,6 +139,36 @@ describe("the Publications page", () => {
       ["S", "relances", "Colmar Sud", String(south.relances), String((south.relances as number) + 1), "+1"],
     ]);
     expect(await report.locator("[data-explications] li").allTextContents()).toEqual([LATE_REMINDER]);
+    // Both tables download as CSV for French Excel: the gaps as shown (« +1 » the number 1), the
+    // figures as published.
+    const csvOf = async (table: string) => {
+      const [d] = await Promise.all([
+        page.waitForEvent("download"),
+        report
+          .locator(".tableau-exportable", { has: page.locator(table) })
+          .getByRole("button", { name: "Télécharger le tableau (CSV pour Excel)" })
+          .click(),
+      ]);
+      return {
+        name: d.suggestedFilename(),
+        lines: fs
+          .readFileSync((await d.path())!, "utf8")
+          .slice(1)
+          .split("\r\n"),
+      };
+    };
+    const gapsCsv = await csvOf("table[data-ecarts]");
+    expect(gapsCsv.name).toBe(`publication-${p2024.id}-ecarts.csv`);
+    expect(gapsCsv.lines.slice(0, 3)).toEqual([
+      "Portée;Indicateur;Publié;Aujourd'hui;Écart",
+      `Ensemble du bailleur;Relances;${published};${published + 1};1`,
+      `Colmar Sud;Relances;${south.relances};${(south.relances as number) + 1};1`,
+    ]);
+    const figuresCsv = await csvOf("table[data-chiffres-publies]");
+    expect(figuresCsv.name).toBe(`publication-${p2024.id}-chiffres.csv`);
+    expect(figuresCsv.lines[0]!.split(";")[0]).toBe("Indicateur");
+    const rate = (r: FiguresRecord) => `${((r.taux_impayes as number) * 100).toFixed(2).replace(".", ",")} %`;
+    expect(figuresCsv.lines.find((l) => l.startsWith("Taux d'impayés;"))).toBe(`Taux d'impayés;${scopes.map(rate).join(";")}`);
 
     // The withdrawn one says why; the 2023 one is unchanged and gives its note.
     expect(spaces(await card(page, withdrawn.id).locator("[data-retrait]").textContent())).toBe(
@@ -268,6 +298,39 @@ describe("Chiffres clés with a publication in force", () => {
     await screenshot(phone.page, "chiffres-cles-publie-390");
     expect(phone.problems).toEqual([]);
     await phone.context.close();
+  });
+
+  it("opens a published count's cases as today's, saying when the publication's figure differs", async () => {
+    web.ready();
+    // Signing in sends back to Chiffres clés.
+    const v = await open(1440, "recouvrement");
+    expect(await settled(v.page)).toEqual([]);
+    await v.page.waitForLoadState("networkidle");
+    const { page } = v;
+    const published = p2024.chiffres.ensemble.relances as number;
+    // Relances, revised since by the late reminder: the list has today's count, and says so.
+    const link = page.locator('td.phrase[data-figure="relances"] a.lien-dossiers');
+    expect(await link.getAttribute("href")).toBe(`dossiers.html?figure=relances&annee=2024&au=2024-12-31&publication=${p2024.id}`);
+    await link.click();
+    await page.waitForURL(/dossiers/);
+    expect(await settled(page)).toEqual([]);
+    await page.locator("[data-dossiers-nombre]").waitFor();
+    expect(spaces(await page.locator("[data-dossiers-nombre]").textContent())).toBe(spaces(formatValue(published + 1, "nombre")));
+    expect(spaces(await page.locator("[data-chiffre-publie]").textContent())).toBe(
+      spaces(
+        `Le chiffre d'où vous venez est celui de la publication « Rapport d'activité 2024 » (publiée le 15/03/2025) : ${formatValue(published, "nombre")}. ` +
+          `Recalculé aujourd'hui avec les exports reçus depuis, il vaut ${formatValue(published + 1, "nombre")} : cette liste donne les dossiers d'aujourd'hui, pas ceux de la publication. Voir la publication et l'explication des écarts.`,
+      ),
+    );
+    // A published figure that today's data leave as it was: no such sentence.
+    await goto(v, `dossiers.html?figure=assignations&annee=2024&au=2024-12-31&publication=${p2024.id}`);
+    await page.locator("[data-dossiers-nombre]").waitFor();
+    expect(spaces(await page.locator("[data-dossiers-nombre]").textContent())).toBe(
+      spaces(formatValue(p2024.chiffres.ensemble.assignations as number, "nombre")),
+    );
+    expect(await page.locator("[data-chiffre-publie]").count()).toBe(0);
+    expect(v.problems).toEqual([]);
+    await v.context.close();
   });
 
   it("shows the form « Arrêter les chiffres » to the admin only", async () => {

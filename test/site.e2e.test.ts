@@ -170,6 +170,37 @@ describe("Chiffres clés", () => {
     expect(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length).toBe(1);
     await page.context().close();
   });
+
+  it("is one card per figure on a phone: no sideways scroll, the name, then the phrase beside its copy button, then the definition", async () => {
+    web.ready();
+    const { page, context } = await web.visit("chiffres-cles.html", { width: 390, height: 800 });
+    try {
+      const box = page.locator(".tableau-defilant", { has: page.locator("table.key-figures") });
+      const { scrollWidth, clientWidth } = await box.evaluate((e) => ({ scrollWidth: e.scrollWidth, clientWidth: e.clientWidth }));
+      expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+      const row = page.locator('tr[data-cle="taux_impayes"]');
+      const [name, phrase, definition, copy] = await Promise.all(
+        ["th", "td.phrase", "td.definition", "button"].map(async (s) => (await row.locator(s).boundingBox())!),
+      );
+      expect(spaces(await row.locator("td.phrase").textContent())).toBe(
+        spaces(
+          figurePhrase(
+            figuresCli(2024),
+            FIGURES.find((f) => f.cle === "taux_impayes")!,
+            false,
+          ),
+        ),
+      );
+      expect(name!.y + name!.height).toBeLessThanOrEqual(phrase!.y + 1);
+      expect(copy!.x).toBeGreaterThanOrEqual(phrase!.x + phrase!.width - 1);
+      expect(copy!.y).toBeLessThan(phrase!.y + phrase!.height);
+      expect(phrase!.y + phrase!.height).toBeLessThanOrEqual(definition!.y + 1);
+      // A card, not a tall row of a four-column table: about six lines at most.
+      expect((await row.boundingBox())!.height).toBeLessThan(200);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("Revue mensuelle", () => {

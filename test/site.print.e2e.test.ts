@@ -302,6 +302,60 @@ describe("chart export", () => {
 });
 
 describe("table export", () => {
+  it("gives every table of every page, as each role that sees it, a CSV download (the chart's numbers included)", async () => {
+    ready();
+    const report: string[] = [];
+    const counts = new Map<string, number>();
+    const runs = [...printRuns(), { pagePath: "dossiers.html?figure=relances&annee=2024", role: "recouvrement" }];
+    for (const { pagePath, role } of runs) {
+      const label = `${pagePath}${role ? ` (${role})` : ""}`;
+      const context = await sut.signedInContext(role);
+      try {
+        const page = await sut.openSettled(context, pagePath);
+        if (role) await page.locator("#observablehq-main table").first().waitFor();
+        // A table's CSV control (class tableau-csv): in its .tableau-exportable box, or elsewhere
+        // on the page and named by the table's (or its box's) data-tableau-csv.
+        const tables = await page.evaluate(() =>
+          [...document.querySelectorAll("#observablehq-main table:not(.tableau-impression)")].map((t) => {
+            const named = t.closest<HTMLElement>("[data-tableau-csv]")?.dataset.tableauCsv;
+            const control =
+              t.closest(".tableau-exportable")?.querySelector(".tableau-csv") ??
+              (named ? document.getElementById(named)?.closest(".tableau-csv") : null);
+            const name = (t.querySelector("caption")?.textContent ?? t.querySelector("th")?.textContent ?? "").trim();
+            return { name, csv: !!control };
+          }),
+        );
+        counts.set(label, tables.length);
+        for (const t of tables) if (!t.csv) report.push(`${label} : le tableau « ${t.name} » n'a pas de téléchargement CSV`);
+      } finally {
+        await context.close();
+      }
+    }
+    expect(report).toEqual([]);
+    // The walk saw the tables: a chart's numbers on the overview, the review's cases, a figure's cases.
+    expect(counts.get("index.html")).toBeGreaterThanOrEqual(5);
+    expect(counts.get("revue-mensuelle.html (recouvrement)")).toBe(1);
+    expect(counts.get("dossiers.html?figure=relances&annee=2024 (recouvrement)")).toBe(1);
+
+    // A chart's numbers (« Voir les données du graphique ») download as its table: the overview's
+    // rate at the end of 2024 is `npm run figures`'s, as a percentage French Excel reads.
+    const context = await sut.signedInContext(null);
+    try {
+      const index = await sut.openSettled(context, "index.html");
+      const details = index.locator("details.graphique-donnees").first();
+      await details.locator("summary").click();
+      const csv = await download(index, () => details.getByRole("button", { name: "Télécharger les données (CSV pour Excel)" }).click());
+      expect(csv.name).toMatch(/^taux-impayes-\d{4}-donnees\.csv$/);
+      expect(csv.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const lines = csv.bytes.toString("utf8").slice(1).split("\r\n");
+      expect(lines[0]).toBe("Fin de mois;Taux d'impayés;Fenêtre de douze mois");
+      const rate = `${((figuresCli(2024).taux_impayes as number) * 100).toFixed(2).replace(".", ",")} %`;
+      expect(lines).toContain(`31/12/2024;${rate};complète`);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("downloads the sectors' Inputs.table and the overview's debt table as CSV for French Excel", async () => {
     ready();
     await sut.inContext(null, async (context) => {

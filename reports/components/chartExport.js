@@ -6,6 +6,7 @@
 // its size (print quality). Every chart component returns exportableChart(…): one place.
 import {html} from "htl";
 import {formatDate} from "./format.js";
+import {withCsv} from "./tableCsv.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", sans-serif';
@@ -187,13 +188,14 @@ function save(blob, filename) {
  * text alternative), folded under « Voir les données » and printed with the chart.
  * `data`: {columns: [{label, value: (row) => text}], rows}.
  */
-export function chartDataTable(title, {columns, rows}) {
-  // why no-print: on paper the chart and the page's own tables carry the numbers
-  return html`<details class="graphique-donnees no-print"><summary>Voir les données du graphique</summary>
-    <table><caption>${title}</caption>
+export function chartDataTable(title, {columns, rows}, {filename = `${fileStem(title)}.csv`} = {}) {
+  const table = html`<table><caption>${title}</caption>
       <thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead>
       <tbody>${rows.map((r) => html`<tr>${columns.map((c, i) => (i === 0 ? html`<th scope="row">${c.value(r)}</th>` : html`<td>${c.value(r)}</td>`))}</tr>`)}</tbody>
-    </table></details>`;
+    </table>`;
+  // why no-print: on paper the chart and the page's own tables carry the numbers
+  return html`<details class="graphique-donnees no-print"><summary>Voir les données du graphique</summary>
+    ${withCsv(table, {filename, label: "Télécharger les données (CSV pour Excel)"})}</details>`;
 }
 
 export function exportableChart(chart, {title, asOf = null, file, data = null} = {}) {
@@ -211,5 +213,5 @@ export function exportableChart(chart, {title, asOf = null, file, data = null} =
     };
     return b;
   };
-  return html`<div class="graphique-exportable">${chart}${data ? chartDataTable(title, data) : ""}<div class="graphique-export no-print"><span>Télécharger le graphique :</span>${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}</div></div>`;
+  return html`<div class="graphique-exportable">${chart}${data ? chartDataTable(title, data, {filename: `${stem}-donnees.csv`}) : ""}<div class="graphique-export no-print"><span>Télécharger le graphique :</span>${button("PNG", () => chartPngBlob(chart, options))}${button("SVG", () => new Blob([chartSvgText(chart, options)], {type: "image/svg+xml"}))}</div></div>`;
 }

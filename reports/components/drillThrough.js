@@ -44,12 +44,15 @@ export const readsCases = (session) => Boolean(session?.connecte && session?.dos
 /**
  * The address of the list behind a figure. `prefix` is the way to the site's root from the
  * page ("" at the root, "../" from a sector page); `au`, the page's as-of date, so that the
- * list is the one of the figure shown (the site gives month ends).
+ * list is the one of the figure shown (the site gives month ends); `publication`, the id of the
+ * publication whose figure the page showed (Chiffres clés), so that the list can say when that
+ * figure is not today's (the API is never sent it).
  */
-export function drillHref(figure, {annee, secteur = null, au = null, prefix = ""}) {
+export function drillHref(figure, {annee, secteur = null, au = null, publication = null, prefix = ""}) {
   const q = new URLSearchParams({figure, annee: String(annee)});
   if (au) q.set("au", au);
   if (secteur) q.set("secteur", secteur);
+  if (publication) q.set("publication", publication);
   return `${prefix}dossiers.html?${q}`;
 }
 

@@ -6,6 +6,7 @@
 import {html} from "htl";
 import {apiJson} from "./apiJson.js";
 import {formatDate, formatDateTime, formatParisDay, formatValue} from "./format.js";
+import {withCsv} from "./tableCsv.js";
 
 /** The French label of each publication state. */
 export const PUBLICATION_STATES = {inchangee: "inchangée", revisee: "révisée", retiree: "retirée"};
@@ -155,7 +156,7 @@ const valueOf = (record, d) =>
 /** A publication's figures as published: one row per figure, one column per scope (landlord, then sectors). */
 function PublishedFiguresTable(publication, definitions, sectorName) {
   const scopes = [publication.chiffres.ensemble, ...publication.chiffres.secteurs];
-  return html`<div class="publication-defile"><table class="publication-table" data-chiffres-publies>
+  const table = html`<table class="publication-table" data-chiffres-publies>
     <thead><tr><th scope="col">Indicateur</th>${scopes.map((r) => html`<th scope="col" class="nombre">${sectorName(r.secteur)}</th>`)}</tr></thead>
     <tbody>${definitions.map(
       (d) =>
@@ -163,12 +164,16 @@ function PublishedFiguresTable(publication, definitions, sectorName) {
           (r) => html`<td class="nombre" data-secteur=${r.secteur ?? "ensemble"}>${formatValue(valueOf(r, d), d.unite)}</td>`
         )}</tr>`
     )}</tbody>
-  </table></div>`;
+  </table>`;
+  return withCsv(table, {
+    filename: `publication-${publication.id}-chiffres.csv`,
+    box: html`<div class="publication-defile">${table}</div>`
+  });
 }
 
 /** The gaps of a revised publication: published, today, difference (points, euros, counts). */
 function GapsTable(publication, sectorName) {
-  return html`<div class="publication-defile"><table class="publication-table" data-ecarts>
+  const table = html`<table class="publication-table" data-ecarts>
     <thead><tr><th scope="col">Portée</th><th scope="col">Indicateur</th><th scope="col" class="nombre">Publié</th><th scope="col" class="nombre">Aujourd'hui</th><th scope="col" class="nombre">Écart</th></tr></thead>
     <tbody>${publication.ecarts.map(
       (g) => html`<tr data-cle=${g.cle} data-secteur=${g.secteur ?? "ensemble"}>
@@ -176,7 +181,8 @@ function GapsTable(publication, sectorName) {
         <td class="nombre">${g.publie_texte}</td><td class="nombre">${g.actuel_texte}</td><td class="nombre" data-ecart>${g.ecart_texte}</td>
       </tr>`
     )}</tbody>
-  </table></div>`;
+  </table>`;
+  return withCsv(table, {filename: `publication-${publication.id}-ecarts.csv`, box: html`<div class="publication-defile">${table}</div>`});
 }
 
 /** One publication: state, title, note, as-of date, who published it and when, its source, figures, gaps and their explanations. */

@@ -7,31 +7,9 @@
 import * as Inputs from "@observablehq/inputs";
 import {html} from "htl";
 import {accessibleTable} from "./a11y.js";
-import {DownloadButton} from "./download.js";
-import {excelCsv, numberCell, textCell} from "./excelCsv.js";
+import {shown, TableCsvButton} from "./tableCsv.js";
 
-/** A French number as the page shows it: « 1 234,56 € », « 5,08 % », « −0,35 pt », « 12 ». */
-const FRENCH_NUMBER = /^([+\-−]?)(\d{1,3}(?:[\s\u00a0\u202f]\d{3})*|\d+)(,\d+)?[\s\u00a0\u202f]*(€|%|pt|j)?$/;
-
-/**
- * One cell of the CSV from the text the page shows: a French number becomes a number French
- * Excel reads (no grouping, decimal comma; a rate keeps « % », which Excel reads as a percentage),
- * « — » (no value) an empty cell, anything else text.
- */
-export function csvCell(text) {
-  const t = String(text ?? "")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (t === "—" || t === "") return textCell("");
-  const m = FRENCH_NUMBER.exec(t);
-  if (!m) return textCell(t);
-  const sign = m[1] === "-" || m[1] === "−" ? "-" : "";
-  const number = `${sign}${m[2].replace(/[\s\u00a0\u202f]/g, "")}${m[3] ?? ""}`;
-  return numberCell(m[4] === "%" ? `${number} %` : number);
-}
-
-/** The text a cell shows (a format may return a DOM node, e.g. a link). */
-const shown = (v) => (v instanceof Node ? v.textContent : v == null ? "" : String(v));
+export {csvCell, domTableCells, TableCsvButton, withCsv} from "./tableCsv.js";
 
 /** The rows in the order Inputs.table shows them first (its `sort` and `reverse` options). */
 function sortedRows(data, {sort, reverse = false} = {}) {
@@ -51,32 +29,6 @@ function tableCells(data, {columns, header = {}, format = {}, sort, reverse} = {
     head: keys.map((k) => header[k] ?? k),
     body: rows.map((row, i) => keys.map((k) => shown(format[k] ? format[k](row[k], i, rows) : row[k])))
   };
-}
-
-/** TableCsvButton(makeCells, {filename}): makeCells() -> {head, body} of texts, read when clicked. */
-export function TableCsvButton(makeCells, {filename, label = "Télécharger le tableau (CSV pour Excel)"}) {
-  const button = DownloadButton(
-    () => {
-      const {head, body} = makeCells();
-      return excelCsv([head.map(textCell), ...body.map((r) => r.map(csvCell))]);
-    },
-    {label, filename}
-  );
-  button.classList.add("tableau-csv");
-  return button;
-}
-
-/** The header and body texts of a plain HTML <table> (its first header row, then each body row). */
-export function domTableCells(table) {
-  const text = (cell) => cell.textContent.replace(/\s+/g, " ").trim();
-  const headRow = table.tHead?.rows[0] ?? null;
-  const bodyRows = [...table.tBodies].flatMap((b) => [...b.rows]);
-  return {head: headRow ? [...headRow.cells].map(text) : [], body: bodyRows.map((r) => [...r.cells].map(text))};
-}
-
-/** withCsv(table, {filename}): a plain HTML table with its CSV button under it. */
-export function withCsv(table, {filename, label}) {
-  return html`<div class="tableau-exportable">${table}<div class="tableau-outils no-print">${TableCsvButton(() => domTableCells(table), {filename, label})}</div></div>`;
 }
 
 /**

@@ -21,6 +21,10 @@ export const isIncomplete = (r) => r.fenetre_complete === false;
 const ANNOTATION_LINE = 14;
 const ANNOTATION_FONT = 11;
 const MARGIN_LEFT = 70;
+/** Room right of the frame for half the last year-end label (« fin 2024 » on the last month). */
+const MARGIN_RIGHT = 30;
+/** Room between the highest value and the frame's top (the notes sit above the frame). */
+const INSET_TOP = 8;
 
 /** The periods to shade: [{x1, x2, libelle, fill}], clipped to the rows' dates. */
 function periods(rows, band) {
@@ -49,7 +53,7 @@ function layoutAnnotations(list, rows, width) {
   if (list.length === 0) return {notes: [], height: 0};
   const first = utcDate(rows[0].date_arrete).getTime();
   const span = Math.max(utcDate(rows.at(-1).date_arrete).getTime() - first, 1);
-  const frame = Math.max(width - MARGIN_LEFT - 20, 80);
+  const frame = Math.max(width - MARGIN_LEFT - MARGIN_RIGHT, 80);
   let below = 0;
   const notes = [...list].reverse().map((p) => {
     const room = Math.max(frame * (1 - (p.x1.getTime() - first) / span), 120);
@@ -123,6 +127,7 @@ function trendFrame(rows, {width, height, band}) {
       width,
       height: height + notesHeight,
       marginLeft: MARGIN_LEFT,
+      marginRight: MARGIN_RIGHT,
       marginTop: 24 + notesHeight,
       x: {type: "utc", label: null, ticks, tickFormat: ticks ? yearEndTick : undefined}
     }
@@ -163,7 +168,8 @@ export function TrendChart(
     accessiblePlot(
       Plot.plot({
         ...frame,
-        y: {label, tickFormat: tick, grid: true, zero},
+        // nice and insetTop: the scale ends on a tick, a little below the frame's top, so a peak never touches the top (and the notes above it)
+        y: {label, tickFormat: tick, grid: true, zero, nice: true, insetTop: INSET_TOP},
         marks: [
           ...shading,
           Plot.lineY(incomplete, {x, y: key, stroke: INCOMPLETE_WINDOW.trait, strokeWidth: 1.5, strokeDasharray: "4,3"}),
@@ -237,7 +243,7 @@ export function MultiTrendChart(
     accessiblePlot(
       Plot.plot({
         ...frame,
-        y: {label: yLabel, tickFormat: tick, grid: true, zero},
+        y: {label: yLabel, tickFormat: tick, grid: true, zero, nice: true, insetTop: INSET_TOP},
         color: {domain: series.map((s) => s.label), range: series.map((s, i) => s.color ?? SERIES[i]), legend: true},
         marks: [
           ...shading,
