@@ -183,13 +183,7 @@ describe("Chiffres clés", () => {
         ["th", "td.phrase", "td.definition", "button"].map(async (s) => (await row.locator(s).boundingBox())!),
       );
       expect(spaces(await row.locator("td.phrase").textContent())).toBe(
-        spaces(
-          figurePhrase(
-            figuresCli(2024),
-            FIGURES.find((f) => f.cle === "taux_impayes")!,
-            false,
-          ),
-        ),
+        spaces(figurePhrase(figuresCli(2024), PAGE_FIGURES.find(([f]) => f.cle === "taux_impayes")![0], false)),
       );
       expect(name!.y + name!.height).toBeLessThanOrEqual(phrase!.y + 1);
       expect(copy!.x).toBeGreaterThanOrEqual(phrase!.x + phrase!.width - 1);
