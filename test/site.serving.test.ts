@@ -22,6 +22,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(siteDir, "404.html"), `<!doctype html><title>Page introuvable</title><h1>Page introuvable</h1>`);
   fs.writeFileSync(path.join(siteDir, "_npm", "plot.js"), script);
   fs.writeFileSync(path.join(siteDir, "logo.png"), Buffer.alloc(4096, 7));
+  fs.writeFileSync(path.join(siteDir, "figure.svg"), `<svg xmlns="http://www.w3.org/2000/svg"><text>3,47 %</text></svg>`);
   app = siteApp(new WarehouseProvider(await smallOfficeWarehouse()), siteDir);
 }, 120_000);
 
@@ -55,6 +56,21 @@ describe("compression of the site's files", () => {
     const png = await app.request("/logo.png", { headers: { "Accept-Encoding": "br" } });
     expect(png.headers.get("content-encoding")).toBeNull();
     expect(Buffer.from(await png.arrayBuffer()).length).toBe(4096);
+  });
+
+  it("sends a document's headers with pages and SVG files, not with scripts and images, which keep nosniff", async () => {
+    const documentOnly = ["content-security-policy", "x-frame-options", "cross-origin-opener-policy", "x-xss-protection"];
+    for (const file of ["/", "/figure.svg"]) {
+      const res = await app.request(file);
+      for (const header of documentOnly) expect(res.headers.get(header), `${file} ${header}`).not.toBeNull();
+    }
+    for (const file of ["/_npm/plot.js", "/logo.png"]) {
+      const res = await app.request(file);
+      expect(res.status).toBe(200);
+      for (const header of documentOnly) expect(res.headers.get(header), `${file} ${header}`).toBeNull();
+      expect(res.headers.get("x-content-type-options"), file).toBe("nosniff");
+      expect(res.headers.get("cross-origin-resource-policy"), file).toBe("same-origin");
+    }
   });
 
   it("serves a new version of a file after a rebuild, not the compressed old one", async () => {

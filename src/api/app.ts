@@ -25,6 +25,25 @@ import { signInPageRoutes } from "./routes/signInPage.ts";
 import { DEFAULT_ALLOWED_HOSTS, checkHost, checkOrigin } from "./requestOrigin.ts";
 import { serveSite } from "./staticSite.ts";
 
+/**
+ * Headers that only a document obeys: its policy, who may frame it, its browsing context group,
+ * old browsers' filters. Every response keeps nosniff (a script runs only with its type), the
+ * resource policy and the referrer policy (a style sheet's own requests follow it); pages, SVG
+ * files (a document when opened), the API and the sign-in page keep them all.
+ */
+const DOCUMENT_ONLY_HEADERS = [
+  "Content-Security-Policy",
+  "Cross-Origin-Opener-Policy",
+  "Origin-Agent-Cluster",
+  "X-Frame-Options",
+  "X-XSS-Protection",
+  "X-Download-Options",
+  "X-DNS-Prefetch-Control",
+  "X-Permitted-Cross-Domain-Policies",
+];
+/** The site files that are no document: scripts, style sheets, data, fonts, raster images. */
+const SUBRESOURCE_TYPE = /^(text\/javascript|application\/javascript|text\/css|application\/json|font\/|image\/(png|jpeg|webp|gif))/;
+
 export function createApp(ctx: AppContext) {
   const log = ctx.log ?? ((line: string) => process.stderr.write(line + "\n"));
   const app = new Hono<AppEnv>();
@@ -33,6 +52,13 @@ export function createApp(ctx: AppContext) {
     c.set("ctx", ctx);
     c.set("requestId", crypto.randomBytes(6).toString("hex"));
     await next();
+  });
+  // A script, style sheet, data file or font of the site is no document: it goes without the
+  // headers only a document obeys (a cold page load sends some 16 KB less, issue 14).
+  app.use(async (c, next) => {
+    await next();
+    if (!c.var.staticFile || !SUBRESOURCE_TYPE.test(c.res.headers.get("Content-Type") ?? "")) return;
+    for (const header of DOCUMENT_ONLY_HEADERS) c.res.headers.delete(header);
   });
   // Every answer but a site file depends on the session or on live state (API JSON and CSV,
   // errors included, /connexion, /health): no browser or proxy may keep it, and a cache that
