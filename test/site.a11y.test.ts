@@ -59,6 +59,13 @@ async function audit(context: BrowserContext, pagePath: string, label: string): 
     const pageWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     const overflow =
       pageWidth > width ? [`${label} : [débordement horizontal] la page fait ${pageWidth} px de large pour un écran de ${width} px`] : [];
+    // A value a program prints when it has none (a cell that evaluated to null, a flag) is no
+    // French; the API reference shows JSON, where null and false are words of the format.
+    const leaked = pagePath.startsWith("api/")
+      ? []
+      : [...new Set((await page.evaluate(() => document.body.innerText)).match(/\b(null|undefined|NaN|true|false)\b|\[object \w+\]/g))].map(
+          (word) => `${label} : [texte de programme] « ${word} » dans le texte de la page`,
+        );
     await page.addScriptTag({ content: AXE_SOURCE });
     const violations = await page.evaluate(async (tags) => {
       const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
@@ -71,7 +78,7 @@ async function audit(context: BrowserContext, pagePath: string, label: string): 
         nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
       }));
     }, WCAG_TAGS);
-    return overflow.concat(
+    return [...overflow, ...leaked].concat(
       violations.flatMap((v) =>
         v.nodes
           .slice(0, 5)

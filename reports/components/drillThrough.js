@@ -79,7 +79,9 @@ export function linkCounts(root, session, options) {
  * without case access. `definitions`: the rows of definitions.json's figures.
  */
 export function DrillLinks(record, definitions, {keys, session, ...options}) {
-  if (!readsCases(session) || !record) return html``;
+  // nothing to show: an empty string, which a page prints as nothing (htl's empty html`` is
+  // null, which Framework prints as « null » in the Markdown)
+  if (!readsCases(session) || !record) return "";
   const value = (key) => (key.startsWith("cohorte_") ? record.cohorte_commandements?.[key.slice("cohorte_".length)] : record[key]);
   const def = (key) =>
     definitions.find((d) =>
