@@ -92,14 +92,16 @@ function periodMarks(list, notes) {
  */
 const yearEndTick = (d) => `fin ${d.getUTCFullYear()}`;
 
-function yearEndTicks(rows, width) {
+export function yearEndTicks(rows, width) {
   if (rows.length === 0) return undefined;
   const first = utcDate(rows[0].date_arrete);
   const last = utcDate(rows.at(-1).date_arrete);
   const ends = utcYears(utcYear.floor(first), utcYear.offset(last, 1)).map((d) => new Date(Date.UTC(d.getUTCFullYear(), 11, 31)));
   const inside = ends.filter((d) => d >= first && d <= last);
-  // Every other year on a narrow screen, so that no two labels touch.
-  const step = width / Math.max(inside.length, 1) < 64 ? 2 : 1;
+  // One year in `step` where the frame is narrow, so that every label has 64 px to itself (a
+  // « fin 2024 » is about 45 px wide): every other year on a phone, one in four on a small card.
+  const frame = Math.max(width - MARGIN_LEFT - MARGIN_RIGHT, 80);
+  const step = Math.max(1, Math.ceil((64 * Math.max(inside.length, 1)) / frame));
   return inside.filter((_, i) => (inside.length - 1 - i) % step === 0);
 }
 
