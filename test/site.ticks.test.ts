@@ -3,14 +3,20 @@
  * has 64 px of the frame to itself, whatever the chart's width, and the last year end is always
  * labelled. Known answers for the demo office's span, 31/01/2018 to 31/10/2026.
  */
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { yearEndTicks } from "../reports/components/trendChart.js";
+import { projectPath } from "../src/paths.ts";
+
+// the browser module, loaded as it is (plain JavaScript)
+const { yearEndTicks } = (await import(pathToFileURL(projectPath("reports", "components", "trendChart.js")).href)) as {
+  yearEndTicks(rows: { date_arrete: string }[], width: number): Date[] | undefined;
+};
 
 const months = Array.from({ length: 106 }, (_, i) => {
   const end = new Date(Date.UTC(2018, 1 + i, 0));
   return { date_arrete: end.toISOString().slice(0, 10) };
 });
-const years = (width: number) => (yearEndTicks(months, width) as Date[]).map((d) => d.getUTCFullYear());
+const years = (width: number) => yearEndTicks(months, width)!.map((d) => d.getUTCFullYear());
 
 describe("year-end ticks", () => {
   it("labels every year on a wide chart, one in three on a phone, one in four on a small card", () => {
