@@ -16,14 +16,9 @@ import { DEFAULT_DB_PATH } from "../paths.ts";
 import type { Row } from "../duckdb/db.ts";
 import { projectPath } from "../paths.ts";
 import { siteYearDates } from "../warehouse/asOfDates.ts";
+import { dataBounds } from "../warehouse/dataBounds.ts";
 import { figureDefinitionRows } from "../warehouse/figureDefinitions.ts";
-import {
-  figureChangesAtSiteYearDates,
-  figuresAtSiteYearDates,
-  latestYearFiguresDate,
-  toFiguresRecord,
-  type FiguresRecord,
-} from "../warehouse/figures.ts";
+import { figureChangesAtSiteYearDates, figuresAtSiteYearDates, toFiguresRecord, type FiguresRecord } from "../warehouse/figures.ts";
 import { labelSeedRows } from "../warehouse/labelSeeds.ts";
 import { litigationStagesAt } from "../warehouse/litigationStages.ts";
 import { endedMonths, endedMonthsOfFigures } from "../warehouse/monthlyMarts.ts";
@@ -386,7 +381,7 @@ export interface SkippedFileRow {
 
 export const loads: SiteLoader<LoadsData> = {
   fichier: "chargements.json",
-  marts: ["etl_runs", "etl_run_files", "figures_per_year_and_sector"],
+  marts: ["etl_runs", "etl_run_files", "ledger_entries"],
   async load(wh) {
     const executions = (await fromMart("etl_runs", () => runList<RunRow & Row>(wh))).map((r) => ({
       ...r,
@@ -397,7 +392,7 @@ export const loads: SiteLoader<LoadsData> = {
       motif: publicRunMessage(f.motif),
     }));
     const exports = await fromMart("etl_run_files", () => latestExports(wh));
-    const latest = await fromMart("figures_per_year_and_sector", () => latestYearFiguresDate(wh));
+    const latest = (await fromMart("ledger_entries", () => dataBounds(wh))).dernier_jour;
     const fichiers_ecartes = (await fromMart("etl_run_files", () => filesLeftAside<SkippedFileRow & Row>(wh))).map((f) => ({
       ...f,
       motif: publicRunMessage(f.motif),

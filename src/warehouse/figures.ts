@@ -167,14 +167,14 @@ function withDataEnd(r: FiguresRecord, donnees_jusqu_au: string): FiguresRecord 
  * only), selected with SELECT_FIGURES, with the latest posting date as `donnees_jusqu_au`; by
  * year, the landlord first.
  */
-export function figuresAtSiteYearDates(wh: Warehouse): Promise<Row[]> {
+export async function figuresAtSiteYearDates(wh: Warehouse): Promise<Row[]> {
   return queryRows(
     wh.conn,
-    `select ${SELECT_FIGURES},
-       (select strftime(max(date_arrete), '%Y-%m-%d') as d from as_of_dates where est_derniere_donnee) as donnees_jusqu_au
+    `select ${SELECT_FIGURES}, $fin as donnees_jusqu_au
      from figures_per_date_and_sector
      where date_arrete in ${SITE_YEAR_DATES}
      order by annee, code_secteur nulls first`,
+    { fin: (await dataBounds(wh)).dernier_jour },
   );
 }
 
@@ -192,13 +192,4 @@ export function figureChangesAtSiteYearDates(wh: Warehouse): Promise<Row[]> {
      where c.date_arrete in ${SITE_YEAR_DATES} and c.variation is not null
      order by c.date_arrete, c.code_secteur nulls first, c.cle`,
   );
-}
-
-/** The latest as-of date of the yearly figures (figures_per_year_and_sector), ISO yyyy-mm-dd, or null. */
-export async function latestYearFiguresDate(wh: Warehouse): Promise<string | null> {
-  const [latest] = await queryRows<{ d: string | null }>(
-    wh.conn,
-    `select strftime(max(date_arrete), '%Y-%m-%d') as d from figures_per_year_and_sector`,
-  );
-  return latest?.d ?? null;
 }

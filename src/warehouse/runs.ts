@@ -9,13 +9,9 @@ import type { Warehouse } from "./warehouse.ts";
 const isoDate = (column: string, alias = column) => `strftime(${column}, '%Y-%m-%d') as ${alias}`;
 const isoInstant = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%SZ') as ${column}`;
 
-/** The end of the latest successful run, yyyy-mm-ddThh:mm:ss (UTC, no zone), or null. */
+/** The end of the latest successful run (lastSuccessfulRun), yyyy-mm-ddThh:mm:ss (UTC, no zone), or null. */
 export async function lastSuccessfulRunEnd(wh: Warehouse): Promise<string | null> {
-  const [r] = await queryRows<{ fin: string | null }>(
-    wh.conn,
-    `select strftime(max(fin), '%Y-%m-%dT%H:%M:%S') as fin from etl_runs where statut = 'succès'`,
-  );
-  return r?.fin ?? null;
+  return (await lastSuccessfulRun(wh))?.fin?.replace(/Z$/, "") ?? null;
 }
 
 /** Every run, latest first: its instants, outcome, message and counts. */
