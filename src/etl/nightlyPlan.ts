@@ -14,7 +14,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { ModelConfigError, NIGHTLY_DIR, readHeader } from "../models/models.ts";
+import { mentions, ModelConfigError, NIGHTLY_DIR, readHeader } from "../models/models.ts";
 import { KINDS, type Kind } from "./exportSchema.ts";
 import { loadModels, modelWithRole, readSql, type Model } from "./models.ts";
 
@@ -176,8 +176,6 @@ export function nightlyPlan(models: Model[] = loadModels(), rulesDir = NIGHTLY_D
 }
 
 const RULE_KEYS = ["keys_of", "rerun", "recheck", "after", "redoes", "replaces"] as const;
-const stripComments = (sql: string) => sql.replace(/--[^\n]*/g, "").replace(/'(?:[^']|'')*'/g, "''");
-const mentions = (sql: string, name: string) => new RegExp(`\\b${name}\\b`).test(stripComments(sql));
 
 /** The rule files of `dir` (every .sql file but the models' variants), checked, and the order of the kinds. */
 function readRules(dir: string): { keyRules: Record<Kind, KeyRule>; phases: Phase[] } {

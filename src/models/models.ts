@@ -240,6 +240,11 @@ function stripComments(sql: string): string {
   return sql.replace(/--[^\n]*/g, "").replace(/'(?:[^']|'')*'/g, "''");
 }
 
+/** Whether `sql` names the relation `name` outside its comments and strings: how a model's dependencies are found. */
+export function mentions(sql: string, name: string): boolean {
+  return new RegExp(`\\b${name}\\b`).test(stripComments(sql));
+}
+
 export function readSql(file: string): string {
   return fs.readFileSync(file, "utf8").trim().replace(/;\s*$/, "");
 }
@@ -265,8 +270,7 @@ export function loadModels(root = MODELS_DIR, options: { nightlyDir?: string } =
   }
   const names = found.map((m) => m.name);
   for (const m of found) {
-    const body = stripComments(m.sql);
-    m.dependsOn = names.filter((n) => n !== m.name && new RegExp(`\\b${n}\\b`).test(body));
+    m.dependsOn = names.filter((n) => n !== m.name && mentions(m.sql, n));
   }
   const byName = new Map(found.map((m) => [m.name, m]));
   for (const m of found) {
