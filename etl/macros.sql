@@ -135,3 +135,15 @@ create or replace macro ledger_running_totals(entries) as table
         cast(sum(debits_jour) over running as decimal(18, 2)) as debits_cumules,
     from daily
     window running as (partition by num_contrat order by jour rows between unbounded preceding and current row);
+
+-- The balance of each lease on a given day: `asks` is a relation with num_contrat and jour, `days`
+-- the running totals of int_ledger_days_cumulated. The balance on a day is the running balance of
+-- the lease's latest posting day on or before it, 0 before its first entry. The caller passes
+-- int_ledger_days_cumulated by name, so that its SQL names the model it reads and the runner
+-- builds that model first. One lookup for the review's models (the balance D − 3 months ago, the
+-- balance on the day of a judgment granting time or a protocol).
+create or replace macro balance_on_day(asks, days) as table
+    select asks.num_contrat, asks.jour, coalesce(days.solde_cumule, 0) as solde,
+    from query_table(asks) as asks
+    asof left join query_table(days) as days
+        on days.num_contrat = asks.num_contrat and days.jour <= asks.jour;

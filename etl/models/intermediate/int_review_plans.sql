@@ -9,10 +9,6 @@
 -- config: as_of = latest
 with
 
-latest_date as (
-    select date_arrete from int_as_of_dates where est_derniere_donnee
-),
-
 actions_to_date as (
     select * from int_review_actions_to_date
 ),
@@ -24,6 +20,7 @@ latest_plans as (
         date_action as date_signature,
         montant,
         nb_echeances,
+        date_arrete,
     from actions_to_date
     where categorie = 'PLAN_SIGNED'
     -- why: a new plan replaces the previous one; the same day, the larger id is the later one
@@ -59,27 +56,25 @@ paid_beyond_rent as (
         on e.num_contrat = latest_plans.num_contrat
         -- why >=: the rent billed on the signature day is current rent, and so is a payment that day
         and e.date_ecriture >= latest_plans.date_signature
-    inner join latest_date on e.date_ecriture <= latest_date.date_arrete
+        and e.date_ecriture <= latest_plans.date_arrete
     group by latest_plans.num_contrat
 ),
 
 instalments as (
     select
         latest_plans.*,
-        latest_date.date_arrete,
         plan_ends.date_rupture,
         plan_ends.date_fin,
         cast(greatest(coalesce(paid_beyond_rent.verse_net, 0), 0) as decimal(18, 2)) as montant_verse,
         round(latest_plans.montant / nullif(latest_plans.nb_echeances, 0), 2) as mensualite,
         -- whole months from the signature to D
-        date_diff('month', latest_plans.date_signature, latest_date.date_arrete)
+        date_diff('month', latest_plans.date_signature, latest_plans.date_arrete)
             - case
-                when cast(latest_plans.date_signature + to_months(date_diff('month', latest_plans.date_signature, latest_date.date_arrete)) as date)
-                    > latest_date.date_arrete then 1
+                when cast(latest_plans.date_signature + to_months(date_diff('month', latest_plans.date_signature, latest_plans.date_arrete)) as date)
+                    > latest_plans.date_arrete then 1
                 else 0
             end as mois_ecoules,
     from latest_plans
-    cross join latest_date
     left join plan_ends on plan_ends.num_contrat = latest_plans.num_contrat
     left join paid_beyond_rent on paid_beyond_rent.num_contrat = latest_plans.num_contrat
 ),

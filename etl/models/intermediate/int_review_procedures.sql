@@ -7,10 +7,6 @@
 -- config: as_of = latest
 with
 
-latest_date as (
-    select date_arrete from int_as_of_dates where est_derniere_donnee
-),
-
 actions_to_date as (
     select * from int_review_actions_to_date
 ),
@@ -43,6 +39,7 @@ furthest_steps as (
         stages.rang,
         stages.etape,
         procedure_actions.date_action as date_etape,
+        procedure_actions.date_arrete,
     from procedure_actions
     inner join stages on stages.categorie = procedure_actions.categorie
     qualify row_number() over (partition by procedure_actions.num_contrat order by stages.rang desc, procedure_actions.date_action desc) = 1
@@ -92,9 +89,7 @@ with_events as (
         later_events.date_plan_solde,
         later_events.dernier_evenement,
         referrals.date_ccapex,
-        latest_date.date_arrete,
     from furthest_steps
-    cross join latest_date
     inner join later_events on later_events.num_contrat = furthest_steps.num_contrat
     left join referrals on referrals.num_contrat = furthest_steps.num_contrat
 ),
@@ -116,14 +111,17 @@ paid_off as (
     group by with_events.num_contrat
 ),
 
-balance_at_suspension as (
-    select
-        with_events.num_contrat,
-        coalesce(t.solde_cumule, 0) as solde_suspension,
+suspension_days as (
+    -- why: only a judgment granting time or a protocol is kept by its balance (a plan by its instalments)
+    select num_contrat, date_suspension as jour
     from with_events
-    asof left join int_ledger_days_cumulated as t
-        on t.num_contrat = with_events.num_contrat and t.jour <= with_events.date_suspension
-    where with_events.suspension in ('PAYMENT_TIME_GRANTED', 'PROTOCOL')
+    where suspension in ('PAYMENT_TIME_GRANTED', 'PROTOCOL')
+),
+
+balance_at_suspension as (
+    -- the balance on the day of the judgment or protocol (etl/macros.sql)
+    select num_contrat, solde as solde_suspension,
+    from balance_on_day(suspension_days, int_ledger_days_cumulated)
 ),
 
 kept_or_not as (

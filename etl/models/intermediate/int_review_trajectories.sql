@@ -31,13 +31,14 @@ current_debtors as (
     where p.est_present and p.solde > 0
 ),
 
+evolution_days as (
+    select num_contrat, date_evolution as jour from current_debtors
+),
+
 balance_before as (
-    select
-        current_debtors.num_contrat,
-        coalesce(t.solde_cumule, 0) as solde_avant,
-    from current_debtors
-    asof left join int_ledger_days_cumulated as t
-        on t.num_contrat = current_debtors.num_contrat and t.jour <= current_debtors.date_evolution
+    -- the balance at the start of the evolution window (etl/macros.sql)
+    select num_contrat, solde as solde_avant,
+    from balance_on_day(evolution_days, int_ledger_days_cumulated)
 ),
 
 entries_to_date as (
@@ -65,7 +66,6 @@ payments_and_aid as (
 terms_with_aid as (
     select
         current_debtors.*,
-        balance_before.solde_avant,
         payments_and_aid.dernier_paiement,
         payments_and_aid.derniere_apl,
         coalesce(payments_and_aid.apl_mensuelle, 0) as apl_mensuelle,
@@ -75,7 +75,6 @@ terms_with_aid as (
             else current_debtors.echeance_mensuelle
         end as echeance_nette,
     from current_debtors
-    inner join balance_before on balance_before.num_contrat = current_debtors.num_contrat
     left join payments_and_aid on payments_and_aid.num_contrat = current_debtors.num_contrat
 ),
 
@@ -168,7 +167,7 @@ final as (
         terms_with_aid.echeance_nette,
         terms_with_aid.beneficiaire_apl,
         round(terms_with_aid.solde / nullif(terms_with_aid.echeance_mensuelle, 0), 1) as dette_en_mois,
-        cast(terms_with_aid.solde - terms_with_aid.solde_avant as decimal(18, 2)) as dette_evolution_3_mois,
+        cast(terms_with_aid.solde - balance_before.solde_avant as decimal(18, 2)) as dette_evolution_3_mois,
         terms_with_aid.dernier_paiement,
         terms_with_aid.derniere_apl,
         streak_starts.dette_depuis,
@@ -187,8 +186,9 @@ final as (
             and terms_with_aid.derniere_apl is not null
             and terms_with_aid.derniere_apl <= cast(terms_with_aid.date_arrete - review_delay('apl_interrompue') as date) as apl_interrompue,
         -- a steep rise: the debt grew by at least the rule's months of rent over the evolution window
-        terms_with_aid.solde - terms_with_aid.solde_avant >= review_rule('hausse_forte') * terms_with_aid.echeance_mensuelle as hausse_forte,
+        terms_with_aid.solde - balance_before.solde_avant >= review_rule('hausse_forte') * terms_with_aid.echeance_mensuelle as hausse_forte,
     from terms_with_aid
+    inner join balance_before on balance_before.num_contrat = terms_with_aid.num_contrat
     inner join streak_starts on streak_starts.num_contrat = terms_with_aid.num_contrat
     left join before_the_debt on before_the_debt.num_contrat = terms_with_aid.num_contrat
     left join crossing_days on crossing_days.num_contrat = terms_with_aid.num_contrat
