@@ -31,7 +31,7 @@ describe("model headers", () => {
         .filter((m) => m.role !== null)
         .map((m) => m.role)
         .sort(),
-    ).toEqual(["as_of_dates", "rows_set_aside"]);
+    ).toEqual(["calendar", "rows_set_aside"]);
     expect([...byName.values()].filter((m) => m.nightly.kind === "variant")).toHaveLength(1);
     expect([...byName.values()].every((m) => m.asOf === "all" || m.asOf === "latest")).toBe(true);
   });

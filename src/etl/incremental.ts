@@ -11,24 +11,24 @@
  * is named here.
  *
  * 1. Rows, one phase after another (refreshRows). The kinds of a phase are those whose rules
- *    read only what earlier phases computed: sectors and staff, then leases, then ledger
- *    entries and actions (their checks read the complete lease list). For each kind:
+ *    read only what earlier phases computed: `secteurs` and `agents`, then `baux`, then
+ *    `ecritures` and `actions` (their checks read the complete lease list). For each kind:
  *    a. the rows set aside to check again (checkAgain): those whose reason may have gone,
  *       as its rule's `recheck = <column> in <relation>` says (a lease, or a sector, that
  *       exists since tonight; no other reason depends on other rows);
  *    b. the keys to go through the models again: its rule `etl/incremental/keys_<kind>.sql`
- *       (the new files' keys, the rows checked again, the entries of moved leases, …), and
+ *       (the new files' keys, the rows checked again, the entries of a lease that moved, …), and
  *       the raw rows of those keys, older versions included (rowsAgain);
  *    c. the kind's models on those rows, in a private schema (runPart);
  *    d. their rows replace those of the same keys in the kept tables (mergeKeyed) and among the
  *       rows set aside (mergeSetAside);
  *    e. tonight's relations the later rules read (computeRelations): `added_<kind>`,
- *       `changed_<kind>`, and the rule files `after = <kind>` (moved leases, changed leases, …).
- * 2. The as-of dates (`role = as_of_dates`), then each model with a nightly variant
+ *       `changed_<kind>`, and the rule files `after = <kind>` (a lease that moved, a lease that changed, …).
+ * 2. The as-of dates (`role = calendar`), then each model with a nightly variant
  *    (`nightly = etl/incremental/<file>.sql`: the running totals per lease and day, from each
  *    changed lease's first changed day on, on top of the totals kept before it).
  * 3. Models per as-of date (`nightly = per_as_of_date`, the lease positions): every lease at
- *    the new dates; at earlier dates only the leases of the rule `redoes = per_as_of_date`.
+ *    the new dates; at earlier dates only each lease the rule `redoes = per_as_of_date` names.
  * 4. Everything else (sector running totals, litigation milestones and stages, the review
  *    worklist, the metrics): small tables, rebuilt in full from the models above.
  *

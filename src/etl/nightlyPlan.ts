@@ -4,7 +4,7 @@
  *
  * - The models' headers (src/models/models.ts) give each kind's chain (`kind = <kind>`), its
  *   kept tables (`nightly = keyed by <key>`), the rows set aside (`role = rows_set_aside`), the
- *   as-of dates (`role = as_of_dates`), the variants and the models per as-of date.
+ *   as-of dates (`role = calendar`), the variants and the models per as-of date.
  * - The rules of etl/incremental say which keys go through the models again tonight, one file
  *   per kind (`keys_of = <kind>`), and which relations the rules and the later steps read once a
  *   kind's rows are refreshed (`after = <kind>`): see etl/README.md, "Nightly increment".
@@ -76,7 +76,7 @@ export interface NightlyPlan {
   chains: Record<Kind, Chain>;
   /** The mart of rows set aside (role = rows_set_aside) and the views between it and the row checks. */
   setAsideModels: Model[];
-  /** The as-of dates (role = as_of_dates). */
+  /** The as-of dates (role = calendar). */
   dates: Model;
   /** Models refreshed from a variant of etl/incremental (`nightly = etl/incremental/<file>.sql`). */
   variants: Model[];
@@ -96,7 +96,7 @@ export interface NightlyPlan {
 export function nightlyPlan(models: Model[] = loadModels(), rulesDir = NIGHTLY_DIR): NightlyPlan {
   const byName = new Map(models.map((m) => [m.name, m]));
   const setAside = modelWithRole("rows_set_aside", models);
-  const dates = modelWithRole("as_of_dates", models);
+  const dates = modelWithRole("calendar", models);
   // The views the mart of rows set aside reads, down to the staging models (tables, read whole, stop the walk).
   const setAsideViews = new Set<string>();
   const visit = (m: Model) => {

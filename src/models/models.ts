@@ -22,7 +22,7 @@ export const MODELS_DIR = projectPath("etl", "models");
 export const NIGHTLY_DIR = projectPath("etl", "incremental");
 
 /**
- * The DuckDB variable an ad-hoc as-of date is passed in: the model with `role = as_of_dates`
+ * The DuckDB variable an ad-hoc as-of date is passed in: the model with `role = calendar`
  * adds that date to its rows when it is set (adHocAsOf.ts); a run never sets it.
  */
 export const AD_HOC_DATE_VARIABLE = "date_arrete_ad_hoc";
@@ -72,8 +72,8 @@ export interface Model {
   kind: string | null;
   /** `nightly = full | keyed by <column> | per_as_of_date | etl/incremental/<file>.sql` (default full). */
   nightly: Nightly;
-  /** `role = as_of_dates | rows_set_aside`: the one model the runners look for by what it holds (the as-of dates; the rows set aside with their reason). */
-  role: "as_of_dates" | "rows_set_aside" | null;
+  /** `role = calendar | rows_set_aside`: the one model the runners look for by what it holds (the as-of dates; the rows set aside with their reason). */
+  role: "calendar" | "rows_set_aside" | null;
   /** `partition_year_of = <date column>`: its Parquet export is partitioned by that column's year. */
   partitionYearOf: string | null;
 }
@@ -231,7 +231,7 @@ export function parseConfig(
     perFile: identifier("per_file"),
     kind: identifier("kind"),
     nightly,
-    role: h.has("role") ? oneOf("role", ["as_of_dates", "rows_set_aside"] as const, "as_of_dates") : null,
+    role: h.has("role") ? oneOf("role", ["calendar", "rows_set_aside"] as const, "calendar") : null,
     partitionYearOf: identifier("partition_year_of"),
   };
 }
@@ -278,7 +278,7 @@ export function loadModels(root = MODELS_DIR, options: { nightlyDir?: string } =
       if (!byName.has(t)) throw new ModelConfigError(m.file, `« ${t} », nommé dans l'en-tête, n'est pas un modèle.`);
     }
   }
-  for (const role of ["as_of_dates", "rows_set_aside"] as const) {
+  for (const role of ["calendar", "rows_set_aside"] as const) {
     const holders = found.filter((m) => m.role === role);
     if (holders.length > 1) throw new ModelConfigError(holders[1]!.file, `« role = ${role} » est déjà celui de ${holders[0]!.name}.`);
   }
@@ -306,10 +306,10 @@ export function modelWithRole(role: NonNullable<Model["role"]>, models = loadMod
 
 /**
  * The models that must be recomputed, in order, to get `target` for another as-of date: the
- * as-of dates model (role = as_of_dates) and every model between it and `target`.
+ * as-of dates model (role = calendar) and every model between it and `target`.
  */
 export function asOfChain(target: string, models = loadModels()): Model[] {
-  const dates = modelWithRole("as_of_dates", models).name;
+  const dates = modelWithRole("calendar", models).name;
   const byName = new Map(models.map((m) => [m.name, m]));
   if (!byName.has(target)) throw new Error(`No SQL model named ${target}.`);
   const dependsOnDates = new Map<string, boolean>();

@@ -165,7 +165,7 @@ export async function replayedWorklist(wh: Warehouse, monthEnd: string): Promise
  * are read as they are, each model bounding them by its D.
  */
 async function worklistAt(conn: DuckDBConnection, schema: string, models: ReturnType<typeof replayedModels>, m: string) {
-  const asOfDates = modelWithRole("as_of_dates").name;
+  const asOfDates = modelWithRole("calendar").name;
   await conn.run(
     `create or replace table ${schema}.${asOfDates} as
      select * replace (date_arrete = cast($m as date) as est_derniere_donnee)

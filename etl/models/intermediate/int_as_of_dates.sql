@@ -1,7 +1,7 @@
 -- one row per as-of date D the warehouse computes figures for: every month end up to the
 -- latest data, and the latest posting date itself (D of a year still in progress); for an
 -- ad-hoc as-of date (src/models/adHocAsOf.ts), that date alone
--- config: role = as_of_dates
+-- config: role = calendar
 with
 
 ad_hoc as (
