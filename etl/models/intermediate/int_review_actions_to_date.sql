@@ -3,6 +3,7 @@
 -- replay, which recomputes this model at each month end, sees only what was known then. Each
 -- row carries D (date_arrete), so that the models reading it take D from the actions they read
 -- config: as_of = latest
+-- config: materialized = view
 with
 
 latest_date as (
