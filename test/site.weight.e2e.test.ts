@@ -4,6 +4,10 @@
  * page opened cold in Chromium. What a page transfers (compressed bodies and headers, every
  * request until the network is idle) is at most 300 KB; the d3 modules no chart uses are not
  * loaded. The weights are written to test/.artifacts/site/poids.txt.
+ *
+ * The demo office's figures are also the widest: Chiffres clés, printed on A4, keeps to one sheet
+ * for every year of the whole landlord and for every scope of the last two years (the year in
+ * progress has the longest lead).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,6 +15,7 @@ import { describe, expect, it } from "vitest";
 import { generateDemo } from "../src/demo/generate.ts";
 import { projectPath } from "../src/paths.ts";
 import { etl, tempDir } from "./util/exports.ts";
+import { keyFiguresOverOneSheet } from "./util/keyFiguresPrint.ts";
 import { settled, siteUnderTest } from "./util/siteUnderTest.ts";
 
 const MAX_PAGE_BYTES = 300 * 1024;
@@ -92,5 +97,22 @@ describe("the weight of the pages (demo office)", () => {
       ).toBe(false);
     }
     expect(loaded.some((u) => u.includes("/_node/d3-scale@"))).toBe(true);
+  });
+});
+
+describe("Chiffres clés on paper (demo office)", () => {
+  it("prints on one A4 sheet for every year of the landlord and every scope of the last two years", async () => {
+    web.ready();
+    const { page, context } = await web.visit("chiffres-cles.html");
+    try {
+      const { printed, overflows } = await keyFiguresOverOneSheet(page, ({ years, scopes }) => [
+        ...years.map((y) => [y, scopes[0]!] as [string, string]),
+        ...years.slice(0, 2).flatMap((y) => scopes.slice(1).map((s) => [y, s] as [string, string])),
+      ]);
+      expect(printed).toBeGreaterThanOrEqual(9 + 2 * 6);
+      expect(overflows).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
