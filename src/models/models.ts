@@ -52,6 +52,10 @@ export interface Parts {
   countedIn: string;
 }
 
+/** What a model may hold that a runner looks it up by (`role = …` in its header). */
+const ROLES = ["calendar", "rows_set_aside"] as const;
+type Role = (typeof ROLES)[number];
+
 export interface Model {
   name: string;
   layer: (typeof LAYERS)[number];
@@ -73,7 +77,7 @@ export interface Model {
   /** `nightly = full | keyed by <column> | per_as_of_date | etl/incremental/<file>.sql` (default full). */
   nightly: Nightly;
   /** `role = calendar | rows_set_aside`: the one model the runners look for by what it holds (the as-of dates; the rows set aside with their reason). */
-  role: "calendar" | "rows_set_aside" | null;
+  role: Role | null;
   /** `partition_year_of = <date column>`: its Parquet export is partitioned by that column's year. */
   partitionYearOf: string | null;
 }
@@ -231,7 +235,7 @@ export function parseConfig(
     perFile: identifier("per_file"),
     kind: identifier("kind"),
     nightly,
-    role: h.has("role") ? oneOf("role", ["calendar", "rows_set_aside"] as const, "calendar") : null,
+    role: h.has("role") ? oneOf("role", ROLES, "calendar") : null,
     partitionYearOf: identifier("partition_year_of"),
   };
 }
@@ -278,7 +282,7 @@ export function loadModels(root = MODELS_DIR, options: { nightlyDir?: string } =
       if (!byName.has(t)) throw new ModelConfigError(m.file, `« ${t} », nommé dans l'en-tête, n'est pas un modèle.`);
     }
   }
-  for (const role of ["calendar", "rows_set_aside"] as const) {
+  for (const role of ROLES) {
     const holders = found.filter((m) => m.role === role);
     if (holders.length > 1) throw new ModelConfigError(holders[1]!.file, `« role = ${role} » est déjà celui de ${holders[0]!.name}.`);
   }
